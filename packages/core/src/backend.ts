@@ -1,0 +1,116 @@
+import type { JpegError } from './errors.js';
+import type { JpegHeader } from './header.js';
+import type { DeviceImage, HostImage, Orientation, PixelFormat } from './image.js';
+import type { CropRect, OpName, OpStep } from './pipeline.js';
+
+/** Names of the backends jpegkit ships; third-party backends may use other names. */
+export const KNOWN_BACKENDS = ['cuda', 'webgpu', 'wasm'] as const;
+export type KnownBackendName = (typeof KNOWN_BACKENDS)[number];
+export type BackendName = KnownBackendName | (string & {});
+
+/** Priorities of the shipped backends: the higher one wins when several are available. */
+export const BACKEND_PRIORITY: Readonly<Record<KnownBackendName, number>> = { cuda: 30, webgpu: 20, wasm: 10 };
+
+/** The package each shipped backend lives in; core imports it at run time, never at build time. */
+export const BACKEND_PACKAGES: Readonly<Record<KnownBackendName, string>> = {
+  cuda: '@jpegkit/native-cuda',
+  webgpu: '@jpegkit/webgpu',
+  wasm: '@jpegkit/wasm',
+};
+
+export const DCT_SCALES = [1, 0.5, 0.25, 0.125] as const;
+export type DctScale = (typeof DCT_SCALES)[number];
+
+/** What an initialised backend can do, reported by `init()`. */
+export interface BackendCaps {
+  /** Human-readable device or runtime, e.g. "NVIDIA H200 (nvJPEG 13.0, hardware decoder)". */
+  device: string;
+  formats: readonly PixelFormat[];
+  scales: readonly number[];
+  /** Whether `decode` can return images that stay on the device. */
+  deviceImages: boolean;
+  encode: boolean;
+  /** Pixel ops `run` executes. */
+  ops: readonly OpName[];
+  /** Free-form facts worth showing a user (versions, limits, what goes to the fallback). */
+  notes?: readonly string[];
+}
+
+export interface BackendInitOptions {
+  /** GPU ordinal, for backends that have one. */
+  device?: number;
+  /** Precompiled module or other backend-specific input (e.g. a `WebAssembly.Module`). */
+  [key: string]: unknown;
+}
+
+/** Decode options after defaults and checks. */
+export interface ResolvedDecodeOptions {
+  format: PixelFormat;
+  scale: DctScale;
+  crop?: CropRect;
+  /** Apply the EXIF orientation so the result is upright. */
+  orient: boolean;
+  into?: HostImage;
+  location: 'host' | 'device';
+  /** Return what was decoded from corrupt or truncated data instead of rejecting. */
+  partial: boolean;
+}
+
+export interface ResolvedEncodeOptions {
+  quality: number;
+  subsampling: '4:4:4' | '4:2:2' | '4:2:0' | '4:4:0' | '4:1:1' | 'gray';
+  progressive: boolean;
+  restartInterval: number;
+  optimize: boolean;
+  arithmetic: boolean;
+  icc?: Uint8Array;
+  exif?: Uint8Array;
+}
+
+/** Where a plan's pixels come from. */
+export type PlanInput =
+  | { kind: 'jpeg'; bytes: Uint8Array; header: JpegHeader }
+  | { kind: 'image'; image: HostImage | DeviceImage };
+
+/** What a plan produces. */
+export type PlanOutput =
+  | { kind: 'jpeg'; encode: ResolvedEncodeOptions }
+  | { kind: 'image'; format: PixelFormat; location: 'host' | 'device' };
+
+/** A whole pipeline, handed to a backend in one call so it can fuse steps and keep data on the device. */
+export interface PipelinePlan {
+  input: PlanInput;
+  /** Auto-orient from EXIF before the steps (JPEG input only). */
+  orient: boolean;
+  steps: OpStep[];
+  output: PlanOutput;
+}
+
+export type PlanResult = Uint8Array | HostImage | DeviceImage;
+
+/**
+ * The contract every engine implements. Core calls `init` once (the promise is cached), asks `canDecode`
+ * per image, and falls back to the next backend when it answers with a reason.
+ */
+export interface Backend {
+  readonly name: BackendName;
+  readonly priority: number;
+  /** Resolves with the capabilities; rejects (with the reason) when the backend cannot run here. */
+  init(options: BackendInitOptions): Promise<BackendCaps>;
+  /** `true`, or a sentence saying why this image must go to another backend. */
+  canDecode(header: JpegHeader, options: ResolvedDecodeOptions): true | string;
+  decode(bytes: Uint8Array, header: JpegHeader, options: ResolvedDecodeOptions): Promise<HostImage | DeviceImage>;
+  /** Optional batched decode; results in input order, failures in place. */
+  decodeBatch?(
+    items: readonly { bytes: Uint8Array; header: JpegHeader }[],
+    options: ResolvedDecodeOptions,
+  ): Promise<(HostImage | DeviceImage | JpegError)[]>;
+  encode?(image: HostImage | DeviceImage, options: ResolvedEncodeOptions): Promise<Uint8Array>;
+  run?(plan: PipelinePlan): Promise<PlanResult>;
+  dispose(): Promise<void>;
+}
+
+/** The orientation a decode result reports: 1 once oriented, the stored one otherwise. */
+export function resultOrientation(header: JpegHeader, orient: boolean): Orientation {
+  return orient ? 1 : header.orientation;
+}

@@ -1,0 +1,12 @@
+/**
+ * @jpegkit/core/testing — what backend packages share to test themselves: the conformance suite, the
+ * fixture set with its recorded facts, and image comparison.
+ */
+export { conformanceSuite, runConformance } from './conformance.js';
+export type { ConformanceCase, ConformanceOptions, ConformanceReport } from './conformance.js';
+export { diffImages, describeDiff } from './compare.js';
+export type { ImageDiff } from './compare.js';
+export { DEFAULT_FIXTURES_URL, fixtureReader, loadFixtureSet } from './fixtures.js';
+export type { FixtureFacts, FixtureReader, FixtureSet, MalformedFacts } from './fixtures.js';
+export { syntheticJpeg } from './synthetic-jpeg.js';
+export type { SyntheticJpegOptions } from './synthetic-jpeg.js';
