@@ -6,13 +6,20 @@ import { UsageError } from './io.js';
 export async function codecFor(backend: string | undefined): Promise<Codec> {
   if (backend === undefined) return createCodec();
   if (!(KNOWN_BACKENDS as readonly string[]).includes(backend)) {
-    throw new UsageError(`Expected one of ${KNOWN_BACKENDS.join(', ')} for --backend but received "${backend}"`);
+    throw new UsageError(
+      `Expected one of ${KNOWN_BACKENDS.join(', ')} for --backend but received "${backend}"`,
+    );
   }
   return createCodec({ backends: [backend], strict: true });
 }
 
 /** Parses an integer option, or throws a usage error in the house style. */
-export function intOption(value: string | undefined, name: string, min: number, max: number): number | undefined {
+export function intOption(
+  value: string | undefined,
+  name: string,
+  min: number,
+  max: number,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!/^-?\d+$/.test(value) || n < min || n > max) {
@@ -21,7 +28,12 @@ export function intOption(value: string | undefined, name: string, min: number, 
   return n;
 }
 
-export function numberOption(value: string | undefined, name: string, min: number, max: number): number | undefined {
+export function numberOption(
+  value: string | undefined,
+  name: string,
+  min: number,
+  max: number,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
@@ -30,7 +42,11 @@ export function numberOption(value: string | undefined, name: string, min: numbe
   return n;
 }
 
-export function choiceOption<T extends string>(value: string | undefined, name: string, allowed: readonly T[]): T | undefined {
+export function choiceOption<T extends string>(
+  value: string | undefined,
+  name: string,
+  allowed: readonly T[],
+): T | undefined {
   if (value === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(value)) {
     throw new UsageError(`Expected one of ${allowed.join(', ')} for --${name} but received "${value}"`);

@@ -26,7 +26,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
   const run = COMMANDS[command];
   if (!run) {
-    io.stderr(`E_INVALID_ARGUMENT: unknown command "${command}" (commands: ${Object.keys(COMMANDS).join(', ')})`);
+    io.stderr(
+      `E_INVALID_ARGUMENT: unknown command "${command}" (commands: ${Object.keys(COMMANDS).join(', ')})`,
+    );
     return EXIT_BAD_INPUT;
   }
   try {

@@ -15,7 +15,10 @@ function describe(value: unknown): string {
  * `Expected integer between 1 and 100 for quality but received 88.2`.
  */
 export function invalidArgument(expected: string, name: string, received: unknown): JpegError {
-  return new JpegError('E_INVALID_ARGUMENT', `Expected ${expected} for ${name} but received ${describe(received)}`);
+  return new JpegError(
+    'E_INVALID_ARGUMENT',
+    `Expected ${expected} for ${name} but received ${describe(received)}`,
+  );
 }
 
 export function checkInteger(value: unknown, name: string, min: number, max: number): number {
@@ -37,7 +40,11 @@ export function checkBoolean(value: unknown, name: string): boolean {
   return value;
 }
 
-export function checkOneOf<T extends string | number>(value: unknown, name: string, allowed: readonly T[]): T {
+export function checkOneOf<T extends string | number>(
+  value: unknown,
+  name: string,
+  allowed: readonly T[],
+): T {
   if (!(allowed as readonly unknown[]).includes(value)) {
     throw invalidArgument(`one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`, name, value);
   }

@@ -9,7 +9,11 @@ export type KnownBackendName = (typeof KNOWN_BACKENDS)[number];
 export type BackendName = KnownBackendName | (string & {});
 
 /** Priorities of the shipped backends: the higher one wins when several are available. */
-export const BACKEND_PRIORITY: Readonly<Record<KnownBackendName, number>> = { cuda: 30, webgpu: 20, wasm: 10 };
+export const BACKEND_PRIORITY: Readonly<Record<KnownBackendName, number>> = {
+  cuda: 30,
+  webgpu: 20,
+  wasm: 10,
+};
 
 /** The package each shipped backend lives in; core imports it at run time, never at build time. */
 export const BACKEND_PACKAGES: Readonly<Record<KnownBackendName, string>> = {
@@ -69,8 +73,7 @@ export interface ResolvedEncodeOptions {
 
 /** Where a plan's pixels come from. */
 export type PlanInput =
-  | { kind: 'jpeg'; bytes: Uint8Array; header: JpegHeader }
-  | { kind: 'image'; image: HostImage | DeviceImage };
+  { kind: 'jpeg'; bytes: Uint8Array; header: JpegHeader } | { kind: 'image'; image: HostImage | DeviceImage };
 
 /** What a plan produces. */
 export type PlanOutput =
@@ -99,7 +102,11 @@ export interface Backend {
   init(options: BackendInitOptions): Promise<BackendCaps>;
   /** `true`, or a sentence saying why this image must go to another backend. */
   canDecode(header: JpegHeader, options: ResolvedDecodeOptions): true | string;
-  decode(bytes: Uint8Array, header: JpegHeader, options: ResolvedDecodeOptions): Promise<HostImage | DeviceImage>;
+  decode(
+    bytes: Uint8Array,
+    header: JpegHeader,
+    options: ResolvedDecodeOptions,
+  ): Promise<HostImage | DeviceImage>;
   /** Optional batched decode; results in input order, failures in place. */
   decodeBatch?(
     items: readonly { bytes: Uint8Array; header: JpegHeader }[],

@@ -101,8 +101,12 @@ describe('createCodec: choosing a backend', () => {
     const codec = await createCodec();
     expect(codec.backend).toBe('wasm');
     const reasons = Object.fromEntries(codec.skipped.map((s) => [s.backend, s.error.message]));
-    expect(reasons.cuda).toBe('package @jpegkit/native-cuda is not installed (add it with: pnpm add @jpegkit/native-cuda)');
-    expect(reasons.webgpu).toBe('package @jpegkit/webgpu is not installed (add it with: pnpm add @jpegkit/webgpu)');
+    expect(reasons.cuda).toBe(
+      'package @jpegkit/native-cuda is not installed (add it with: pnpm add @jpegkit/native-cuda)',
+    );
+    expect(reasons.webgpu).toBe(
+      'package @jpegkit/webgpu is not installed (add it with: pnpm add @jpegkit/webgpu)',
+    );
     await codec.dispose();
   });
 
@@ -166,14 +170,20 @@ describe('createCodec: choosing a backend', () => {
   });
 
   it('checks its options synchronously', () => {
-    expect(() => createCodec({ maxPixels: 0 })).toThrow('Expected integer between 1 and 9007199254740991 for maxPixels but received 0');
-    expect(() => createCodec({ backends: [] })).toThrow('Expected a non-empty array of backend names for backends but received an array');
+    expect(() => createCodec({ maxPixels: 0 })).toThrow(
+      'Expected integer between 1 and 9007199254740991 for maxPixels but received 0',
+    );
+    expect(() => createCodec({ backends: [] })).toThrow(
+      'Expected a non-empty array of backend names for backends but received an array',
+    );
   });
 });
 
 describe('Codec: per-image routing', () => {
   it('sends an image a backend refuses to the next one and says who decoded it', async () => {
-    const webgpu = fake('webgpu', 20, { refuse: (h) => (h.progressive ? 'progressive JPEG: entropy path is baseline only' : undefined) });
+    const webgpu = fake('webgpu', 20, {
+      refuse: (h) => (h.progressive ? 'progressive JPEG: entropy path is baseline only' : undefined),
+    });
     const wasm = fake('wasm', 10);
     [webgpu, wasm].forEach((f) => registerBackend(f.backend));
     const codec = await createCodec();
@@ -206,7 +216,9 @@ describe('Codec: per-image routing', () => {
   });
 
   it('names the backend on errors it raised', async () => {
-    registerBackend(fake('wasm', 10, { decodeError: new JpegError('E_CORRUPT', 'bad Huffman code') }).backend);
+    registerBackend(
+      fake('wasm', 10, { decodeError: new JpegError('E_CORRUPT', 'bad Huffman code') }).backend,
+    );
     const codec = await createCodec();
     await expect(codec.decode(baseline)).rejects.toMatchObject({ code: 'E_CORRUPT', backend: 'wasm' });
     await codec.dispose();
@@ -231,7 +243,9 @@ describe('Codec: per-image routing', () => {
   it('rejects input that is not a JPEG with E_CORRUPT', async () => {
     registerBackend(fake('wasm', 10).backend);
     const codec = await createCodec();
-    await expect(codec.decode(new Uint8Array([0x89, 0x50, 0x4e, 0x47]))).rejects.toMatchObject({ code: 'E_CORRUPT' });
+    await expect(codec.decode(new Uint8Array([0x89, 0x50, 0x4e, 0x47]))).rejects.toMatchObject({
+      code: 'E_CORRUPT',
+    });
     await expect(codec.decode(new Uint8Array(0))).rejects.toMatchObject({ code: 'E_CORRUPT' });
     await codec.dispose();
   });
@@ -240,13 +254,21 @@ describe('Codec: per-image routing', () => {
     registerBackend(fake('wasm', 10).backend);
     const codec = await createCodec();
     const img = createHostImage(2, 2, 'rgb');
-    expect(() => codec.encode(img, { quality: 88.2 })).toThrow('Expected integer between 1 and 100 for quality but received 88.2');
+    expect(() => codec.encode(img, { quality: 88.2 })).toThrow(
+      'Expected integer between 1 and 100 for quality but received 88.2',
+    );
     expect(() => codec.decode(baseline, { format: 'cmyk' as never })).toThrow(
       'Expected one of "rgb", "rgba", "bgr", "bgra", "gray", "rgb-planar", "bgr-planar" for format but received "cmyk"',
     );
-    expect(() => codec.decode('x' as never)).toThrow('Expected Uint8Array (or Buffer) for bytes but received "x"');
-    expect(() => codec.pipeline(baseline).resize({})).toThrow('Expected width, height or both for resize but received an object');
-    expect(() => codec.pipeline(baseline).sharpen({ sigma: 0 })).toThrow('Expected number between 0.3 and 10 for sigma but received 0');
+    expect(() => codec.decode('x' as never)).toThrow(
+      'Expected Uint8Array (or Buffer) for bytes but received "x"',
+    );
+    expect(() => codec.pipeline(baseline).resize({})).toThrow(
+      'Expected width, height or both for resize but received an object',
+    );
+    expect(() => codec.pipeline(baseline).sharpen({ sigma: 0 })).toThrow(
+      'Expected number between 0.3 and 10 for sigma but received 0',
+    );
     await codec.dispose();
     expect(() => codec.decode(baseline)).toThrow('this codec has been disposed');
   });
@@ -258,7 +280,9 @@ describe('Codec: per-image routing', () => {
     const img = (await codec.decode(baseline, { into })) as HostImage;
     expect(img.data).toBe(into.data);
     const small = createHostImage(32, 15, 'rgb');
-    await expect(codec.decode(baseline, { into: small })).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });
+    await expect(codec.decode(baseline, { into: small })).rejects.toMatchObject({
+      code: 'E_INVALID_ARGUMENT',
+    });
     await codec.dispose();
   });
 });
@@ -269,7 +293,12 @@ describe('Codec: batches, encode and pipelines', () => {
     const wasm = fake('wasm', 10);
     [webgpu, wasm].forEach((f) => registerBackend(f.backend));
     const codec = await createCodec();
-    const results = await codec.decodeBatch([baseline, new Uint8Array([1, 2, 3]), progressive, baseline.subarray(0, 20)]);
+    const results = await codec.decodeBatch([
+      baseline,
+      new Uint8Array([1, 2, 3]),
+      progressive,
+      baseline.subarray(0, 20),
+    ]);
     expect(results).toHaveLength(4);
     expect((results[0] as HostImage).backend).toBe('webgpu');
     expect(results[1]).toMatchObject({ code: 'E_CORRUPT' });
@@ -300,7 +329,15 @@ describe('Codec: batches, encode and pipelines', () => {
     expect(plan.orient).toBe(true);
     expect(plan.input.kind).toBe('jpeg');
     expect(plan.steps).toEqual([
-      { op: 'resize', width: 8, height: 0, fit: 'cover', filter: 'lanczos3', linear: false, background: [0, 0, 0, 255] },
+      {
+        op: 'resize',
+        width: 8,
+        height: 0,
+        fit: 'cover',
+        filter: 'lanczos3',
+        linear: false,
+        background: [0, 0, 0, 255],
+      },
       { op: 'sharpen', sigma: 0.95, amount: 1, threshold: 0 },
     ]);
     expect(plan.output).toEqual({ kind: 'image', format: 'rgb', location: 'host' });

@@ -77,7 +77,9 @@ function reasonsList(skipped: readonly { backend: string; error: { message: stri
 export function createCodec(options: CodecOptions = {}): Promise<Codec> {
   const o = checkObject(options, 'options');
   const maxPixels =
-    o.maxPixels === undefined ? DEFAULT_MAX_PIXELS : checkInteger(o.maxPixels, 'maxPixels', 1, Number.MAX_SAFE_INTEGER);
+    o.maxPixels === undefined
+      ? DEFAULT_MAX_PIXELS
+      : checkInteger(o.maxPixels, 'maxPixels', 1, Number.MAX_SAFE_INTEGER);
   if (o.backends !== undefined && (!Array.isArray(o.backends) || o.backends.length === 0)) {
     throw invalidArgument('a non-empty array of backend names', 'backends', o.backends);
   }
@@ -87,8 +89,12 @@ export function createCodec(options: CodecOptions = {}): Promise<Codec> {
   return openCodec(names, strict, maxPixels, (o.init as BackendInitOptions | undefined) ?? {});
 }
 
-async function openCodec(names: BackendName[], strict: boolean, maxPixels: number, init: BackendInitOptions): Promise<Codec> {
-
+async function openCodec(
+  names: BackendName[],
+  strict: boolean,
+  maxPixels: number,
+  init: BackendInitOptions,
+): Promise<Codec> {
   const loaded = await Promise.all(
     names.map(async (name) => {
       try {
@@ -113,7 +119,8 @@ async function openCodec(names: BackendName[], strict: boolean, maxPixels: numbe
   skipped.sort((a, b) => defaultPriority(b.backend) - defaultPriority(a.backend));
 
   if (ready.length === 0 || (strict && skipped.length > 0)) {
-    const why = strict && ready.length > 0 ? 'a requested backend is unavailable (strict)' : 'no backend is available';
+    const why =
+      strict && ready.length > 0 ? 'a requested backend is unavailable (strict)' : 'no backend is available';
     throw new JpegError('E_NO_BACKEND', `${why}: ${reasonsList(skipped)}`, { cause: skipped });
   }
   for (const r of ready) retainBackend(r.backend);
@@ -136,7 +143,11 @@ export class Codec {
   #disposed = false;
 
   /** @internal Use `createCodec`. */
-  constructor(ready: { backend: Backend; caps: BackendCaps }[], skipped: SkippedBackend[], maxPixels: number) {
+  constructor(
+    ready: { backend: Backend; caps: BackendCaps }[],
+    skipped: SkippedBackend[],
+    maxPixels: number,
+  ) {
     this.#ready = ready;
     this.backend = ready[0]!.backend.name;
     this.skipped = skipped;
@@ -162,7 +173,11 @@ export class Codec {
   }
 
   /** Backends willing to decode this image, best first; a JpegError listing every refusal if none is. */
-  #candidates(header: JpegHeader, options: ResolvedDecodeOptions, need?: (b: Backend) => true | string): Backend[] {
+  #candidates(
+    header: JpegHeader,
+    options: ResolvedDecodeOptions,
+    need?: (b: Backend) => true | string,
+  ): Backend[] {
     const accepted: Backend[] = [];
     const refusals: { backend: string; error: { message: string } }[] = [];
     for (const { backend } of this.#ready) {
@@ -214,7 +229,9 @@ export class Codec {
       const need = (b: Backend): true | string =>
         resolved.location === 'device' && !this.#caps(b).deviceImages ? 'keeps no images on a device' : true;
       const candidates = this.#candidates(header, resolved, need);
-      return this.#withFallback(candidates, async (backend) => tagResult(await backend.decode(bytes, header, resolved), backend.name));
+      return this.#withFallback(candidates, async (backend) =>
+        tagResult(await backend.decode(bytes, header, resolved), backend.name),
+      );
     })();
   }
 
@@ -227,12 +244,16 @@ export class Codec {
    * const broken = results.filter((r) => r instanceof JpegError);
    * ```
    */
-  decodeBatch(list: readonly Uint8Array[], options: DecodeOptions = {}): Promise<(DecodeResult | JpegError)[]> {
+  decodeBatch(
+    list: readonly Uint8Array[],
+    options: DecodeOptions = {},
+  ): Promise<(DecodeResult | JpegError)[]> {
     this.#checkOpen();
     if (!Array.isArray(list)) throw invalidArgument('an array of Uint8Array', 'list', list);
     list.forEach((b, i) => checkBytes(b, `list[${i}]`));
     const resolved = resolveDecodeOptions(options);
-    if (resolved.into) throw invalidArgument('no into option (one buffer cannot hold a batch)', 'into', resolved.into);
+    if (resolved.into)
+      throw invalidArgument('no into option (one buffer cannot hold a batch)', 'into', resolved.into);
     return (async () => {
       const results: (DecodeResult | JpegError)[] = new Array(list.length);
       const groups = new Map<Backend, { index: number; bytes: Uint8Array; header: JpegHeader }[]>();
@@ -250,15 +271,23 @@ export class Codec {
       await Promise.all(
         [...groups].map(async ([backend, group]) => {
           const outcomes = backend.decodeBatch
-            ? await backend.decodeBatch(group, resolved).catch((cause: unknown) => group.map(() => tagError(cause, backend.name)))
+            ? await backend
+                .decodeBatch(group, resolved)
+                .catch((cause: unknown) => group.map(() => tagError(cause, backend.name)))
             : await Promise.all(
-                group.map((g) => backend.decode(g.bytes, g.header, resolved).catch((cause: unknown) => tagError(cause, backend.name))),
+                group.map((g) =>
+                  backend
+                    .decode(g.bytes, g.header, resolved)
+                    .catch((cause: unknown) => tagError(cause, backend.name)),
+                ),
               );
           group.forEach((g, i) => {
             const outcome = outcomes[i];
             results[g.index] =
               outcome === undefined
-                ? new JpegError('E_CORRUPT', 'the backend returned no result for this image', { backend: backend.name })
+                ? new JpegError('E_CORRUPT', 'the backend returned no result for this image', {
+                    backend: backend.name,
+                  })
                 : isJpegError(outcome)
                   ? outcome
                   : tagResult(outcome, backend.name);
@@ -283,10 +312,14 @@ export class Codec {
     const resolved = resolveEncodeOptions(options);
     return (async () => {
       const able = this.#ready.filter(
-        (r) => r.backend.encode && r.caps.encode && (!isDeviceImage(image) || image.backend === r.backend.name),
+        (r) =>
+          r.backend.encode && r.caps.encode && (!isDeviceImage(image) || image.backend === r.backend.name),
       );
       if (able.length === 0) {
-        throw new JpegError('E_UNSUPPORTED', `no backend in use can encode this image (in use: ${this.available.map((a) => a.name).join(', ')})`);
+        throw new JpegError(
+          'E_UNSUPPORTED',
+          `no backend in use can encode this image (in use: ${this.available.map((a) => a.name).join(', ')})`,
+        );
       }
       return this.#withFallback(
         able.map((r) => r.backend),
@@ -314,7 +347,9 @@ export class Codec {
     return this.#ready.find((r) => r.backend === backend)!.caps;
   }
 
-  async #run(draft: Omit<PipelinePlan, 'input'> & { source: Uint8Array | HostImage | DeviceImage }): Promise<PlanResult> {
+  async #run(
+    draft: Omit<PipelinePlan, 'input'> & { source: Uint8Array | HostImage | DeviceImage },
+  ): Promise<PlanResult> {
     const { source, ...rest } = draft;
     const needOps = (b: Backend): true | string => {
       if (!b.run) return 'runs no pipelines';
@@ -331,14 +366,25 @@ export class Codec {
     let plan: PipelinePlan;
     if (source instanceof Uint8Array) {
       const header = this.#header(source);
-      const decodeView: ResolvedDecodeOptions = { format: 'rgb', scale: 1, orient: rest.orient, location: 'host', partial: false };
+      const decodeView: ResolvedDecodeOptions = {
+        format: 'rgb',
+        scale: 1,
+        orient: rest.orient,
+        location: 'host',
+        partial: false,
+      };
       candidates = this.#candidates(header, decodeView, needOps);
       plan = { ...rest, input: { kind: 'jpeg', bytes: source, header } };
     } else {
       const owner = isDeviceImage(source) ? source.backend : undefined;
-      const able = this.#ready.filter((r) => (owner === undefined || r.backend.name === owner) && needOps(r.backend) === true);
+      const able = this.#ready.filter(
+        (r) => (owner === undefined || r.backend.name === owner) && needOps(r.backend) === true,
+      );
       if (able.length === 0) {
-        const reasons = this.#ready.map((r) => ({ backend: r.backend.name, error: { message: String(needOps(r.backend)) } }));
+        const reasons = this.#ready.map((r) => ({
+          backend: r.backend.name,
+          error: { message: String(needOps(r.backend)) },
+        }));
         throw new JpegError('E_UNSUPPORTED', `no backend can run this pipeline: ${reasonsList(reasons)}`);
       }
       candidates = able.map((r) => r.backend);

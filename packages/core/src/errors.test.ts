@@ -6,7 +6,13 @@ describe('JpegError', () => {
   it('carries code, backend and cause, and prints as CODE: message', () => {
     const cause = new Error('nvjpegDecode returned 6');
     const e = new JpegError('E_CORRUPT', 'bad Huffman table', { backend: 'cuda', cause });
-    expect([e.code, e.backend, e.cause, String(e), e.name]).toEqual(['E_CORRUPT', 'cuda', cause, 'E_CORRUPT: bad Huffman table', 'JpegError']);
+    expect([e.code, e.backend, e.cause, String(e), e.name]).toEqual([
+      'E_CORRUPT',
+      'cuda',
+      cause,
+      'E_CORRUPT: bad Huffman table',
+      'JpegError',
+    ]);
     expect(e).toBeInstanceOf(Error);
   });
 
@@ -33,8 +39,12 @@ describe('JpegError', () => {
 
 describe('argument checks', () => {
   it('say what was expected, for what, and what was received', () => {
-    expect(() => checkInteger(88.2, 'quality', 1, 100)).toThrow('Expected integer between 1 and 100 for quality but received 88.2');
-    expect(() => checkInteger('90', 'quality', 1, 100)).toThrow('Expected integer between 1 and 100 for quality but received "90"');
+    expect(() => checkInteger(88.2, 'quality', 1, 100)).toThrow(
+      'Expected integer between 1 and 100 for quality but received 88.2',
+    );
+    expect(() => checkInteger('90', 'quality', 1, 100)).toThrow(
+      'Expected integer between 1 and 100 for quality but received "90"',
+    );
     expect(() => checkOneOf('lanczos', 'filter', ['lanczos3', 'box'])).toThrow(
       'Expected one of "lanczos3", "box" for filter but received "lanczos"',
     );

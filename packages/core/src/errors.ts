@@ -53,5 +53,9 @@ export function isJpegError(value: unknown): value is JpegError {
   if (value instanceof JpegError) return true;
   if (typeof value !== 'object' || value === null) return false;
   const v = value as { name?: unknown; code?: unknown };
-  return v.name === 'JpegError' && typeof v.code === 'string' && (ERROR_CODES as readonly string[]).includes(v.code);
+  return (
+    v.name === 'JpegError' &&
+    typeof v.code === 'string' &&
+    (ERROR_CODES as readonly string[]).includes(v.code)
+  );
 }

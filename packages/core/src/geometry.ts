@@ -12,7 +12,10 @@ export function scaledSize(size: number, scale: number): number {
  * The width and height a decode produces: scaled, then cropped (crop is given in scaled, stored-orientation
  * coordinates), then turned upright when `orient` is set (orientations 5–8 swap the axes).
  */
-export function decodedSize(header: JpegHeader, options: ResolvedDecodeOptions): { width: number; height: number } {
+export function decodedSize(
+  header: JpegHeader,
+  options: ResolvedDecodeOptions,
+): { width: number; height: number } {
   let width = scaledSize(header.width, options.scale);
   let height = scaledSize(header.height, options.scale);
   if (options.crop) {

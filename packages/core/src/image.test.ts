@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { bytesPerPixel, channelCount, checkHostImage, createHostImage, imageByteLength, pixelOffset } from './image.js';
+import {
+  bytesPerPixel,
+  channelCount,
+  checkHostImage,
+  createHostImage,
+  imageByteLength,
+  pixelOffset,
+} from './image.js';
 
 describe('image model', () => {
   it('knows each format’s channels and bytes per pixel', () => {
-    expect(['rgb', 'rgba', 'bgr', 'bgra', 'gray', 'rgb-planar', 'bgr-planar'].map((f) => channelCount(f as never))).toEqual([
-      3, 4, 3, 4, 1, 3, 3,
-    ]);
+    expect(
+      ['rgb', 'rgba', 'bgr', 'bgra', 'gray', 'rgb-planar', 'bgr-planar'].map((f) => channelCount(f as never)),
+    ).toEqual([3, 4, 3, 4, 1, 3, 3]);
     expect(bytesPerPixel('rgb-planar')).toBe(1);
     expect(bytesPerPixel('bgra')).toBe(4);
   });
@@ -27,8 +34,8 @@ describe('image model', () => {
     expect(() => createHostImage(2, 2, 'rgba', { data: new Uint8Array(15) })).toThrow(
       'Expected a buffer of at least 16 bytes for data but received a Uint8Array of 15 bytes',
     );
-    expect(() => checkHostImage({ width: 1, height: 1, format: 'yuv', stride: 3, data: new Uint8Array(3) })).toThrow(
-      'for image.format but received "yuv"',
-    );
+    expect(() =>
+      checkHostImage({ width: 1, height: 1, format: 'yuv', stride: 3, data: new Uint8Array(3) }),
+    ).toThrow('for image.format but received "yuv"');
   });
 });

@@ -44,7 +44,14 @@ export {
   isPlanar,
   pixelOffset,
 } from './image.js';
-export type { CreateHostImageOptions, DeviceImage, DeviceLocation, HostImage, Orientation, PixelFormat } from './image.js';
+export type {
+  CreateHostImageOptions,
+  DeviceImage,
+  DeviceLocation,
+  HostImage,
+  Orientation,
+  PixelFormat,
+} from './image.js';
 export {
   DEFAULT_MAX_PIXELS,
   SUBSAMPLINGS,
@@ -65,7 +72,13 @@ export type {
   ResizeOptions,
   SharpenOptions,
 } from './pipeline.js';
-export { BACKEND_PACKAGES, BACKEND_PRIORITY, DCT_SCALES, KNOWN_BACKENDS, resultOrientation } from './backend.js';
+export {
+  BACKEND_PACKAGES,
+  BACKEND_PRIORITY,
+  DCT_SCALES,
+  KNOWN_BACKENDS,
+  resultOrientation,
+} from './backend.js';
 export type {
   Backend,
   BackendCaps,

@@ -61,11 +61,13 @@ export function app0Jfif(o: JfifOptions = {}): Uint8Array {
 export function app1Exif(order: 'II' | 'MM', orientation?: number): Uint8Array {
   const le = order === 'II';
   const u16 = (n: number) => (le ? [n & 0xff, n >> 8] : [n >> 8, n & 0xff]);
-  const u32 = (n: number) => (le ? [...u16(n & 0xffff), ...u16(n >>> 16)] : [...u16(n >>> 16), ...u16(n & 0xffff)]);
+  const u32 = (n: number) =>
+    le ? [...u16(n & 0xffff), ...u16(n >>> 16)] : [...u16(n >>> 16), ...u16(n & 0xffff)];
   const entries: number[][] = [];
   // ImageWidth (0x0100, SHORT) first so the orientation is not always entry 0.
   entries.push([...u16(0x0100), ...u16(3), ...u32(1), ...u16(640), 0, 0]);
-  if (orientation !== undefined) entries.push([...u16(0x0112), ...u16(3), ...u32(1), ...u16(orientation), 0, 0]);
+  if (orientation !== undefined)
+    entries.push([...u16(0x0112), ...u16(3), ...u32(1), ...u16(orientation), 0, 0]);
   const tiff = [...ascii(order), ...u16(42), ...u32(8), ...u16(entries.length), ...entries.flat(), ...u32(0)];
   return segment(0xe1, [...ascii('Exif\0\0'), ...tiff]);
 }
@@ -152,7 +154,9 @@ export function sos(s: ScanSpec = {}): Uint8Array {
 }
 
 /** Placeholder entropy-coded data with two stuffed 0xFF00 pairs and restart markers RST0 and RST1. */
-export const ENTROPY: readonly number[] = [0x12, 0xff, 0x00, 0x34, 0xff, 0xd0, 0x56, 0xff, 0x00, 0xff, 0xd1, 0x78];
+export const ENTROPY: readonly number[] = [
+  0x12, 0xff, 0x00, 0x34, 0xff, 0xd0, 0x56, 0xff, 0x00, 0xff, 0xd1, 0x78,
+];
 
 export interface JpegSpec extends FrameSpec {
   sofCode?: number;
@@ -164,7 +168,15 @@ export interface JpegSpec extends FrameSpec {
   tail?: Bytes[];
 }
 
-/** A complete stream: SOI, head segments, DQT, SOF, DHT (DC and AC 0), scans with entropy data, tail, EOI. */
+/**
+ * A complete stream: SOI, head segments, DQT, SOF, DHT (DC and AC 0), scans with entropy data, tail, EOI.
+ *
+ * @example
+ * ```ts
+ * const bytes = jpeg({ width: 33, height: 17, head: [app0Jfif(), app1Exif('MM', 6)] });
+ * inspect(bytes).orientation; // 6
+ * ```
+ */
 export function jpeg(spec: JpegSpec = {}): Uint8Array {
   const comps = spec.components ?? YCBCR_420;
   const scans = spec.scans ?? [{ components: comps.map(([id]) => id) }];

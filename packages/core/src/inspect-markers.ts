@@ -53,13 +53,20 @@ export const DEFAULT_MAX_MARKERS = 65_536;
  * }
  * ```
  */
-export function* readMarkers(bytes: Uint8Array, options: ReadMarkersOptions = {}): Generator<JpegMarker, void> {
+export function* readMarkers(
+  bytes: Uint8Array,
+  options: ReadMarkersOptions = {},
+): Generator<JpegMarker, void> {
   checkArguments(bytes, options);
   const maxMarkers = options.maxMarkers ?? DEFAULT_MAX_MARKERS;
   const n = bytes.length;
   if (n === 0) throw new JpegError('E_CORRUPT', 'not a JPEG: the input is empty');
-  if (n < 2 || bytes[0] !== 0xff || bytes[1] !== 0xd8) {
-    throw new JpegError('E_CORRUPT', `not a JPEG: it starts with ${hexBytes(bytes, 0, 2)} instead of SOI (ff d8)`);
+  if (n === 1) throw new JpegError('E_CORRUPT', 'not a JPEG: the input is a single byte');
+  if (bytes[0] !== 0xff || bytes[1] !== 0xd8) {
+    throw new JpegError(
+      'E_CORRUPT',
+      `not a JPEG: it starts with ${hexBytes(bytes, 0, 2)} instead of SOI (ff d8)`,
+    );
   }
   yield { code: 0xd8, offset: 0, start: 2, end: 2 };
 
@@ -70,7 +77,10 @@ export function* readMarkers(bytes: Uint8Array, options: ReadMarkersOptions = {}
   let sawScanHeader = false;
   const endOfInput = (what: string): void => {
     if (!sawScanHeader) {
-      throw new JpegError('E_TRUNCATED', `the input ends at offset ${n} ${what}, before the first scan header`);
+      throw new JpegError(
+        'E_TRUNCATED',
+        `the input ends at offset ${n} ${what}, before the first scan header`,
+      );
     }
   };
 
@@ -81,7 +91,10 @@ export function* readMarkers(bytes: Uint8Array, options: ReadMarkersOptions = {}
     const offset = found;
     pos = found + 2;
     if (++count > maxMarkers) {
-      throw new JpegError('E_TOO_LARGE', `more than ${maxMarkers} markers (the next at offset ${offset}); raise maxMarkers`);
+      throw new JpegError(
+        'E_TOO_LARGE',
+        `more than ${maxMarkers} markers (the next at offset ${offset}); raise maxMarkers`,
+      );
     }
 
     if (isStandalone(code)) {
@@ -93,12 +106,17 @@ export function* readMarkers(bytes: Uint8Array, options: ReadMarkersOptions = {}
     if (pos + 2 > n) return endOfInput(`inside the length of marker ${markerName(code)} at offset ${offset}`);
     const length = (bytes[pos]! << 8) | bytes[pos + 1]!;
     if (length < 2) {
-      throw new JpegError('E_CORRUPT', `segment length ${length} (< 2) for marker ${markerName(code)} at offset ${offset}`);
+      throw new JpegError(
+        'E_CORRUPT',
+        `segment length ${length} (< 2) for marker ${markerName(code)} at offset ${offset}`,
+      );
     }
     const start = pos + 2;
     const end = pos + length;
     if (end > n) {
-      return endOfInput(`inside the ${length}-byte segment of marker ${markerName(code)} at offset ${offset}`);
+      return endOfInput(
+        `inside the ${length}-byte segment of marker ${markerName(code)} at offset ${offset}`,
+      );
     }
     pos = end;
 
@@ -136,6 +154,11 @@ function findMarker(bytes: Uint8Array, from: number): number {
 /**
  * Skips the entropy-coded data that starts at `start`: finds the first marker that is neither a stuffed 0xFF00
  * nor RST0–7. `indexOf` does the byte search natively, so multi-megabyte scans cost one loop turn per 0xFF.
+ *
+ * @example
+ * ```ts
+ * const { dataEnd, restartMarkers, complete } = scanEntropyData(bytes, sosSegmentEnd);
+ * ```
  */
 export function scanEntropyData(bytes: Uint8Array, start: number): EntropyData {
   const n = bytes.length;
@@ -181,7 +204,14 @@ const NAMES: Record<number, string> = {
   0xfe: 'COM',
 };
 
-/** A readable marker name for messages, e.g. "DQT (ff db)", "SOF2 (ff c2)", "APP1 (ff e1)". */
+/**
+ * A readable marker name for messages.
+ *
+ * @example
+ * ```ts
+ * markerName(0xc2); // 'SOF2 (ff c2)'
+ * ```
+ */
 export function markerName(code: number): string {
   const hex = `(ff ${code.toString(16).padStart(2, '0')})`;
   const known = NAMES[code];

@@ -61,6 +61,12 @@ export function parseXmp(payload: Uint8Array): string | undefined {
  * The orientation tag (0x0112) of IFD0 in an EXIF TIFF structure, or 1 when there is none or it is unusable.
  * Every read is bounds-checked against `tiff`: offsets inside EXIF are attacker-controlled. The tag is SHORT
  * by the spec; a LONG is accepted too (some writers use it and readers like exiftool honour it).
+ *
+ * @example
+ * ```ts
+ * const { exif } = inspect(bytes);
+ * const orientation = exif ? exifOrientation(exif) : 1; // what inspect() reports as `orientation`
+ * ```
  */
 export function exifOrientation(tiff: Uint8Array): Orientation {
   const n = tiff.length;
@@ -69,7 +75,8 @@ export function exifOrientation(tiff: Uint8Array): Orientation {
   if (tiff[0] === 0x49 && tiff[1] === 0x49) little = true;
   else if (tiff[0] === 0x4d && tiff[1] === 0x4d) little = false;
   else return 1;
-  const u16 = (o: number): number => (little ? tiff[o]! | (tiff[o + 1]! << 8) : (tiff[o]! << 8) | tiff[o + 1]!);
+  const u16 = (o: number): number =>
+    little ? tiff[o]! | (tiff[o + 1]! << 8) : (tiff[o]! << 8) | tiff[o + 1]!;
   const u32 = (o: number): number => (little ? u16(o) + u16(o + 2) * 0x10000 : u16(o) * 0x10000 + u16(o + 2));
   if (u16(2) !== 42) return 1;
   const ifd = u32(4);
@@ -115,6 +122,14 @@ export function parseIccChunk(payload: Uint8Array): IccChunk | undefined {
  * disagree, a sequence number repeats, or one is missing, the whole profile is dropped (undefined) rather than
  * failing inspect() or guessing at a partial profile: a wrong profile would silently shift colours, a missing
  * one only loses colour management. This is also what libjpeg's read_icc_profile does.
+ *
+ * @example
+ * ```ts
+ * const chunks = [...readMarkers(bytes)]
+ *   .filter((m) => m.code === 0xe2)
+ *   .flatMap((m) => parseIccChunk(bytes.subarray(m.start, m.end)) ?? []);
+ * const icc = assembleIcc(chunks); // undefined when absent or malformed
+ * ```
  */
 export function assembleIcc(chunks: readonly IccChunk[]): Uint8Array | undefined {
   const first = chunks[0];

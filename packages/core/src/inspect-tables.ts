@@ -36,7 +36,8 @@ export function checkDht(bytes: Uint8Array, start: number, end: number, offset: 
     const th = bytes[p]! & 15;
     if (tc > 1) throw corrupt(offset, 'DHT', `table class ${tc} (0 = DC, 1 = AC)`);
     if (th > 3) throw corrupt(offset, 'DHT', `table id ${th} (0–3)`);
-    if (p + 17 > end) throw corrupt(offset, 'DHT', `the code counts of table ${tc}/${th} run past the segment`);
+    if (p + 17 > end)
+      throw corrupt(offset, 'DHT', `the code counts of table ${tc}/${th} run past the segment`);
     let symbols = 0;
     let code = 0;
     for (let length = 1; length <= 16; length++) {
@@ -52,7 +53,11 @@ export function checkDht(bytes: Uint8Array, start: number, end: number, offset: 
     }
     if (symbols > 256) throw corrupt(offset, 'DHT', `table ${tc}/${th} has ${symbols} symbols (at most 256)`);
     if (p + 17 + symbols > end) {
-      throw corrupt(offset, 'DHT', `table ${tc}/${th} has ${symbols} symbols but the segment has ${end - p - 17} left`);
+      throw corrupt(
+        offset,
+        'DHT',
+        `table ${tc}/${th} has ${symbols} symbols but the segment has ${end - p - 17} left`,
+      );
     }
     p += 17 + symbols;
   }

@@ -34,6 +34,7 @@ export interface InspectOptions {
 /** A frame header (SOFn, or DHP in hierarchical files: it has the same layout). */
 interface Frame {
   marker: number;
+  offset: number;
   precision: number;
   height: number;
   width: number;
@@ -51,6 +52,11 @@ interface Frame {
  *
  * Hierarchical files (DHP, then several frames) are reported with the size and components of the DHP segment
  * and the process of their first frame; a lone differential SOF (5–7, 13–15) maps to its base process.
+ *
+ * Metadata never fails the call: an unreadable EXIF gives orientation 1, and an ICC profile whose APP2 chunks
+ * are missing, repeated or inconsistently numbered is left out (`icc` undefined) rather than half-assembled.
+ * JFIF, Adobe, EXIF and XMP come from the first segment of their kind; `restartInterval` is the DRI value in
+ * force when the first scan starts.
  *
  * @throws JpegError — always a JpegError, never another exception type:
  *   E_CORRUPT for a stream that is not a JPEG or whose markers are malformed (the message gives the offset),
@@ -85,6 +91,7 @@ function inspectMarkers(bytes: Uint8Array, options: InspectOptions): JpegHeader 
   let restartInterval = 0;
   let firstScanRestartInterval: number | undefined;
   const restartIntervals: number[] = [];
+  const seenIntervals = new Set<number>();
   let dnlHeight: number | undefined;
   const scans: ScanInfo[] = [];
   const comments: string[] = [];
@@ -117,7 +124,8 @@ function inspectMarkers(bytes: Uint8Array, options: InspectOptions): JpegHeader 
         eoiEnd = end;
         break;
       case 0xda: {
-        if (frame === undefined) throw new JpegError('E_CORRUPT', `SOS at offset ${offset} before any SOF marker`);
+        if (frame === undefined)
+          throw new JpegError('E_CORRUPT', `SOS at offset ${offset} before any SOF marker`);
         scans.push(parseScan(bytes, m, frame));
         firstScanRestartInterval ??= restartInterval;
         break;
@@ -134,7 +142,11 @@ function inspectMarkers(bytes: Uint8Array, options: InspectOptions): JpegHeader 
       case 0xdd: {
         if (end - start !== 2) throw badLength(m, 4);
         restartInterval = u16(bytes, start);
-        if (!restartIntervals.includes(restartInterval)) restartIntervals.push(restartInterval);
+        // A Set keeps a hostile file with tens of thousands of DRIs linear.
+        if (!seenIntervals.has(restartInterval)) {
+          seenIntervals.add(restartInterval);
+          restartIntervals.push(restartInterval);
+        }
         break;
       }
       case 0xdc: {
@@ -191,15 +203,24 @@ function inspectMarkers(bytes: Uint8Array, options: InspectOptions): JpegHeader 
   const truncated = eoiEnd === undefined;
   // readMarkers throws E_TRUNCATED before the first scan header, so an unterminated walk always saw an SOS.
   if (frame === undefined || firstSof === undefined || scans.length === 0) {
-    throw new JpegError('E_CORRUPT', `no ${frame === undefined ? 'SOF' : 'SOS'} marker before EOI`);
+    const what = frame === undefined ? 'SOF' : 'SOS';
+    throw new JpegError('E_CORRUPT', `no ${what} marker before the EOI at offset ${(eoiEnd ?? 2) - 2}`);
   }
   const facts = hierarchy ?? frame;
   let height = facts.height;
   if (height === 0) {
     if (dnlHeight !== undefined) height = dnlHeight;
     else if (truncated) {
-      throw new JpegError('E_TRUNCATED', 'the frame height is 0 and the input ends before the DNL marker giving it');
-    } else throw new JpegError('E_CORRUPT', 'the frame height is 0 and there is no DNL marker giving it');
+      throw new JpegError(
+        'E_TRUNCATED',
+        `the frame header at offset ${facts.offset} gives height 0 and the input ends before a DNL marker`,
+      );
+    } else {
+      throw new JpegError(
+        'E_CORRUPT',
+        `the frame header at offset ${facts.offset} gives height 0 and no DNL follows`,
+      );
+    }
   }
 
   const process = codingProcess(firstSof);
@@ -262,8 +283,9 @@ function parseFrame(bytes: Uint8Array, m: JpegMarker): Frame {
   const width = u16(bytes, start + 3);
   const count = bytes[start + 5]!;
   if (count === 0) throw fail('0 components');
-  if (count > 10) throw fail(`${count} components (at most 4 are supported, 10 exist in practice)`);
-  if (count > 4) throw new JpegError('E_UNSUPPORTED', `frame header ${where} has ${count} components (at most 4)`);
+  if (count > 10) throw fail(`${count} components (decoders handle at most 10, jpegkit 4)`);
+  if (count > 4)
+    throw new JpegError('E_UNSUPPORTED', `frame header ${where} has ${count} components (at most 4)`);
   if (end - start !== 6 + 3 * count) {
     throw fail(`length ${end - start + 2} does not match ${count} components (${8 + 3 * count})`);
   }
@@ -280,21 +302,24 @@ function parseFrame(bytes: Uint8Array, m: JpegMarker): Frame {
     const h = bytes[p + 1]! >> 4;
     const v = bytes[p + 1]! & 15;
     const tq = bytes[p + 2]!;
-    if (h < 1 || h > 4 || v < 1 || v > 4) throw fail(`component ${id} has sampling factors ${h}×${v} (1–4 each)`);
+    if (h < 1 || h > 4 || v < 1 || v > 4)
+      throw fail(`component ${id} has sampling factors ${h}×${v} (1–4 each)`);
     if (tq > 3) throw fail(`component ${id} uses quantisation table ${tq} (0–3)`);
     components.push({ id, h, v, tq });
   }
-  return { marker: code, precision, height, width, components };
+  return { marker: code, offset, precision, height, width, components };
 }
 
 /** SOS: Ns, Ns × (Cs, Td/Ta), Ss, Se, Ah/Al — T.81 B.2.3. */
 function parseScan(bytes: Uint8Array, m: JpegMarker, frame: Frame): ScanInfo {
   const { offset, start, end } = m;
-  const fail = (detail: string) => new JpegError('E_CORRUPT', `bad scan header SOS at offset ${offset}: ${detail}`);
+  const fail = (detail: string) =>
+    new JpegError('E_CORRUPT', `bad scan header SOS at offset ${offset}: ${detail}`);
   if (end - start < 1) throw fail('empty segment');
   const count = bytes[start]!;
   if (count === 0 || count > 4) throw fail(`${count} components (1–4)`);
-  if (count > frame.components.length) throw fail(`${count} components but the frame has ${frame.components.length}`);
+  if (count > frame.components.length)
+    throw fail(`${count} components but the frame has ${frame.components.length}`);
   if (end - start !== 4 + 2 * count) {
     throw fail(`length ${end - start + 2} does not match ${count} components (${6 + 2 * count})`);
   }
@@ -347,12 +372,17 @@ function codingProcess(code: number): CodingProcess {
 /**
  * Names the sampling layout. Component 1 is the reference (luma, or C of CMYK); the others must share one
  * factor pair, and the label comes from the integer ratio between the two. Equal factors everywhere (1×1 or,
- * say, all 2×2) are 4:4:4 whatever the component count.
+ * say, all 2×2) are 4:4:4 whatever the component count. In a 4-component file the fourth component may
+ * instead match the first: YCCK's K is stored at full size like Y (libjpeg's default YCCK layout is
+ * 2×2, 1×1, 1×1, 2×2), and that layout is 4:2:0.
  */
 function subsamplingOf(components: readonly ComponentInfo[]): Subsampling {
-  const [first, ...rest] = components;
+  const [first, ...others] = components;
   if (first === undefined) return 'other';
-  if (rest.length === 0) return 'gray';
+  if (others.length === 0) return 'gray';
+  const fourth = others[2];
+  const rest =
+    fourth !== undefined && fourth.h === first.h && fourth.v === first.v ? others.slice(0, 2) : others;
   const second = rest[0]!;
   if (rest.some((c) => c.h !== second.h || c.v !== second.v)) return 'other';
   if (first.h % second.h !== 0 || first.v % second.v !== 0) return 'other';
@@ -368,7 +398,11 @@ function subsamplingOf(components: readonly ComponentInfo[]): Subsampling {
 }
 
 /** The colour space by the rules of libjpeg's default_decompress_parms (JFIF, then Adobe, then component ids). */
-function colorSpaceOf(components: readonly ComponentInfo[], sawJfif: boolean, adobe: number | undefined): ColorSpace {
+function colorSpaceOf(
+  components: readonly ComponentInfo[],
+  sawJfif: boolean,
+  adobe: number | undefined,
+): ColorSpace {
   switch (components.length) {
     case 1:
       return 'gray';

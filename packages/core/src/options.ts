@@ -68,7 +68,8 @@ export function resolveDecodeOptions(options: DecodeOptions = {}): ResolvedDecod
     format: o.format === undefined ? 'rgb' : checkOneOf(o.format, 'format', PIXEL_FORMATS),
     scale: o.scale === undefined ? 1 : checkOneOf(o.scale, 'scale', DCT_SCALES),
     orient: o.orient === undefined ? false : checkBoolean(o.orient, 'orient'),
-    location: o.location === undefined ? 'host' : checkOneOf(o.location, 'location', ['host', 'device'] as const),
+    location:
+      o.location === undefined ? 'host' : checkOneOf(o.location, 'location', ['host', 'device'] as const),
     partial: o.partial === undefined ? false : checkBoolean(o.partial, 'partial'),
   };
   if (o.crop !== undefined) resolved.crop = checkCrop(o.crop);
@@ -89,9 +90,11 @@ export function resolveEncodeOptions(options: EncodeOptions = {}): ResolvedEncod
   const o = checkObject(options, 'options');
   const resolved: ResolvedEncodeOptions = {
     quality: o.quality === undefined ? 90 : checkInteger(o.quality, 'quality', 1, 100),
-    subsampling: o.subsampling === undefined ? '4:2:0' : checkOneOf(o.subsampling, 'subsampling', SUBSAMPLINGS),
+    subsampling:
+      o.subsampling === undefined ? '4:2:0' : checkOneOf(o.subsampling, 'subsampling', SUBSAMPLINGS),
     progressive: o.progressive === undefined ? false : checkBoolean(o.progressive, 'progressive'),
-    restartInterval: o.restartInterval === undefined ? 0 : checkInteger(o.restartInterval, 'restartInterval', 0, 65535),
+    restartInterval:
+      o.restartInterval === undefined ? 0 : checkInteger(o.restartInterval, 'restartInterval', 0, 65535),
     optimize: o.optimize === undefined ? false : checkBoolean(o.optimize, 'optimize'),
     arithmetic: o.arithmetic === undefined ? false : checkBoolean(o.arithmetic, 'arithmetic'),
   };

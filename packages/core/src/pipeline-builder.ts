@@ -93,19 +93,25 @@ export class Pipeline {
   /** Ends the chain with JPEG bytes. */
   toJpeg(options: EncodeOptions = {}): Promise<Uint8Array> {
     const encode = resolveEncodeOptions(options);
-    return this.#runner({ source: this.#source, orient: this.#orient, steps: [...this.#steps], output: { kind: 'jpeg', encode } }).then(
-      (r) => {
-        if (!(r instanceof Uint8Array)) throw invalidArgument('JPEG bytes', 'pipeline result', r);
-        return r;
-      },
-    );
+    return this.#runner({
+      source: this.#source,
+      orient: this.#orient,
+      steps: [...this.#steps],
+      output: { kind: 'jpeg', encode },
+    }).then((r) => {
+      if (!(r instanceof Uint8Array)) throw invalidArgument('JPEG bytes', 'pipeline result', r);
+      return r;
+    });
   }
 
   /** Ends the chain with pixels, on the host (default) or left on the device. */
-  toImage(options: { format?: PixelFormat; location?: 'host' | 'device' } = {}): Promise<HostImage | DeviceImage> {
+  toImage(
+    options: { format?: PixelFormat; location?: 'host' | 'device' } = {},
+  ): Promise<HostImage | DeviceImage> {
     const o = checkObject(options, 'options');
     const format = o.format === undefined ? 'rgb' : checkOneOf(o.format, 'format', PIXEL_FORMATS);
-    const location = o.location === undefined ? 'host' : checkOneOf(o.location, 'location', ['host', 'device'] as const);
+    const location =
+      o.location === undefined ? 'host' : checkOneOf(o.location, 'location', ['host', 'device'] as const);
     return this.#runner({
       source: this.#source,
       orient: this.#orient,

@@ -29,9 +29,15 @@ describe('readPnm / writePnm', () => {
   });
 
   it('rejects what it cannot read with coded errors', () => {
-    expect(() => readPnm(ascii('P3\n1 1\n255\n0 0 0'))).toThrow(expect.objectContaining({ code: 'E_CORRUPT' }));
-    expect(() => readPnm(ascii('P6\n2 2\n255\n\x01'))).toThrow(expect.objectContaining({ code: 'E_TRUNCATED' }));
-    expect(() => readPnm(ascii('P6\n1 1\n65535\n'))).toThrow(expect.objectContaining({ code: 'E_UNSUPPORTED' }));
+    expect(() => readPnm(ascii('P3\n1 1\n255\n0 0 0'))).toThrow(
+      expect.objectContaining({ code: 'E_CORRUPT' }),
+    );
+    expect(() => readPnm(ascii('P6\n2 2\n255\n\x01'))).toThrow(
+      expect.objectContaining({ code: 'E_TRUNCATED' }),
+    );
+    expect(() => readPnm(ascii('P6\n1 1\n65535\n'))).toThrow(
+      expect.objectContaining({ code: 'E_UNSUPPORTED' }),
+    );
     expect(() => readPnm(ascii('P6\n1'))).toThrow(expect.objectContaining({ code: 'E_TRUNCATED' }));
   });
 });

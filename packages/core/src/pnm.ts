@@ -14,7 +14,8 @@ export function readPnm(bytes: Uint8Array): HostImage {
   let pos = 0;
   const fields: number[] = [];
   const magic = String.fromCharCode(bytes[0] ?? 0, bytes[1] ?? 0);
-  if (magic !== 'P5' && magic !== 'P6') throw new JpegError('E_CORRUPT', `not a binary PNM (P5/P6): starts with "${magic}"`);
+  if (magic !== 'P5' && magic !== 'P6')
+    throw new JpegError('E_CORRUPT', `not a binary PNM (P5/P6): starts with "${magic}"`);
   pos = 2;
   while (fields.length < 3) {
     const c = bytes[pos];
@@ -38,10 +39,12 @@ export function readPnm(bytes: Uint8Array): HostImage {
   pos++; // the single whitespace byte after maxval
   const [width, height, maxval] = fields as [number, number, number];
   if (width < 1 || height < 1) throw new JpegError('E_CORRUPT', `PNM size ${width}×${height}`);
-  if (maxval < 1 || maxval > 255) throw new JpegError('E_UNSUPPORTED', `PNM maxval ${maxval} (only 8-bit is read)`);
+  if (maxval < 1 || maxval > 255)
+    throw new JpegError('E_UNSUPPORTED', `PNM maxval ${maxval} (only 8-bit is read)`);
   const format = magic === 'P5' ? 'gray' : 'rgb';
   const length = width * height * channelCount(format);
-  if (bytes.length - pos < length) throw new JpegError('E_TRUNCATED', `PNM pixel data has ${bytes.length - pos} of ${length} bytes`);
+  if (bytes.length - pos < length)
+    throw new JpegError('E_TRUNCATED', `PNM pixel data has ${bytes.length - pos} of ${length} bytes`);
   return createHostImage(width, height, format, { data: bytes.slice(pos, pos + length) });
 }
 
@@ -57,7 +60,11 @@ export function writePnm(img: HostImage): Uint8Array {
   let o = header.length;
   const bgr = img.format === 'bgr' || img.format === 'bgra' || img.format === 'bgr-planar';
   const order = gray ? [0] : bgr ? [2, 1, 0] : [0, 1, 2];
-  if (!isPlanar(img.format) && img.stride === img.width * channelCount(img.format) && (gray || img.format === 'rgb')) {
+  if (
+    !isPlanar(img.format) &&
+    img.stride === img.width * channelCount(img.format) &&
+    (gray || img.format === 'rgb')
+  ) {
     out.set(img.data.subarray(0, img.width * img.height * channelCount(img.format)), o);
     return out;
   }

@@ -56,7 +56,9 @@ export function unregisterBackend(name: BackendName): void {
 
 /** Names of the registered backends, highest priority first. */
 export function registeredBackends(): BackendName[] {
-  return [...entries.values()].sort((a, b) => b.backend.priority - a.backend.priority).map((e) => e.backend.name);
+  return [...entries.values()]
+    .sort((a, b) => b.backend.priority - a.backend.priority)
+    .map((e) => e.backend.name);
 }
 
 /** Replaces how backend packages are imported (e.g. a bundler's static map); returns the previous one. */
@@ -87,7 +89,10 @@ export async function loadBackend(name: BackendName): Promise<Backend> {
   const registered = entries.get(name);
   if (registered) return registered.backend;
   if (!isKnown(name)) {
-    throw notAvailable(name, `no backend named "${name}" is registered (known: ${KNOWN_BACKENDS.join(', ')})`);
+    throw notAvailable(
+      name,
+      `no backend named "${name}" is registered (known: ${KNOWN_BACKENDS.join(', ')})`,
+    );
   }
   const pkg = BACKEND_PACKAGES[name];
   let mod: unknown;

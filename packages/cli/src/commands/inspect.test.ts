@@ -36,7 +36,10 @@ function capture(): Io & { out: string[]; err: string[] } {
 }
 
 const facts = JSON.parse(await readFile(`${fixtures}facts.json`, 'utf8')) as Facts[];
-const malformed = JSON.parse(await readFile(`${fixtures}malformed.json`, 'utf8')) as { file: string; inspect: string }[];
+const malformed = JSON.parse(await readFile(`${fixtures}malformed.json`, 'utf8')) as {
+  file: string;
+  inspect: string;
+}[];
 
 describe('jpegkit inspect --json', () => {
   it('prints one JSON object per file with the facts recorded by djpeg, identify and exiftool', async () => {
@@ -109,7 +112,9 @@ describe('the built jpegkit binary (run scripts/setup.sh first)', () => {
     const ok = await run(process.execPath, [bin, 'inspect', '--json', fixtures + facts[0]!.file]);
     expect(JSON.parse(ok.stdout)).toMatchObject({ width: facts[0]!.width, height: facts[0]!.height });
     const bad = malformed.find((m) => m.inspect !== 'ok')!;
-    const failed = await run(process.execPath, [bin, 'inspect', fixtures + bad.file]).catch((e: { code: number; stderr: string }) => e);
+    const failed = await run(process.execPath, [bin, 'inspect', fixtures + bad.file]).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect((failed as { code: number }).code).toBe(2);
     const lines = (failed as { stderr: string }).stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -117,10 +122,18 @@ describe('the built jpegkit binary (run scripts/setup.sh first)', () => {
   });
 
   it('says why no backend is available for decode, with exit 2', async () => {
-    const failed = await run(process.execPath, [bin, 'decode', fixtures + facts[0]!.file, '-o', '/tmp/jpegkit-cli-test.ppm', '--backend', 'cuda']).catch(
-      (e: { code: number; stderr: string }) => e,
-    );
+    const failed = await run(process.execPath, [
+      bin,
+      'decode',
+      fixtures + facts[0]!.file,
+      '-o',
+      '/tmp/jpegkit-cli-test.ppm',
+      '--backend',
+      'cuda',
+    ]).catch((e: { code: number; stderr: string }) => e);
     expect((failed as { code: number }).code).toBe(2);
-    expect((failed as { stderr: string }).stderr).toMatch(/^E_NO_BACKEND: decode: a requested backend is unavailable \(strict\)|^E_NO_BACKEND: decode: no backend is available: cuda: /);
+    expect((failed as { stderr: string }).stderr).toMatch(
+      /^E_NO_BACKEND: decode: a requested backend is unavailable \(strict\)|^E_NO_BACKEND: decode: no backend is available: cuda: /,
+    );
   });
 });

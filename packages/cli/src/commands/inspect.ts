@@ -30,7 +30,9 @@ export function headerJson(file: string, h: JpegHeader): Record<string, unknown>
     restartInterval: h.restartInterval,
     orientation: h.orientation,
     icc: h.icc ? { length: h.icc.length, sha256: sha256(h.icc) } : null,
-    exif: h.exif ? { length: h.exif.length, byteOrder: exifOrder === 'II' || exifOrder === 'MM' ? exifOrder : null } : null,
+    exif: h.exif
+      ? { length: h.exif.length, byteOrder: exifOrder === 'II' || exifOrder === 'MM' ? exifOrder : null }
+      : null,
     xmp: h.xmp !== undefined,
     jfif: h.jfif ?? null,
     adobeTransform: h.adobeTransform ?? null,
@@ -70,7 +72,11 @@ export function headerLine(file: string, h: JpegHeader): string {
 }
 
 export async function runInspect(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { json: { type: 'boolean', default: false } },
+    allowPositionals: true,
+  });
   if (positionals.length === 0) throw new UsageError(`no input file (usage: ${inspectUsage})`);
   let status = EXIT_OK;
   for (const file of positionals) {

@@ -49,7 +49,8 @@ export async function runResize(args: string[], io: Io): Promise<number> {
     },
     allowPositionals: true,
   });
-  if (positionals.length === 0 || !values.output) throw new UsageError(`expected inputs and -o (usage: ${resizeUsage})`);
+  if (positionals.length === 0 || !values.output)
+    throw new UsageError(`expected inputs and -o (usage: ${resizeUsage})`);
   const width = intOption(values.width, 'width', 1, 65535);
   const height = intOption(values.height, 'height', 1, 65535);
   if (width === undefined && height === undefined) throw new UsageError('Expected --width, --height or both');
@@ -68,7 +69,9 @@ export async function runResize(args: string[], io: Io): Promise<number> {
   try {
     for (const [i, file] of files.entries()) {
       try {
-        let pipeline = codec.pipeline(new Uint8Array(await readFile(file))).resize({ width, height, fit, filter });
+        let pipeline = codec
+          .pipeline(new Uint8Array(await readFile(file)))
+          .resize({ width, height, fit, filter });
         if (sigma !== undefined) pipeline = pipeline.sharpen({ sigma });
         const jpeg = await pipeline.toJpeg({ quality });
         await writeFile(toFolder ? join(values.output, basename(file)) : values.output, jpeg);

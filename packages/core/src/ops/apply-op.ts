@@ -12,7 +12,17 @@ import type { HostImage } from '../image.js';
 import type { OpStep } from '../pipeline.js';
 
 /** Every op kind applyOp knows. */
-const OP_NAMES = ['resize', 'sharpen', 'crop', 'rotate', 'flip', 'flop', 'orient', 'adjust', 'convert'] as const;
+const OP_NAMES = [
+  'resize',
+  'sharpen',
+  'crop',
+  'rotate',
+  'flip',
+  'flop',
+  'orient',
+  'adjust',
+  'convert',
+] as const;
 
 /**
  * Runs one pipeline step on a host image with the reference ops — what every backend's result for the step is

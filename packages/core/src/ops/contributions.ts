@@ -42,7 +42,11 @@ export interface ContributionTable {
  * - Weights are normalised to sum to 1 (computed in double, stored as float32); weights of exactly zero at
  *   either end (e.g. bilinear on an exact sample) are trimmed.
  */
-export function computeContributions(srcSize: number, dstSize: number, filter: ResizeFilter): ContributionTable {
+export function computeContributions(
+  srcSize: number,
+  dstSize: number,
+  filter: ResizeFilter,
+): ContributionTable {
   checkInteger(srcSize, 'srcSize', 1, 2 ** 30);
   checkInteger(dstSize, 'dstSize', 1, 2 ** 30);
   checkOneOf(filter, 'filter', RESIZE_FILTERS);

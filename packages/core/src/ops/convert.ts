@@ -23,6 +23,7 @@ export function rgbToGray(r: number, g: number, b: number): number {
   return (19595 * r + 38470 * g + 7471 * b + 32768) >> 16;
 }
 
+/** Options of {@link convertImage}. */
 export interface ConvertOptions {
   /** Row stride of the result in bytes (per plane for planar formats). Default: width · bytesPerPixel. */
   stride?: number;

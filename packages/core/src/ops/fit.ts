@@ -43,6 +43,9 @@ export interface ResizeGeometry {
  *   column cut off is on the left/top for cover.
  * - inside and outside return the resampled image as it is; its size may differ from the box.
  *
+ * The geometry does not depend on the filter. (sharp's kernel 'nearest' alone differs for large shrinks: libvips
+ * subsamples by an integer factor first, which can leave the result a pixel smaller.)
+ *
  * @example
  * ```ts
  * resolveResize(400, 300, { width: 200, height: 200, fit: 'cover' });
@@ -53,8 +56,10 @@ export function resolveResize(srcWidth: number, srcHeight: number, options: Resi
   checkInteger(srcWidth, 'srcWidth', 1, 2 ** 30);
   checkInteger(srcHeight, 'srcHeight', 1, 2 ** 30);
   const fit: FitMode = checkOneOf(options.fit ?? 'cover', 'fit', FIT_MODES);
-  const width = options.width === undefined ? 0 : checkInteger(options.width, 'width', 0, MAX_RESIZE_DIMENSION);
-  const height = options.height === undefined ? 0 : checkInteger(options.height, 'height', 0, MAX_RESIZE_DIMENSION);
+  const width =
+    options.width === undefined ? 0 : checkInteger(options.width, 'width', 0, MAX_RESIZE_DIMENSION);
+  const height =
+    options.height === undefined ? 0 : checkInteger(options.height, 'height', 0, MAX_RESIZE_DIMENSION);
   if (width === 0 && height === 0) throw invalidArgument('a width or a height', 'resize', options);
 
   let hshrink = 1;
@@ -105,8 +110,9 @@ export function resolveResize(srcWidth: number, srcHeight: number, options: Resi
  * `srcSize / shrink` rounded half up (never below 1), with libvips' floating-point steps, so that a quotient
  * that is exactly x.5 on paper rounds the way sharp's does. sharp hands libvips the scale 1 / shrink; when
  * shrinking, vips_reduce divides by 1 / scale and adds 0.5 (VIPS_ROUND_UINT); when enlarging, vips_affine
- * multiplies by the scale and adds 0.5. For example 5 px shrunk by 10/3 gives 1.5 → 2, where the naive
- * `Math.round(5 / (10 / 3))` sees 1.4999999999999998 and gives 1.
+ * multiplies by the scale and adds 0.5. So a quotient that is x.5 on paper can land either side: 7 px shrunk
+ * by 14/9 is 4.5, but 7 / (1 / (1 / (14/9))) = 4.499999999999999 and sharp makes it 4 (Math.round(7 / (14/9))
+ * would say 5), while 5 px shrunk by 10/29 (14.5) comes out 15 from both.
  */
 export function scaledSize(srcSize: number, shrink: number): number {
   const scale = 1 / shrink;
@@ -163,10 +169,15 @@ export function resizeFit(img: HostImage, step: ResizeFitStep): HostImage {
     throw invalidArgument('an array of 4 integers', 'background', step.background);
   }
   step.background.forEach((v, i) => checkInteger(v, `background[${i}]`, 0, 255));
-  checkInteger(step.cropX, 'cropX', 0, step.resizeWidth - step.width);
-  checkInteger(step.cropY, 'cropY', 0, step.resizeHeight - step.height);
-  checkInteger(step.padX, 'padX', 0, step.width - step.resizeWidth);
-  checkInteger(step.padY, 'padY', 0, step.height - step.resizeHeight);
+  checkInteger(step.resizeWidth, 'resizeWidth', 1, 2 ** 30);
+  checkInteger(step.resizeHeight, 'resizeHeight', 1, 2 ** 30);
+  checkInteger(step.width, 'width', 1, 2 ** 30);
+  checkInteger(step.height, 'height', 1, 2 ** 30);
+  // Offsets may only move the window within what exists: a crop inside the resampled image, a pad inside the box.
+  checkInteger(step.cropX, 'cropX', 0, Math.max(0, step.resizeWidth - step.width));
+  checkInteger(step.cropY, 'cropY', 0, Math.max(0, step.resizeHeight - step.height));
+  checkInteger(step.padX, 'padX', 0, Math.max(0, step.width - step.resizeWidth));
+  checkInteger(step.padY, 'padY', 0, Math.max(0, step.height - step.resizeHeight));
 
   const resized =
     step.resizeWidth === img.width && step.resizeHeight === img.height

@@ -26,7 +26,9 @@ export function bcCubic(b: number, c: number): (x: number) => number {
     const a = Math.abs(x);
     if (a < 1) return ((12 - 9 * b - 6 * c) * a * a * a + (-18 + 12 * b + 6 * c) * a * a + (6 - 2 * b)) / 6;
     if (a < 2) {
-      return ((-b - 6 * c) * a * a * a + (6 * b + 30 * c) * a * a + (-12 * b - 48 * c) * a + (8 * b + 24 * c)) / 6;
+      return (
+        ((-b - 6 * c) * a * a * a + (6 * b + 30 * c) * a * a + (-12 * b - 48 * c) * a + (8 * b + 24 * c)) / 6
+      );
     }
     return 0;
   };

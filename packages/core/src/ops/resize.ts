@@ -10,6 +10,7 @@ import type { ResizeFilter } from '../pipeline.js';
 export { computeContributions } from './contributions.js';
 export type { ContributionTable } from './contributions.js';
 
+/** How {@link resizeImage} resamples. */
 export interface ResampleOptions {
   /** Default 'lanczos3'. */
   filter?: ResizeFilter;
@@ -38,7 +39,12 @@ export interface ResampleOptions {
  *
  * Planar formats resample each plane; the result is tightly packed, in the input's format and metadata.
  */
-export function resizeImage(img: HostImage, width: number, height: number, options: ResampleOptions = {}): HostImage {
+export function resizeImage(
+  img: HostImage,
+  width: number,
+  height: number,
+  options: ResampleOptions = {},
+): HostImage {
   checkInteger(width, 'width', 1, 2 ** 30);
   checkInteger(height, 'height', 1, 2 ** 30);
   const filter = checkOneOf(options.filter ?? 'lanczos3', 'filter', RESIZE_FILTERS);
@@ -94,7 +100,8 @@ export function resizeImage(img: HostImage, width: number, height: number, optio
     for (let dx = 0; dx < width; dx++) {
       for (let c = 0; c < channels; c++) {
         let sum = 0;
-        for (let k = 0; k < count; k++) sum += vTable.weights[w0 + k]! * mid[((start + k) * width + dx) * channels + c]!;
+        for (let k = 0; k < count; k++)
+          sum += vTable.weights[w0 + k]! * mid[((start + k) * width + dx) * channels + c]!;
         px[c] = sum;
       }
       if (alpha >= 0) {

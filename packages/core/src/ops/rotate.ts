@@ -4,6 +4,7 @@ import type { HostImage } from '../image.js';
 
 /** The rotations the reference ops support, in degrees clockwise. */
 export const ROTATE_ANGLES = [90, 180, 270] as const;
+/** A clockwise rotation in degrees: 90, 180 or 270. */
 export type RotateAngle = (typeof ROTATE_ANGLES)[number];
 
 /**

@@ -57,7 +57,8 @@ export function sharpenImage(img: HostImage, sigma: number, amount = 1, threshol
     }
     if (c === alpha) {
       for (let y = 0; y < height; y++) {
-        for (let x = 0; x < width; x++) out.data[d.base + y * d.rowStride + x * d.step] = plane[y * width + x]!;
+        for (let x = 0; x < width; x++)
+          out.data[d.base + y * d.rowStride + x * d.step] = plane[y * width + x]!;
       }
       continue;
     }

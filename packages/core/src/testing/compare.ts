@@ -42,7 +42,11 @@ export function diffImages(actual: HostImage, expected: HostImage, tolerance = 0
   }
   const n = expected.width * expected.height * channels;
   const mse = sumSq / n;
-  const diff: ImageDiff = { maxAbs, meanAbs: sumAbs / n, psnr: mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse) };
+  const diff: ImageDiff = {
+    maxAbs,
+    meanAbs: sumAbs / n,
+    psnr: mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse),
+  };
   if (first) diff.first = first;
   return diff;
 }

@@ -31,28 +31,42 @@ async function referenceBackend(set: FixtureSet, name: string, skew = 0): Promis
     name,
     priority: 5,
     async init() {
-      return { device: 'reference lookup', formats: [], scales: [1, 0.5, 0.25, 0.125], deviceImages: false, encode: false, ops: ['resize', 'sharpen', 'crop', 'rotate', 'flip', 'flop', 'orient', 'adjust', 'convert'] };
+      return {
+        device: 'reference lookup',
+        formats: [],
+        scales: [1, 0.5, 0.25, 0.125],
+        deviceImages: false,
+        encode: false,
+        ops: ['resize', 'sharpen', 'crop', 'rotate', 'flip', 'flop', 'orient', 'adjust', 'convert'],
+      };
     },
-    canDecode: () => true,
+    canDecode: (h) => (h.lossless ? 'lossless JPEG is not supported' : true),
     async decode(bytes, header, o: ResolvedDecodeOptions) {
       const f = byHash.get(sha(bytes));
       if (header.truncated) throw new JpegError('E_TRUNCATED', 'data ends before EOI');
       if (!f) throw new JpegError('E_CORRUPT', 'not a known fixture');
-      if (!f.reference) throw new JpegError('E_UNSUPPORTED', f.referenceNote ?? 'no reference');
       const key = { 0.5: '1/2', 0.25: '1/4', 0.125: '1/8', 1: '' }[o.scale];
-      const path = o.scale !== 1 ? f.scaled?.[key]! : o.format === 'gray' && f.reference.endsWith('.ppm') ? f.grayReference! : f.reference;
+      const path =
+        o.scale !== 1
+          ? f.scaled?.[key]
+          : o.format === 'gray' && f.reference.endsWith('.ppm')
+            ? f.grayReference
+            : f.reference;
+      if (!path) throw new JpegError('E_UNSUPPORTED', 'no reference for this scale or format');
       let img = await ref(path);
       if (o.orient) img = applyOp(img, { op: 'orient', orientation: header.orientation });
       img = applyOp(img, { op: 'convert', format: o.format });
       img.orientation = o.orient ? 1 : header.orientation;
       if (o.into) {
-        for (let y = 0; y < img.height; y++) o.into.data.set(img.data.subarray(y * img.stride, (y + 1) * img.stride), y * o.into.stride);
+        for (let y = 0; y < img.height; y++)
+          o.into.data.set(img.data.subarray(y * img.stride, (y + 1) * img.stride), y * o.into.stride);
         return skewed({ ...o.into, width: img.width, height: img.height, orientation: img.orientation });
       }
       return skewed(img);
     },
     async run(plan) {
-      if (plan.input.kind !== 'image' || plan.output.kind !== 'image') throw new JpegError('E_UNSUPPORTED', 'images only');
+      if (plan.input.kind !== 'image' || plan.output.kind !== 'image')
+        throw new JpegError('E_UNSUPPORTED', 'images only');
       const out = plan.steps.reduce(applyOp, plan.input.image as HostImage);
       return skewed(applyOp(out, { op: 'convert', format: plan.output.format }));
     },
@@ -61,7 +75,10 @@ async function referenceBackend(set: FixtureSet, name: string, skew = 0): Promis
 }
 
 const set = await loadFixtureSet();
-const noEncoder = { 'encode/*': 'the reference stand-in has no JPEG encoder' };
+const noEncoder = {
+  'encode/*': 'the reference stand-in has no JPEG encoder',
+  'decode/large-1024x640-420-q90.jpg': 'the reference stand-in has no pixels for it: only the sha256 of its reference is committed',
+};
 let good: Codec;
 let bad: Codec;
 
@@ -85,9 +102,11 @@ describe('conformance suite', () => {
     const ids = cases.map((c) => c.id);
     for (const f of set.facts) expect(ids).toContain(`decode/${f.file.replace(/^.*\//, '')}`);
     for (const m of set.malformed) expect(ids).toContain(`malformed/${m.file.replace(/^.*\//, '')}`);
-    expect(ids.filter((id) => id.startsWith('ops/')).length).toBeGreaterThanOrEqual(2 * 35);
+    expect(ids.filter((id) => id.startsWith('ops/')).length).toBeGreaterThanOrEqual(2 * 34);
     expect(ids.filter((id) => id.startsWith('decode-scale/')).length).toBeGreaterThan(0);
-    expect(ids.filter((id) => id.startsWith('decode-orient/')).length).toBe(set.facts.filter((f) => f.orientation !== 1 && f.reference).length);
+    expect(ids.filter((id) => id.startsWith('decode-orient/')).length).toBe(
+      set.facts.filter((f) => f.orientation !== 1 && f.reference).length,
+    );
     expect(ids).toContain('encode/subsampling-420');
     expect(new Set(ids).size).toBe(ids.length);
   });
@@ -95,8 +114,8 @@ describe('conformance suite', () => {
   it('passes a backend that reproduces the references, with excluded cases listed with their reasons', async () => {
     const report = await runConformance(good, { exclude: noEncoder });
     expect(report.failed).toEqual([]);
-    expect(report.excluded.length).toBe(8);
-    expect(report.excluded.every((e) => e.reason === noEncoder['encode/*'])).toBe(true);
+    expect(report.excluded.length).toBe(9);
+    expect(report.excluded.filter((e) => e.reason === noEncoder['encode/*'])).toHaveLength(8);
     expect(report.passed.length).toBeGreaterThan(150);
   });
 
@@ -105,10 +124,14 @@ describe('conformance suite', () => {
     const failed = new Set(report.failed.map((f) => f.id));
     const cases = await conformanceSuite({ exclude: noEncoder });
     const pixelCases = cases.filter(
-      (c) => (c.group === 'ops' || c.group === 'decode') && set.facts.find((f) => c.id.endsWith(f.file.replace(/^.*\//, '')))?.reference !== null,
+      (c) =>
+        (c.group === 'ops' || c.group === 'decode') &&
+        set.facts.find((f) => c.id.endsWith(f.file.replace(/^.*\//, '')))?.reference !== null,
     );
     for (const c of pixelCases) expect(failed, c.id).toContain(c.id);
-    expect(report.failed.find((f) => f.id.startsWith('decode/'))?.message).toMatch(/max \|Δ\| 2, .* first at \(0,0\) channel 0/);
+    expect(report.failed.find((f) => f.id.startsWith('decode/'))?.message).toMatch(
+      /max \|Δ\| 2, .* first at \(0,0\) channel 0/,
+    );
     expect(report.passed.filter((id) => id.startsWith('malformed/')).length).toBe(set.malformed.length);
   });
 
