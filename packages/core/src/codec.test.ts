@@ -7,10 +7,10 @@ import { createHostImage } from './image.js';
 import type { HostImage } from './image.js';
 import { registerBackend, registeredBackends, setBackendImporter, unregisterBackend } from './registry.js';
 import type { BackendImporter } from './registry.js';
-import { syntheticJpeg } from './testing/synthetic-jpeg.js';
+import { jpeg } from './testing/jpeg-builder.js';
 
-const baseline = syntheticJpeg({ width: 32, height: 16 });
-const progressive = syntheticJpeg({ width: 24, height: 8, sof: 0xc2 });
+const baseline = jpeg({ width: 32, height: 16 });
+const progressive = jpeg({ width: 24, height: 8, sofCode: 0xc2, scans: [{ components: [1, 2, 3], se: 0 }] });
 
 const caps = (over: Partial<BackendCaps> = {}): BackendCaps => ({
   device: 'fake',
@@ -233,7 +233,7 @@ describe('Codec: per-image routing', () => {
       message: 'image is 32×16 = 512 pixels, over the limit of 511 (maxPixels)',
     });
     expect(wasm.calls.decode).toBe(0);
-    const huge = syntheticJpeg({ width: 65500, height: 65500 });
+    const huge = jpeg({ width: 65500, height: 65500 });
     const big = await createCodec();
     await expect(big.decode(huge)).rejects.toMatchObject({ code: 'E_TOO_LARGE' });
     expect(wasm.calls.decode).toBe(0);

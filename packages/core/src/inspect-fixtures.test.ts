@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { JpegError } from './errors.js';
 import type { JpegHeader } from './header.js';
@@ -68,9 +68,8 @@ function byteOrderLetters(value: unknown): unknown {
   return value;
 }
 
-const haveFacts = existsSync(factsUrl);
-describe.skipIf(!haveFacts)('inspect: fixtures/facts.json', () => {
-  const entries = haveFacts ? readJson<Facts[]>(factsUrl) : [];
+describe('inspect: fixtures/facts.json', () => {
+  const entries = readJson<Facts[]>(factsUrl);
   it('lists fixtures', () => {
     expect(entries.length).toBeGreaterThan(0);
   });
@@ -108,9 +107,11 @@ describe.skipIf(!haveFacts)('inspect: fixtures/facts.json', () => {
   });
 });
 
-const haveMalformed = existsSync(malformedUrl);
-describe.skipIf(!haveMalformed)('inspect: fixtures/malformed.json', () => {
-  const entries = haveMalformed ? readJson<MalformedEntry[]>(malformedUrl) : [];
+describe('inspect: fixtures/malformed.json', () => {
+  const entries = readJson<MalformedEntry[]>(malformedUrl);
+  it('lists malformed files', () => {
+    expect(entries.length).toBeGreaterThan(0);
+  });
   it.each(entries.map((e) => [e.file, e] as const))('%s', (file, entry) => {
     const bytes = new Uint8Array(readFileSync(new URL(file, root)));
     let outcome: string;

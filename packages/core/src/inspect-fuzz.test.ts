@@ -4,7 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { JpegError } from './errors.js';
 import { inspect, readMarkers } from './inspect.js';
 import type { JpegMarker } from './inspect.js';
-import { app0Jfif, app14Adobe, app1Exif, app2Icc, com, dht, dri, jpeg, segment } from './inspect-builder.js';
+import {
+  app0Jfif,
+  app14Adobe,
+  app1Exif,
+  app2Icc,
+  com,
+  dht,
+  dri,
+  jpeg,
+  segment,
+} from './testing/jpeg-builder.js';
 
 // Property: whatever damage a JPEG suffers, inspect() returns or throws a JpegError — never another exception
 // type, never a hang — and each call stays under 50 ms. The corpus is every fixture plus a few synthetic

@@ -21,7 +21,7 @@ import {
   segment,
   sof,
   sos,
-} from './inspect-builder.js';
+} from './testing/jpeg-builder.js';
 
 /** Runs inspect and returns the JpegError code it throws (failing when it returns or throws something else). */
 function errorOf(bytes: Uint8Array): { code: ErrorCode; message: string } {

@@ -49,7 +49,7 @@ async function referenceBackend(set: FixtureSet, name: string, skew = 0): Promis
       const path =
         o.scale !== 1
           ? f.scaled?.[key]
-          : o.format === 'gray' && f.reference.endsWith('.ppm')
+          : o.format === 'gray' && f.reference?.endsWith('.ppm')
             ? f.grayReference
             : f.reference;
       if (!path) throw new JpegError('E_UNSUPPORTED', 'no reference for this scale or format');
@@ -77,7 +77,8 @@ async function referenceBackend(set: FixtureSet, name: string, skew = 0): Promis
 const set = await loadFixtureSet();
 const noEncoder = {
   'encode/*': 'the reference stand-in has no JPEG encoder',
-  'decode/large-1024x640-420-q90.jpg': 'the reference stand-in has no pixels for it: only the sha256 of its reference is committed',
+  'decode/large-1024x640-420-q90.jpg':
+    'the reference stand-in has no pixels for it: only the sha256 of its reference is committed',
 };
 let good: Codec;
 let bad: Codec;

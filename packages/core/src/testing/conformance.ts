@@ -109,9 +109,12 @@ function decodeCases(set: FixtureSet): ConformanceCase[] {
         const bytes = await set.read(f.file);
         if (f.reference === null && f.referenceSha256) {
           // Too big to commit: the reference PNM is known by its sha256.
-          const img = await toHost(await codec.decode(bytes, { format: f.colorSpace === 'gray' ? 'gray' : 'rgb' }));
+          const img = await toHost(
+            await codec.decode(bytes, { format: f.colorSpace === 'gray' ? 'gray' : 'rgb' }),
+          );
           const digest = await sha256Hex(writePnm(img));
-          if (digest !== f.referenceSha256) fail(`decode ${name}: PNM sha256 ${digest} ≠ djpeg's ${f.referenceSha256}`);
+          if (digest !== f.referenceSha256)
+            fail(`decode ${name}: PNM sha256 ${digest} ≠ djpeg's ${f.referenceSha256}`);
           return;
         }
         if (f.reference === null) {

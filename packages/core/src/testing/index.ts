@@ -8,5 +8,5 @@ export { diffImages, describeDiff } from './compare.js';
 export type { ImageDiff } from './compare.js';
 export { DEFAULT_FIXTURES_URL, fixtureReader, loadFixtureSet } from './fixtures.js';
 export type { FixtureFacts, FixtureReader, FixtureSet, MalformedFacts } from './fixtures.js';
-export { syntheticJpeg } from './synthetic-jpeg.js';
-export type { SyntheticJpegOptions } from './synthetic-jpeg.js';
+/** Builders of synthetic JPEG marker streams (valid headers, placeholder entropy data) for header-level tests. */
+export * as jpegBuilder from './jpeg-builder.js';

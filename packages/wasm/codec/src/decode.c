@@ -130,15 +130,19 @@ static int run_decode(jk_decoder *d, const uint8_t *src, size_t len, int scale_n
 
   jpeg_start_decompress(cinfo);
 
-  /* Columns: decode a region one pixel wider on each side than asked (the fancy upsampler treats the region's
-   * edges as image edges) and at least 2 * max_h_samp_factor + 1 wide (libjpeg falls back to box upsampling
-   * for components fewer than 3 samples wide), aligned down to an iMCU boundary by libjpeg; then copy the
-   * requested columns out of it. The pixels equal those of a full decode. */
+  /* Columns: decode a wider region than asked and copy the requested columns out of it, so the pixels equal
+   * those of a full decode. libjpeg treats the region's left and right edges as image edges: the fancy
+   * upsampler needs one more pixel on each side, and progressive block smoothing (a 5x5 DC neighbourhood) two
+   * more blocks of every component left of that pixel (on the right it reads past the region anyway). It is also
+   * kept at least 2 * max_h_samp_factor + 1 wide, since libjpeg falls back to box upsampling for components
+   * fewer than 3 samples wide. jpeg_crop_scanline then aligns its start down to an iMCU boundary. */
   xoff = 0;
   if (d->out.w < cinfo->output_width) {
+    JDIMENSION imcu = (JDIMENSION)cinfo->min_DCT_scaled_size * (JDIMENSION)cinfo->max_h_samp_factor;
+    JDIMENSION left = cinfo->progressive_mode ? 2 * imcu + 1 : 1;
     JDIMENSION end = d->out.x + d->out.w + 1;
     JDIMENSION min_w = 2 * (JDIMENSION)cinfo->max_h_samp_factor + 1;
-    xoff = d->out.x > 0 ? d->out.x - 1 : 0;
+    xoff = d->out.x > left ? d->out.x - left : 0;
     if (end > cinfo->output_width) end = cinfo->output_width;
     if (end - xoff < min_w) end = xoff + min_w < cinfo->output_width ? xoff + min_w : cinfo->output_width;
     if (end - xoff < min_w) xoff = end > min_w ? end - min_w : 0;
