@@ -2,6 +2,7 @@ import type { JpegError } from './errors.js';
 import type { JpegHeader } from './header.js';
 import type { DeviceImage, HostImage, Orientation, PixelFormat } from './image.js';
 import type { CropRect, OpName, OpStep } from './pipeline.js';
+import type { ResolvedTransformOptions } from './transform.js';
 
 /** Names of the backends jpegkit ships; third-party backends may use other names. */
 export const KNOWN_BACKENDS = ['cuda', 'webgpu', 'wasm'] as const;
@@ -34,6 +35,8 @@ export interface BackendCaps {
   /** Whether `decode` can return images that stay on the device. */
   deviceImages: boolean;
   encode: boolean;
+  /** Whether `transform` (lossless DCT-domain transforms) is there. */
+  transform?: boolean;
   /** Pixel ops `run` executes. */
   ops: readonly OpName[];
   /** Free-form facts worth showing a user (versions, limits, what goes to the fallback). */
@@ -114,6 +117,8 @@ export interface Backend {
   ): Promise<(HostImage | DeviceImage | JpegError)[]>;
   encode?(image: HostImage | DeviceImage, options: ResolvedEncodeOptions): Promise<Uint8Array>;
   run?(plan: PipelinePlan): Promise<PlanResult>;
+  /** Lossless DCT-domain transform (jpegtran's job). */
+  transform?(bytes: Uint8Array, header: JpegHeader, options: ResolvedTransformOptions): Promise<Uint8Array>;
   dispose(): Promise<void>;
 }
 

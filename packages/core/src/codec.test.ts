@@ -345,6 +345,48 @@ describe('Codec: batches, encode and pipelines', () => {
   });
 });
 
+describe('Codec.transform', () => {
+  it('goes to a backend with lossless transforms, with options resolved, and checks arguments at once', async () => {
+    const seen: unknown[] = [];
+    const webgpu = fake('webgpu', 20);
+    const wasm = fake('wasm', 10, { caps: { transform: true } });
+    wasm.backend.transform = async (_bytes, _header, options) => {
+      seen.push(options);
+      return new Uint8Array([1, 2, 3]);
+    };
+    [webgpu, wasm].forEach((f) => registerBackend(f.backend));
+    const codec = await createCodec();
+    expect([...(await codec.transform(baseline, { rotate: 90, restartInterval: 2 }))]).toEqual([1, 2, 3]);
+    expect(seen[0]).toEqual({
+      rotate: 90,
+      transpose: false,
+      transverse: false,
+      gray: false,
+      optimize: false,
+      trim: true,
+      metadata: 'all',
+      restartInterval: 2,
+    });
+    expect(() => codec.transform(baseline, { rotate: 90, flip: 'vertical' })).toThrow(
+      'Expected at most one of rotate, flip, transpose, transverse for options but received an object',
+    );
+    expect(() => codec.transform(baseline, { rotate: 45 as never })).toThrow(
+      'Expected one of 90, 180, 270 for rotate but received 45',
+    );
+    await codec.dispose();
+  });
+
+  it('says so when no backend in use transforms', async () => {
+    registerBackend(fake('wasm', 10).backend);
+    const codec = await createCodec();
+    await expect(codec.transform(baseline, { gray: true })).rejects.toMatchObject({
+      code: 'E_UNSUPPORTED',
+      message: 'no backend can handle this image: wasm: has no lossless transforms',
+    });
+    await codec.dispose();
+  });
+});
+
 describe('registerBackend', () => {
   it('refuses something that is not a backend', () => {
     expect(() => registerBackend({ name: 'x' } as never)).toThrow(JpegError);

@@ -18,6 +18,8 @@ import { inspect } from './inspect.js';
 import { DEFAULT_MAX_PIXELS, resolveDecodeOptions, resolveEncodeOptions } from './options.js';
 import type { DecodeOptions, EncodeOptions } from './options.js';
 import { Pipeline } from './pipeline-builder.js';
+import { resolveTransformOptions } from './transform.js';
+import type { TransformOptions } from './transform.js';
 import {
   defaultPriority,
   initBackend,
@@ -394,6 +396,35 @@ export class Codec {
       const result = await backend.run!(plan);
       return result instanceof Uint8Array ? result : tagResult(result, backend.name);
     });
+  }
+
+  /**
+   * Transforms a JPEG losslessly in the DCT domain (rotate, flip, crop, gray, progressive ↔ baseline, restart
+   * markers, metadata) without decoding it.
+   *
+   * @example
+   * ```ts
+   * const upright = await codec.transform(bytes, { rotate: 90, restartInterval: 4, metadata: 'icc' });
+   * ```
+   */
+  transform(bytes: Uint8Array, options: TransformOptions = {}): Promise<Uint8Array> {
+    this.#checkOpen();
+    checkBytes(bytes, 'bytes');
+    const resolved = resolveTransformOptions(options);
+    return (async () => {
+      const header = this.#header(bytes);
+      const view: ResolvedDecodeOptions = {
+        format: 'rgb',
+        scale: 1,
+        orient: false,
+        location: 'host',
+        partial: false,
+      };
+      const need = (b: Backend): true | string =>
+        b.transform && this.#caps(b).transform ? true : 'has no lossless transforms';
+      const candidates = this.#candidates(header, view, need);
+      return this.#withFallback(candidates, (backend) => backend.transform!(bytes, header, resolved));
+    })();
   }
 
   /** Releases this codec's hold on its backends; a backend no codec uses any more is disposed. */

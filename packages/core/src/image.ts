@@ -1,4 +1,5 @@
 import { checkInteger, checkOneOf, invalidArgument } from './args.js';
+import type { ErrorCode } from './errors.js';
 
 /** Pixel layouts jpegkit reads and writes. Interleaved formats store a row's pixels side by side; planar
  * formats store each channel as its own plane of `stride * height` bytes, planes back to back. */
@@ -31,6 +32,8 @@ export interface HostImage {
   icc?: Uint8Array;
   /** The backend that produced the pixels. */
   backend?: string;
+  /** Set by a `partial: true` decode of damaged data: what went wrong and how many rows are real. */
+  partial?: { code: ErrorCode; message: string; rows: number };
 }
 
 /** Where a device image lives. */

@@ -104,5 +104,7 @@ export {
 } from './registry.js';
 export type { BackendImporter } from './registry.js';
 export { readPnm, writePnm } from './pnm.js';
+export { resolveTransformOptions } from './transform.js';
+export type { ResolvedTransformOptions, TransformOptions } from './transform.js';
 /** The reference pixel operations (plain TypeScript): the oracle every backend is checked against. */
 export * as ops from './ops/index.js';
