@@ -15,7 +15,7 @@ set -euo pipefail
 pkg="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 codec="$pkg/codec"
 cache="$pkg/.cache"
-# shellcheck source=inputs.sh
+# shellcheck source=SCRIPTDIR/inputs.sh
 source "$codec/inputs.sh"
 
 clean=0
@@ -57,7 +57,11 @@ dl="$cache/download"
 src="$cache/src/$JK_LJT_DIR"
 mkdir -p "$dl"
 
-verify_download() { (cd "$dl" && printf '%s\n' "${JK_LJT_FILES[@]}" | sha256sum --check --quiet --strict -); }
+verify_download() {
+  local line
+  for line in "${JK_LJT_FILES[@]}"; do [[ -f "$dl/${line#*  }" ]] || return 1; done
+  (cd "$dl" && printf '%s\n' "${JK_LJT_FILES[@]}" | sha256sum --check --quiet --strict -)
+}
 
 # The mirror this machine's apt already uses for bookworm (one-line or deb822 sources), never a hard-coded host.
 find_mirror() {
@@ -78,7 +82,7 @@ find_mirror() {
   done
 }
 
-if ! verify_download 2>/dev/null; then
+if ! verify_download; then
   mirror="$(find_mirror | head -n1)"
   [[ -n "$mirror" ]] || { log "no bookworm mirror found in /etc/apt/sources.list{,.d}"; exit 1; }
   log "fetching $JK_LJT_PACKAGE $JK_LJT_VERSION source from $mirror"
@@ -119,24 +123,31 @@ echo '{ "type": "commonjs" }' >"$cache/build/package.json"
 
 export SOURCE_DATE_EPOCH=0
 # Map the machine-specific paths out of anything the compiler records.
-prefix_map=(-ffile-prefix-map="$src"=/libjpeg-turbo -ffile-prefix-map="$ljt_build"=/libjpeg-turbo-build
-  -ffile-prefix-map="$pkg"=/jpegkit-wasm)
+prefix_map=("-ffile-prefix-map=$src=/libjpeg-turbo" "-ffile-prefix-map=$ljt_build=/libjpeg-turbo-build"
+  "-ffile-prefix-map=$pkg=/jpegkit-wasm")
 copt=(-O3 "${prefix_map[@]}")
 
-if [[ ! -f "$ljt_build/libjpeg.a" ]]; then
+cmake_args=(
+  -G "Unix Makefiles"
+  -DCMAKE_BUILD_TYPE=Release
+  -DCMAKE_C_FLAGS_RELEASE="${copt[*]} -DNDEBUG"
+  -DCMAKE_CROSSCOMPILING_EMULATOR="/usr/bin/node;--no-experimental-fetch"
+  -DBUILD="$JK_LJT_VERSION"
+  -DENABLE_SHARED=0 -DENABLE_STATIC=1 -DWITH_SIMD=0 -DWITH_TURBOJPEG=0
+  -DWITH_ARITH_DEC=1 -DWITH_ARITH_ENC=1 -DWITH_12BIT=0 -DWITH_JAVA=0
+)
+# Reuse an earlier libjpeg-turbo build only if it was configured the same way.
+stamp="$(printf '%s\n' "$toolchain" "${cmake_args[@]}" | sha256sum | cut -d' ' -f1)"
+if [[ ! -f "$ljt_build/libjpeg.a" || "$(cat "$ljt_build/.jk-stamp" 2>/dev/null)" != "$stamp" ]]; then
   log "building libjpeg-turbo"
+  rm -rf "$ljt_build"
+  mkdir -p "$ljt_build"
   (
     cd "$ljt_build"
-    emcmake cmake "$src" -G "Unix Makefiles" \
-      -DCMAKE_BUILD_TYPE=Release \
-      -DCMAKE_C_FLAGS_RELEASE="${copt[*]} -DNDEBUG" \
-      -DCMAKE_CROSSCOMPILING_EMULATOR="/usr/bin/node;--no-experimental-fetch" \
-      -DBUILD="$JK_LJT_VERSION" \
-      -DENABLE_SHARED=0 -DENABLE_STATIC=1 -DWITH_SIMD=0 -DWITH_TURBOJPEG=0 \
-      -DWITH_ARITH_DEC=1 -DWITH_ARITH_ENC=1 -DWITH_12BIT=0 -DWITH_JAVA=0 \
-      >configure.log 2>&1 || { cat configure.log >&2; exit 1; }
+    emcmake cmake "$src" "${cmake_args[@]}" >configure.log 2>&1 || { cat configure.log >&2; exit 1; }
     make -j"$jobs" jpeg-static >make.log 2>&1 || { tail -n 50 make.log >&2; exit 1; }
   )
+  echo "$stamp" >"$ljt_build/.jk-stamp"
 fi
 
 # ---- 4. our C and the module ---------------------------------------------------------------------------
@@ -163,6 +174,7 @@ emcc -O3 "${prefix_map[@]}" "${objs[@]}" "$ljt_build/libjpeg.a" -o "$out/jpegkit
 
 mkdir -p "$pkg/wasm"
 cp "$out/jpegkit.wasm" "$out/jpegkit.mjs" "$pkg/wasm/"
+chmod 644 "$pkg/wasm/jpegkit.wasm" "$pkg/wasm/jpegkit.mjs"
 {
   echo "$(jk_inputs_hash "$pkg" "$toolchain")  inputs"
   (cd "$pkg/wasm" && sha256sum jpegkit.wasm jpegkit.mjs)

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # the variables are used by the scripts that source this file
 # Pinned build inputs of the wasm codec and the manifest whose hash wasm/BUILD-INPUTS.sha256 records.
 # Sourced by build.sh (which builds from these inputs) and check-artifact.sh (which only recomputes the hash,
 # so CI needs neither emscripten nor the libjpeg-turbo source).

@@ -22,3 +22,11 @@ export type {
   WasmPixelFormat,
   WasmSubsampling,
 } from './module.js';
+export { WasmBackend, createBackend } from './backend.js';
+export type { WasmBackendOptions } from './backend.js';
+
+import { registerBackend } from '@jpegkit/core';
+import { createBackend } from './backend.js';
+
+// Importing the package makes the backend available to createCodec (in bundlers too).
+registerBackend(createBackend());

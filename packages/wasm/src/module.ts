@@ -139,6 +139,8 @@ export interface JpegkitWasm {
   encode(pixels: Uint8Array, options: EncodeOptions): Uint8Array;
   /** Bytes malloc has handed out and not taken back (scratch buffers included). */
   heapUsed(): number;
+  /** The raw module (heap views and `_jk_*` exports), for the typed wrappers of other C files. */
+  readonly exports: JpegkitWasmExports;
   /** Frees the scratch buffers; the module stays usable and allocates them again when needed. */
   releaseScratch(): void;
   dispose(): void;
@@ -168,11 +170,16 @@ export function imageBytes(width: number, height: number, format: WasmPixelForma
 
 /** Loads and instantiates the codec: in Node from the .wasm next to the glue, in browsers with fetch. */
 export async function loadModule(options: LoadModuleOptions = {}): Promise<JpegkitWasm> {
-  const glue = await glueOptions(options);
-  const m = await createJpegkitModule(glue);
+  let failed: (error: unknown) => void = () => {};
+  const failure = new Promise<never>((_, reject) => (failed = reject));
+  const glue = await glueOptions(options, (error) => failed(error));
+  const m = await Promise.race([createJpegkitModule(glue), failure]);
   const abi = m._jk_abi_version();
   if (abi !== ABI_VERSION) {
-    throw new WasmCodecError('E_BACKEND_INIT', `jpegkit.wasm has ABI ${abi}, this loader expects ${ABI_VERSION}`);
+    throw new WasmCodecError(
+      'E_BACKEND_INIT',
+      `jpegkit.wasm has ABI ${abi}, this loader expects ${ABI_VERSION}`,
+    );
   }
   return new Codec(m);
 }
@@ -180,31 +187,39 @@ export async function loadModule(options: LoadModuleOptions = {}): Promise<Jpegk
 const WASM_URL = new URL('../wasm/jpegkit.wasm', import.meta.url);
 
 type NodeProcess = { getBuiltinModule?: (id: string) => unknown };
+type NodeFs = { promises: { readFile(path: URL): Promise<Uint8Array> } };
 
-async function glueOptions(options: LoadModuleOptions): Promise<JpegkitGlueOptions> {
-  if (options.module !== undefined) return instantiateFrom(options.module);
+/** Glue options for the module; `fail` reports an instantiation error the glue itself would swallow. */
+async function glueOptions(
+  options: LoadModuleOptions,
+  fail: (error: unknown) => void,
+): Promise<JpegkitGlueOptions> {
+  if (options.module !== undefined) return instantiateFrom(options.module, fail);
   if (options.wasmBinary !== undefined) return { wasmBinary: options.wasmBinary };
   const proc = (globalThis as { process?: NodeProcess }).process;
   if (WASM_URL.protocol === 'file:' && typeof proc?.getBuiltinModule === 'function') {
-    const fs = proc.getBuiltinModule('fs') as typeof import('node:fs');
+    const fs = proc.getBuiltinModule('fs') as NodeFs;
     return { wasmBinary: await fs.promises.readFile(WASM_URL) };
   }
   if (typeof WebAssembly.compileStreaming === 'function') {
     try {
-      return instantiateFrom(await WebAssembly.compileStreaming(fetch(WASM_URL)));
+      return instantiateFrom(await WebAssembly.compileStreaming(fetch(WASM_URL)), fail);
     } catch {
       // e.g. served without the application/wasm type: compile from the bytes instead
     }
   }
   const response = await fetch(WASM_URL);
-  if (!response.ok) throw new WasmCodecError('E_BACKEND_INIT', `cannot fetch ${WASM_URL.href}: ${response.status}`);
+  if (!response.ok)
+    throw new WasmCodecError('E_BACKEND_INIT', `cannot fetch ${WASM_URL.href}: ${response.status}`);
   return { wasmBinary: new Uint8Array(await response.arrayBuffer()) };
 }
 
-function instantiateFrom(module: WebAssembly.Module): JpegkitGlueOptions {
+function instantiateFrom(module: WebAssembly.Module, fail: (error: unknown) => void): JpegkitGlueOptions {
   return {
     instantiateWasm(imports, receiveInstance) {
-      void WebAssembly.instantiate(module, imports).then((instance) => receiveInstance(instance, module));
+      WebAssembly.instantiate(module, imports)
+        .then((instance) => receiveInstance(instance, module))
+        .catch(fail);
       return {};
     },
   };
@@ -212,6 +227,9 @@ function instantiateFrom(module: WebAssembly.Module): JpegkitGlueOptions {
 
 const INFO_FIELDS = 16;
 const decoder = new TextDecoder();
+
+/** The most a wasm32 heap can hold; larger images are E_TOO_LARGE before anything is allocated. */
+const MAX_WASM_BYTES = 2 ** 32 - 2 ** 26;
 
 /** A malloc'ed region that is reused while large enough. */
 class Scratch {
@@ -221,10 +239,14 @@ class Scratch {
 
   ensure(bytes: number): number {
     if (bytes <= this.size && this.ptr !== 0) return this.ptr;
+    if (!(bytes <= MAX_WASM_BYTES)) {
+      throw new WasmCodecError('E_TOO_LARGE', `${bytes} bytes do not fit in wasm memory`);
+    }
     this.release();
     const size = Math.max(64, Math.ceil(bytes / 65536) * 65536);
     const ptr = this.m._malloc(size) >>> 0;
-    if (ptr === 0) throw new WasmCodecError('E_OUT_OF_MEMORY', `cannot allocate ${size} bytes of wasm memory`);
+    if (ptr === 0)
+      throw new WasmCodecError('E_OUT_OF_MEMORY', `cannot allocate ${size} bytes of wasm memory`);
     this.ptr = ptr;
     this.size = size;
     return ptr;
@@ -290,7 +312,10 @@ class Codec implements JpegkitWasm {
     let data: Uint8Array;
     if (options.into !== undefined) {
       if (options.into.length < size) {
-        throw new WasmCodecError('E_INVALID_ARGUMENT', `into holds ${options.into.length} bytes, ${size} needed`);
+        throw new WasmCodecError(
+          'E_INVALID_ARGUMENT',
+          `into holds ${options.into.length} bytes, ${size} needed`,
+        );
       }
       options.into.set(m.HEAPU8.subarray(dst, dst + size));
       data = options.into;
@@ -357,6 +382,10 @@ class Codec implements JpegkitWasm {
 
   heapUsed(): number {
     return this.#module()._jk_heap_used() >>> 0;
+  }
+
+  get exports(): JpegkitWasmExports {
+    return this.#module();
   }
 
   releaseScratch(): void {
@@ -436,7 +465,10 @@ function formatIndex(format: WasmPixelFormat): number {
 function scaleNum(scale = 1): number {
   const num = scale * 8;
   if (!Number.isInteger(num) || num < 1 || num > 8) {
-    throw new WasmCodecError('E_INVALID_ARGUMENT', `scale must be a multiple of 1/8 in [1/8, 1], got ${scale}`);
+    throw new WasmCodecError(
+      'E_INVALID_ARGUMENT',
+      `scale must be a multiple of 1/8 in [1/8, 1], got ${scale}`,
+    );
   }
   return num;
 }

@@ -93,7 +93,7 @@ static int run_decode(jk_decoder *d, const uint8_t *src, size_t len, int scale_n
                       int crop_w, int crop_h, size_t dst_len) {
   j_decompress_ptr cinfo = &d->cinfo;
   J_COLOR_SPACE layout_space = jk_format_color_space(d->format);
-  JDIMENSION xoff, region_w, col, y;
+  JDIMENSION xoff, region_w, col;
   JSAMPARRAY buf = NULL, tmp = NULL;
   const jk_layout *layout = layout_of(layout_space);
   int rc, cmyk, planar = jk_format_planar(d->format);
@@ -196,9 +196,8 @@ static int run_decode(jk_decoder *d, const uint8_t *src, size_t len, int scale_n
     }
   }
 
-  /* A crop that stops short of the bottom leaves the rest of the image undecoded. */
-  y = cinfo->output_scanline;
-  if (y < cinfo->output_height)
+  /* A crop that stops short of the bottom leaves the rest of the image undecoded (and unchecked). */
+  if (cinfo->output_scanline < cinfo->output_height)
     jpeg_abort_decompress(cinfo);
   else
     jpeg_finish_decompress(cinfo);

@@ -13,6 +13,7 @@
 #define MAX_MARKER_DATA 65533 /* a marker's length field counts itself */
 #define ICC_MAX_CHUNKS 255
 #define ICC_CHUNK_DATA (MAX_MARKER_DATA - 14) /* "ICC_PROFILE\0" + sequence number + count */
+#define INITIAL_OUT_MAX ((uint64_t)64 << 20)
 
 static const uint8_t EXIF_ID[EXIF_ID_LEN] = {'E', 'x', 'i', 'f', 0, 0};
 
@@ -50,7 +51,8 @@ static int run_encode(jk_encoder *e, const uint8_t *pixels, int width, int heigh
                       int arithmetic, const uint8_t *icc, size_t icc_len, const uint8_t *exif, size_t exif_len) {
   j_compress_ptr cinfo = &e->cinfo;
   int h, v, planar = jk_format_planar(in_format);
-  size_t plane = stride * (size_t)height, raw;
+  size_t plane = stride * (size_t)height;
+  uint64_t raw;
   JSAMPARRAY tmp = NULL;
 
   cinfo->err = jk_error_init(&e->err, 1);
@@ -58,9 +60,10 @@ static int run_encode(jk_encoder *e, const uint8_t *pixels, int width, int heigh
   jpeg_create_compress(cinfo);
   e->created = 1;
 
-  /* Start small relative to the raw size; the destination doubles as needed. */
-  raw = (size_t)width * (size_t)height * (size_t)jk_format_channels(in_format);
-  jk_mem_dest_init(cinfo, &e->dest, raw / 8 + icc_len + exif_len + 1024);
+  /* Start at an eighth of the raw size (at most 64 MiB); the destination doubles as needed. */
+  raw = (uint64_t)width * (uint64_t)height * (uint64_t)jk_format_channels(in_format) / 8;
+  if (raw > INITIAL_OUT_MAX) raw = INITIAL_OUT_MAX;
+  jk_mem_dest_init(cinfo, &e->dest, (size_t)raw + icc_len + exif_len + 1024);
 
   cinfo->image_width = (JDIMENSION)width;
   cinfo->image_height = (JDIMENSION)height;
@@ -78,7 +81,10 @@ static int run_encode(jk_encoder *e, const uint8_t *pixels, int width, int heigh
     luma_factors(subsampling, &h, &v);
     cinfo->comp_info[0].h_samp_factor = h;
     cinfo->comp_info[0].v_samp_factor = v;
-    for (ci = 1; ci < MAX_COMPONENTS; ci++) cinfo->comp_info[ci].h_samp_factor = cinfo->comp_info[ci].v_samp_factor = 1;
+    for (ci = 1; ci < MAX_COMPONENTS; ci++) {
+      cinfo->comp_info[ci].h_samp_factor = 1;
+      cinfo->comp_info[ci].v_samp_factor = 1;
+    }
   }
   if (progressive) jpeg_simple_progression(cinfo);
 
@@ -102,7 +108,8 @@ static int run_encode(jk_encoder *e, const uint8_t *pixels, int width, int heigh
       JDIMENSION n = cinfo->image_height - cinfo->next_scanline, i;
       if (n > 16) n = 16;
       /* libjpeg only reads the rows; JSAMPROW just is not const. */
-      for (i = 0; i < n; i++) rows[i] = (JSAMPROW)(uintptr_t)(pixels + (size_t)(cinfo->next_scanline + i) * stride);
+      for (i = 0; i < n; i++)
+        rows[i] = (JSAMPROW)(uintptr_t)(pixels + (size_t)(cinfo->next_scanline + i) * stride);
       jpeg_write_scanlines(cinfo, rows, n);
     }
   }

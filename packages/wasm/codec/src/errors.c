@@ -52,13 +52,11 @@ static int classify_error(int msg_code) {
   case JERR_ARITH_NOTIMPL:
   case JERR_CCIR601_NOTIMPL:
   case JERR_FRACT_SAMPLE_NOTIMPL:
-  case JERR_EMPTY_IMAGE:         /* DNL marker */
   case JERR_BAD_DCTSIZE:
     return JK_E_UNSUPPORTED;
   case JERR_IMAGE_TOO_BIG:
   case JERR_WIDTH_OVERFLOW:
     return JK_E_TOO_LARGE;
-  case JERR_INPUT_EMPTY:
   case JERR_INPUT_EOF:
     return JK_E_TRUNCATED;
   case JERR_BAD_CROP_SPEC:
@@ -69,7 +67,7 @@ static int classify_error(int msg_code) {
   case JERR_BAD_PROG_SCRIPT:
   case JERR_BUFFER_SIZE:
     return JK_E_INVALID_ARGUMENT;
-  default:
+  default: /* includes JERR_INPUT_EMPTY (not a JPEG) and JERR_EMPTY_IMAGE (a zero dimension) */
     return JK_E_CORRUPT;
   }
 }

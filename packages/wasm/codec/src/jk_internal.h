@@ -52,7 +52,7 @@ int jk_format_valid(int format);
 int jk_format_channels(int format);  /* channels per pixel: 1, 3 or 4 */
 int jk_format_planar(int format);
 int jk_format_row_bytes(int format); /* bytes one pixel takes in a row (1 for planar) */
-/* Interleaved color space libjpeg reads/writes for the format (planar formats map to JCS_EXT_RGB / JCS_EXT_BGR). */
+/* Interleaved color space libjpeg reads/writes for the format (planar: JCS_EXT_RGB / JCS_EXT_BGR). */
 J_COLOR_SPACE jk_format_color_space(int format);
 /* Bytes an image of this geometry needs, or 0 when it overflows size_t (planes of stride * height bytes). */
 size_t jk_image_bytes(int format, int width, int height, int stride);

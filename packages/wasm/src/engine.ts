@@ -1,0 +1,163 @@
+/**
+ * What one wasm module instance does for the backend — decode, encode and whole pipelines — with
+ * @jpegkit/core's semantics (formats, orientation, errors). The same functions run on the calling thread and
+ * inside each pool worker, so both paths give the same bytes.
+ */
+import { JpegError, ops } from '@jpegkit/core';
+import type {
+  ErrorCode,
+  HostImage,
+  JpegHeader,
+  OpStep,
+  Orientation,
+  PixelFormat,
+  ResolvedEncodeOptions,
+} from '@jpegkit/core';
+import { WasmCodecError } from './module.js';
+import type { JpegkitWasm } from './module.js';
+
+export const BACKEND_NAME = 'wasm';
+
+/** Decode request as it crosses to a worker: no functions, no caller buffers. */
+export interface DecodeJob {
+  format: PixelFormat;
+  scale: number;
+  crop?: { x: number; y: number; width: number; height: number };
+  orient: boolean;
+  orientation: Orientation;
+  partial: boolean;
+  /** Row pitch wanted for the result (so the caller can copy it into its own image in one go). */
+  stride?: number;
+}
+
+/** A pipeline as it crosses to a worker. */
+export interface RunJob {
+  input:
+    | { kind: 'jpeg'; bytes: Uint8Array; orientation: Orientation; width: number; height: number }
+    | { kind: 'image'; image: HostImage };
+  orient: boolean;
+  steps: OpStep[];
+  output: { kind: 'jpeg'; encode: ResolvedEncodeOptions } | { kind: 'image'; format: PixelFormat };
+}
+
+/** Turns the C codec's errors (and anything unexpected) into JpegErrors that name this backend. */
+export function toJpegError(error: unknown): JpegError {
+  if (error instanceof JpegError) return error;
+  if (error instanceof WasmCodecError)
+    return new JpegError(error.code as ErrorCode, error.message, { backend: BACKEND_NAME });
+  if (error instanceof RangeError || /out of memory|Cannot enlarge memory/i.test(String(error))) {
+    return new JpegError('E_OUT_OF_MEMORY', `wasm memory exhausted: ${String(error)}`, {
+      backend: BACKEND_NAME,
+      cause: error,
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new JpegError('E_CORRUPT', `wasm codec failed: ${message}`, { backend: BACKEND_NAME, cause: error });
+}
+
+/** Decodes with libjpeg-turbo (accurate islow IDCT, fancy upsampling), then orients if asked. */
+export function decodeWith(codec: JpegkitWasm, bytes: Uint8Array, job: DecodeJob): HostImage {
+  const orienting = job.orient && job.orientation !== 1;
+  const result = codec.decode(bytes, {
+    format: job.format,
+    scale: job.scale,
+    ...(job.crop ? { crop: job.crop } : {}),
+    ...(job.stride !== undefined && !orienting ? { stride: job.stride } : {}),
+    partial: job.partial,
+  });
+  let image: HostImage = {
+    width: result.width,
+    height: result.height,
+    format: result.format,
+    stride: result.stride,
+    data: result.data,
+    orientation: job.orientation,
+    backend: BACKEND_NAME,
+  };
+  if (orienting) {
+    image = ops.orientImage(image, job.orientation);
+    if (job.stride !== undefined && job.stride !== image.stride)
+      image = ops.convertImage(image, image.format, { stride: job.stride });
+  }
+  image.orientation = job.orient ? 1 : job.orientation;
+  if (result.partial) {
+    image.partial = {
+      code: result.partial.code as ErrorCode,
+      message: result.partial.message,
+      rows: result.partial.rows,
+    };
+  }
+  return image;
+}
+
+export function encodeWith(codec: JpegkitWasm, image: HostImage, options: ResolvedEncodeOptions): Uint8Array {
+  return codec.encode(image.data, {
+    width: image.width,
+    height: image.height,
+    format: image.format,
+    stride: image.stride,
+    quality: options.quality,
+    subsampling: options.subsampling,
+    progressive: options.progressive,
+    optimize: options.optimize,
+    restartInterval: options.restartInterval,
+    arithmetic: options.arithmetic,
+    ...(options.icc ? { icc: options.icc } : {}),
+    ...(options.exif ? { exif: options.exif } : {}),
+  });
+}
+
+/** The DCT scales libjpeg-turbo decodes at: M/8 for M = 1 … 8. */
+const DCT_SCALES = [1, 2, 3, 4, 5, 6, 7, 8].map((m) => m / 8);
+
+/**
+ * Shrink-on-load: the smallest M/8 decode scale that still leaves at least twice the pixels the first resize
+ * needs in each direction, so the resize that follows keeps its quality while the IDCT skips most of the work.
+ */
+export function shrinkOnLoadScale(
+  width: number,
+  height: number,
+  orientation: Orientation,
+  steps: readonly OpStep[],
+  orient: boolean,
+): number {
+  const first = steps[0];
+  if (!first || first.op !== 'resize') return 1;
+  const swap = orient && orientation >= 5;
+  const [w, h] = swap ? [height, width] : [width, height];
+  const geometry = ops.resolveResize(w, h, first);
+  for (const s of DCT_SCALES) {
+    if (Math.ceil(w * s) >= 2 * geometry.resizeWidth && Math.ceil(h * s) >= 2 * geometry.resizeHeight)
+      return s;
+  }
+  return 1;
+}
+
+/** Runs a whole pipeline: (scaled) decode → orient → ops → encode or convert. */
+export function runWith(codec: JpegkitWasm, job: RunJob): Uint8Array | HostImage {
+  let image: HostImage;
+  if (job.input.kind === 'jpeg') {
+    const { bytes, orientation, width, height } = job.input;
+    const scale = shrinkOnLoadScale(width, height, orientation, job.steps, job.orient);
+    image = decodeWith(codec, bytes, {
+      format: 'rgb',
+      scale,
+      orient: job.orient,
+      orientation,
+      partial: false,
+    });
+  } else {
+    image = job.input.image;
+  }
+  image = job.steps.reduce(ops.applyOp, image);
+  image.backend = BACKEND_NAME;
+  if (job.output.kind === 'jpeg') return encodeWith(codec, image, job.output.encode);
+  const out = image.format === job.output.format ? image : ops.convertImage(image, job.output.format);
+  out.backend = BACKEND_NAME;
+  return out;
+}
+
+/** Header facts the backend needs to plan a job, taken from core's `inspect` result. */
+export function orientationOf(header: JpegHeader): Orientation {
+  return header.orientation;
+}
