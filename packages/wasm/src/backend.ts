@@ -3,7 +3,7 @@
  * Single calls and batches run in a pool of workers (one module instance each) so the calling thread stays
  * free; `threads: 0` runs everything on the calling thread instead.
  */
-import { JpegError, isDeviceImage } from '@jpegkit/core';
+import { JpegError, bytesPerPixel, isDeviceImage, isPlanar } from '@jpegkit/core';
 import type {
   Backend,
   BackendCaps,
@@ -56,7 +56,15 @@ function fromWorker(failure: unknown): JpegError {
 
 /** Copies a decoded image into the caller's image (same stride), keeping the caller's buffer. */
 function deliverInto(into: HostImage, image: HostImage): HostImage {
-  into.data.set(image.data.subarray(0, Math.min(image.data.length, into.data.length)));
+  // Row by row: the caller's padding bytes between rows stay as they were.
+  const planes = isPlanar(image.format) ? 3 : 1;
+  const rowBytes = image.width * bytesPerPixel(image.format);
+  for (let p = 0; p < planes; p++) {
+    for (let y = 0; y < image.height; y++) {
+      const at = (p * image.height + y) * image.stride;
+      into.data.set(image.data.subarray(at, at + rowBytes), at);
+    }
+  }
   const result: HostImage = {
     ...into,
     width: image.width,
@@ -204,9 +212,12 @@ export class WasmBackend implements Backend {
     return result as Uint8Array | HostImage;
   }
 
-  /** Bytes allocated in the calling thread's module (for leak checks). */
-  async heapUsed(): Promise<number> {
-    return (await this.#local)?.heapUsed() ?? 0;
+  /** Bytes allocated in the calling thread's module; with `releaseScratch`, its reusable buffers freed first
+   * (so what remains is what leaked). */
+  async heapUsed(releaseScratch = false): Promise<number> {
+    const codec = await this.#local;
+    if (releaseScratch) codec?.releaseScratch();
+    return codec?.heapUsed() ?? 0;
   }
 
   async dispose(): Promise<void> {

@@ -6,7 +6,7 @@ import { EXIT_OK, UsageError } from '../io.js';
 import type { Io } from '../io.js';
 
 export const encodeUsage =
-  'jpegkit encode IN.pnm -o OUT.jpg [--quality Q] [--subsampling 444|422|420|440|411|gray] [--progressive] [--restart N] [--backend B]';
+  'jpegkit encode IN.pnm -o OUT.jpg [--quality Q] [--subsampling 444|422|420|440|411|gray] [--progressive] [--optimize] [--arithmetic] [--restart N] [--backend B]';
 
 const SUBSAMPLING = {
   '444': '4:4:4',
@@ -26,6 +26,8 @@ export async function runEncode(args: string[], io: Io): Promise<number> {
       quality: { type: 'string' },
       subsampling: { type: 'string' },
       progressive: { type: 'boolean', default: false },
+      optimize: { type: 'boolean', default: false },
+      arithmetic: { type: 'boolean', default: false },
       restart: { type: 'string' },
     },
     allowPositionals: true,
@@ -47,6 +49,8 @@ export async function runEncode(args: string[], io: Io): Promise<number> {
       quality,
       subsampling: SUBSAMPLING[key],
       progressive: values.progressive,
+      optimize: values.optimize,
+      arithmetic: values.arithmetic,
       restartInterval,
     });
     await writeFile(values.output, jpeg);
