@@ -13,19 +13,32 @@ export async function codecFor(backend: string | undefined): Promise<Codec> {
   return createCodec({ backends: [backend], strict: true });
 }
 
-/** Parses an integer option, or throws a usage error in the house style. */
+/** Parses a numeric option, or throws a usage error in the house style. */
+function numeric(
+  value: string | undefined,
+  name: string,
+  min: number,
+  max: number,
+  integer: boolean,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  const ok = integer ? /^-?\d+$/.test(value) : value.trim() !== '' && Number.isFinite(n);
+  if (!ok || n < min || n > max) {
+    throw new UsageError(
+      `Expected ${integer ? 'integer' : 'number'} between ${min} and ${max} for --${name} but received "${value}"`,
+    );
+  }
+  return n;
+}
+
 export function intOption(
   value: string | undefined,
   name: string,
   min: number,
   max: number,
 ): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^-?\d+$/.test(value) || n < min || n > max) {
-    throw new UsageError(`Expected integer between ${min} and ${max} for --${name} but received "${value}"`);
-  }
-  return n;
+  return numeric(value, name, min, max, true);
 }
 
 export function numberOption(
@@ -34,12 +47,7 @@ export function numberOption(
   min: number,
   max: number,
 ): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
-    throw new UsageError(`Expected number between ${min} and ${max} for --${name} but received "${value}"`);
-  }
-  return n;
+  return numeric(value, name, min, max, false);
 }
 
 export function choiceOption<T extends string>(

@@ -16,7 +16,7 @@ import type {
   ResolvedDecodeOptions,
   ResolvedEncodeOptions,
 } from '@jpegkit/core';
-import { BACKEND_NAME, decodeWith, encodeWith, runWith, toJpegError } from './engine.js';
+import { BACKEND_NAME, serve, toJpegError } from './engine.js';
 import type { DecodeJob, RunJob } from './engine.js';
 import { loadModule } from './module.js';
 import type { JpegkitWasm, LoadModuleOptions } from './module.js';
@@ -128,16 +128,7 @@ export class WasmBackend implements Backend {
       throw new JpegError('E_BACKEND_INIT', 'the wasm backend is not initialised', { backend: BACKEND_NAME });
     const codec = await this.#local;
     try {
-      switch (request.op) {
-        case 'decode':
-          return decodeWith(codec, request.bytes, request.job);
-        case 'encode':
-          return encodeWith(codec, request.image, request.options);
-        case 'run':
-          return runWith(codec, request.job);
-        case 'heap':
-          return codec.heapUsed();
-      }
+      return serve(codec, request);
     } catch (error) {
       throw toJpegError(error);
     }

@@ -7,7 +7,6 @@ import { JpegError, ops } from '@jpegkit/core';
 import type {
   ErrorCode,
   HostImage,
-  JpegHeader,
   OpStep,
   Orientation,
   PixelFormat,
@@ -157,7 +156,23 @@ export function runWith(codec: JpegkitWasm, job: RunJob): Uint8Array | HostImage
   return out;
 }
 
-/** Header facts the backend needs to plan a job, taken from core's `inspect` result. */
-export function orientationOf(header: JpegHeader): Orientation {
-  return header.orientation;
+/** A request as the pool and the calling thread both carry it out. */
+export type EngineRequest =
+  | { op: 'decode'; bytes: Uint8Array; job: DecodeJob }
+  | { op: 'encode'; image: HostImage; options: ResolvedEncodeOptions }
+  | { op: 'run'; job: RunJob }
+  | { op: 'heap' };
+
+/** Carries out one request on a module instance (in a pool worker, or on the calling thread). */
+export function serve(codec: JpegkitWasm, request: EngineRequest): Uint8Array | HostImage | number {
+  switch (request.op) {
+    case 'decode':
+      return decodeWith(codec, request.bytes, request.job);
+    case 'encode':
+      return encodeWith(codec, request.image, request.options);
+    case 'run':
+      return runWith(codec, request.job);
+    case 'heap':
+      return codec.heapUsed();
+  }
 }

@@ -3,6 +3,8 @@
  * its C API (codec/src/jk.h) in typed calls that copy buffers into and out of wasm memory. Scratch buffers in
  * wasm memory are kept and reused between calls; `dispose()` frees them.
  */
+import { ERROR_CODES, PIXEL_FORMATS, bytesPerPixel, imageByteLength as imageBytes } from '@jpegkit/core';
+import type { ErrorCode, PixelFormat } from '@jpegkit/core';
 import createJpegkitModule from '../wasm/jpegkit.mjs';
 import type { JpegkitGlueOptions, JpegkitWasmExports } from '../wasm/jpegkit.mjs';
 
@@ -10,8 +12,8 @@ import type { JpegkitGlueOptions, JpegkitWasmExports } from '../wasm/jpegkit.mjs
 export const ABI_VERSION = 1;
 
 /** Pixel formats, in the order of the C enum jk_format (and of @jpegkit/core's PIXEL_FORMATS). */
-export const WASM_FORMATS = ['rgb', 'rgba', 'bgr', 'bgra', 'gray', 'rgb-planar', 'bgr-planar'] as const;
-export type WasmPixelFormat = (typeof WASM_FORMATS)[number];
+export const WASM_FORMATS = PIXEL_FORMATS;
+export type WasmPixelFormat = PixelFormat;
 
 /** Chroma subsampling names and their jk_subsampling values. */
 export const WASM_SUBSAMPLING = {
@@ -25,18 +27,8 @@ export const WASM_SUBSAMPLING = {
 export type WasmSubsampling = keyof typeof WASM_SUBSAMPLING;
 
 /** Error codes by C status: status -n is WASM_ERROR_CODES[n - 1] (the same list as @jpegkit/core's). */
-export const WASM_ERROR_CODES = [
-  'E_CORRUPT',
-  'E_TRUNCATED',
-  'E_UNSUPPORTED',
-  'E_TOO_LARGE',
-  'E_INVALID_ARGUMENT',
-  'E_NO_BACKEND',
-  'E_BACKEND_INIT',
-  'E_DEVICE_LOST',
-  'E_OUT_OF_MEMORY',
-] as const;
-export type WasmErrorCode = (typeof WASM_ERROR_CODES)[number];
+export const WASM_ERROR_CODES = ERROR_CODES;
+export type WasmErrorCode = ErrorCode;
 
 /** A failure reported by the C codec; `code` is one of @jpegkit/core's error codes. */
 export class WasmCodecError extends Error {
@@ -146,27 +138,7 @@ export interface JpegkitWasm {
   dispose(): void;
 }
 
-/** Bytes per pixel in a row: the channel count for interleaved formats, 1 for planar ones. */
-export function bytesPerPixel(format: WasmPixelFormat): number {
-  switch (format) {
-    case 'gray':
-    case 'rgb-planar':
-    case 'bgr-planar':
-      return 1;
-    case 'rgba':
-    case 'bgra':
-      return 4;
-    default:
-      return 3;
-  }
-}
-
-/** Bytes an image of this geometry takes (planes of stride * height bytes; the last row need not be padded). */
-export function imageBytes(width: number, height: number, format: WasmPixelFormat, stride: number): number {
-  if (width === 0 || height === 0) return 0;
-  const plane = stride * (height - 1) + width * bytesPerPixel(format);
-  return format.endsWith('-planar') ? stride * height * 2 + plane : plane;
-}
+export { bytesPerPixel, imageByteLength as imageBytes } from '@jpegkit/core';
 
 /** Loads and instantiates the codec: in Node from the .wasm next to the glue, in browsers with fetch. */
 export async function loadModule(options: LoadModuleOptions = {}): Promise<JpegkitWasm> {

@@ -2,14 +2,10 @@
  * A pool of workers, each with its own wasm module instance: worker_threads in Node, Web Workers in
  * browsers. Jobs go to an idle worker (workers start on demand, up to `size`); buffers move by transfer.
  */
-import type { HostImage, ResolvedEncodeOptions } from '@jpegkit/core';
-import type { DecodeJob, RunJob } from './engine.js';
+import type { HostImage } from '@jpegkit/core';
+import type { EngineRequest } from './engine.js';
 
-export type WorkerRequest =
-  | { op: 'decode'; bytes: Uint8Array; job: DecodeJob }
-  | { op: 'encode'; image: HostImage; options: ResolvedEncodeOptions }
-  | { op: 'run'; job: RunJob }
-  | { op: 'heap' };
+export type WorkerRequest = EngineRequest;
 
 export type WorkerResult = Uint8Array | HostImage | number;
 

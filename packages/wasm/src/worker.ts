@@ -1,10 +1,9 @@
 /**
  * A pool worker: one wasm module instance serving decode, encode and pipeline requests from the pool.
  */
-import { decodeWith, encodeWith, runWith, toJpegError } from './engine.js';
+import { serve, toJpegError } from './engine.js';
 import { loadModule } from './module.js';
-import type { JpegkitWasm } from './module.js';
-import type { WorkerReply, WorkerRequest, WorkerResult } from './pool.js';
+import type { WorkerReply, WorkerRequest } from './pool.js';
 import { transferablesOf } from './pool.js';
 
 type Incoming = WorkerRequest & { id: number };
@@ -34,19 +33,6 @@ async function channel(): Promise<Channel> {
     receive: (h) => scope.addEventListener('message', (e) => h(e.data)),
     send: (r, t) => scope.postMessage(r, t),
   };
-}
-
-function serve(codec: JpegkitWasm, message: Incoming): WorkerResult {
-  switch (message.op) {
-    case 'decode':
-      return decodeWith(codec, message.bytes, message.job);
-    case 'encode':
-      return encodeWith(codec, message.image, message.options);
-    case 'run':
-      return runWith(codec, message.job);
-    case 'heap':
-      return codec.heapUsed();
-  }
 }
 
 const port = await channel();

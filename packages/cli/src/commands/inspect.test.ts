@@ -5,29 +5,10 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { main } from '../main.js';
 import type { Io } from '../io.js';
+import type { FixtureFacts as Facts, MalformedFacts } from '@jpegkit/core/testing';
 
 const fixtures = fileURLToPath(new URL('../../../../fixtures/', import.meta.url));
 const bin = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
-
-interface Facts {
-  file: string;
-  width: number;
-  height: number;
-  precision: number;
-  components: { id: number; h: number; v: number; tq: number }[];
-  subsampling: string;
-  colorSpace: string;
-  process: string;
-  arithmetic: boolean;
-  restartInterval: number;
-  orientation: number;
-  icc: { length: number; sha256: string } | null;
-  exifByteOrder: 'II' | 'MM' | null;
-  jfif: unknown;
-  adobeTransform: number | null;
-  comments: string[];
-  scanCount: number;
-}
 
 function capture(): Io & { out: string[]; err: string[] } {
   const out: string[] = [];
@@ -36,10 +17,7 @@ function capture(): Io & { out: string[]; err: string[] } {
 }
 
 const facts = JSON.parse(await readFile(`${fixtures}facts.json`, 'utf8')) as Facts[];
-const malformed = JSON.parse(await readFile(`${fixtures}malformed.json`, 'utf8')) as {
-  file: string;
-  inspect: string;
-}[];
+const malformed = JSON.parse(await readFile(`${fixtures}malformed.json`, 'utf8')) as MalformedFacts[];
 
 describe('jpegkit inspect --json', () => {
   it('prints one JSON object per file with the facts recorded by djpeg, identify and exiftool', async () => {
