@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { build } from 'vite';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPnm } from '@jpegkit/core';
@@ -26,17 +29,31 @@ const TYPES: Record<string, string> = {
 let server: Server;
 let browser: Browser;
 let base: string;
+let bundle: string;
+
+/** Serves the repository read-only, and the Vite bundle under /__vite/. */
+function resolveRequest(url: string): string | undefined {
+  const path = normalize(decodeURIComponent(new URL(url, 'http://x').pathname));
+  const [top, file] = path.startsWith('/__vite/')
+    ? [bundle, join(bundle, path.slice('/__vite/'.length))]
+    : [root, join(root, path)];
+  return file.startsWith(top) && existsSync(file) ? file : undefined;
+}
 
 beforeAll(async () => {
+  bundle = await mkdtemp(join(tmpdir(), 'jpegkit-vite-'));
+  await build({
+    root: fileURLToPath(new URL('../test-browser/vite/', import.meta.url)),
+    base: '/__vite/',
+    logLevel: 'error',
+    build: { outDir: bundle, emptyOutDir: true, target: 'es2022' },
+    worker: { format: 'es' },
+  });
   if (!existsSync(CHROMIUM))
     throw new Error(`${CHROMIUM} not found: run scripts/system-deps.sh (installs Debian's chromium)`);
   server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(
-      /^(\.\.[/\\])+/,
-      '',
-    );
-    const file = join(root, path);
-    if (!file.startsWith(root) || !existsSync(file)) {
+    const file = resolveRequest(req.url ?? '/');
+    if (!file || statSync(file).isDirectory()) {
       res.writeHead(404).end();
       return;
     }
@@ -85,6 +102,28 @@ describe('wasm backend in headless Chromium', () => {
       gpu: expect.any(String),
     });
     expect((result as { thumbBytes: number }).thumbBytes).toBeGreaterThan(200);
+    await page.close();
+  }, 60_000);
+
+  it('bundles with Vite and decodes a batch on a pool of Web Workers, byte-identical to djpeg', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${base}/__vite/index.html`);
+    const result = (await page.evaluate(
+      () => (window as unknown as { jpegkitResult: Promise<unknown> }).jpegkitResult,
+    )) as {
+      device: string;
+      digests: string[];
+    };
+    expect(errors).toEqual([]);
+    expect(result.device).toMatch(/libjpeg-turbo 2\.1\.5, 2 workers$/);
+    const refs = ['photo-420', 'photo-444', 'photo-422', 'photo-420-progressive'].map((n) =>
+      createHash('sha256')
+        .update(readPnm(new Uint8Array(readFileSync(join(root, `fixtures/ref/${n}.ppm`)))).data)
+        .digest('hex'),
+    );
+    expect(result.digests).toEqual(refs);
     await page.close();
   }, 60_000);
 });
