@@ -14,6 +14,8 @@ import type {
 } from '@jpegkit/core';
 import { WasmCodecError } from './module.js';
 import type { JpegkitWasm } from './module.js';
+import { applyOpWasm, runOpsWasm, runPipelineWasm } from './ops-module.js';
+import type { WasmPipelineOutput } from './ops-module.js';
 
 export const BACKEND_NAME = 'wasm';
 
@@ -132,28 +134,30 @@ export function shrinkOnLoadScale(
   return 1;
 }
 
-/** Runs a whole pipeline: (scaled) decode → orient → ops → encode or convert. */
+/** Runs a whole pipeline in one module call: (scaled) decode → orient → C pixel ops → encode or pixels. */
 export function runWith(codec: JpegkitWasm, job: RunJob): Uint8Array | HostImage {
-  let image: HostImage;
-  if (job.input.kind === 'jpeg') {
-    const { bytes, orientation, width, height } = job.input;
-    const scale = shrinkOnLoadScale(width, height, orientation, job.steps, job.orient);
-    image = decodeWith(codec, bytes, {
-      format: 'rgb',
-      scale,
-      orient: job.orient,
-      orientation,
-      partial: false,
-    });
-  } else {
-    image = job.input.image;
-  }
-  image = job.steps.reduce(ops.applyOp, image);
-  image.backend = BACKEND_NAME;
-  if (job.output.kind === 'jpeg') return encodeWith(codec, image, job.output.encode);
-  const out = image.format === job.output.format ? image : ops.convertImage(image, job.output.format);
-  out.backend = BACKEND_NAME;
-  return out;
+  const output: WasmPipelineOutput =
+    job.output.kind === 'jpeg'
+      ? { kind: 'jpeg', encode: job.output.encode }
+      : { kind: 'image', format: job.output.format };
+  const result =
+    job.input.kind === 'jpeg'
+      ? runPipelineWasm(codec, job.input.bytes, {
+          scale: shrinkOnLoadScale(
+            job.input.width,
+            job.input.height,
+            job.input.orientation,
+            job.steps,
+            job.orient,
+          ),
+          orient: job.orient,
+          orientation: job.input.orientation,
+          steps: job.steps,
+          output,
+        })
+      : runOpsWasm(codec, job.input.image, job.steps, output);
+  if (!(result instanceof Uint8Array)) result.backend = BACKEND_NAME;
+  return result;
 }
 
 /** A request as the pool and the calling thread both carry it out. */
