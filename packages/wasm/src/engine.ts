@@ -76,7 +76,7 @@ export function decodeWith(codec: JpegkitWasm, bytes: Uint8Array, job: DecodeJob
     backend: BACKEND_NAME,
   };
   if (orienting) {
-    image = ops.orientImage(image, job.orientation);
+    image = applyOpWasm(codec, image, { op: 'orient', orientation: job.orientation });
     if (job.stride !== undefined && job.stride !== image.stride)
       image = ops.convertImage(image, image.format, { stride: job.stride });
   }
