@@ -2,6 +2,7 @@ import { runDecode, decodeUsage } from './commands/decode.js';
 import { runEncode, encodeUsage } from './commands/encode.js';
 import { inspectUsage, runInspect } from './commands/inspect.js';
 import { resizeUsage, runResize } from './commands/resize.js';
+import { runTransform, transformUsage } from './commands/transform.js';
 import { EXIT_BAD_INPUT, EXIT_OK, errorLine, processIo } from './io.js';
 import type { Io } from './io.js';
 
@@ -10,9 +11,12 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   decode: runDecode,
   encode: runEncode,
   resize: runResize,
+  transform: runTransform,
 };
 
-export const usage = ['usage:', inspectUsage, decodeUsage, encodeUsage, resizeUsage].join('\n  ');
+export const usage = ['usage:', inspectUsage, decodeUsage, encodeUsage, resizeUsage, transformUsage].join(
+  '\n  ',
+);
 
 /**
  * Runs the CLI with the given arguments and returns the exit code: 0 on success, 2 on bad input or an

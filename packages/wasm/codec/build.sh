@@ -159,6 +159,9 @@ for c in "$codec"/src/*.c; do
   emcc "${cflags[@]}" -c "$c" -o "$o"
   objs+=("$o")
 done
+# libjpeg-turbo's lossless-transform helpers (jpegtran's transupp.c, compiled like the library), for transform.c.
+emcc "${copt[@]}" -DNDEBUG -I"$src" -I"$ljt_build" -c "$src/transupp.c" -o "$obj/transupp.o"
+objs+=("$obj/transupp.o")
 
 log "linking"
 emcc -O3 "${prefix_map[@]}" "${objs[@]}" "$ljt_build/libjpeg.a" -o "$out/jpegkit.mjs" \

@@ -15,6 +15,7 @@ import type {
   PlanResult,
   ResolvedDecodeOptions,
   ResolvedEncodeOptions,
+  ResolvedTransformOptions,
 } from '@jpegkit/core';
 import { BACKEND_NAME, serve, toJpegError } from './engine.js';
 import type { DecodeJob, RunJob } from './engine.js';
@@ -109,6 +110,7 @@ export class WasmBackend implements Backend {
       scales: [1, 0.875, 0.75, 0.625, 0.5, 0.375, 0.25, 0.125],
       deviceImages: false,
       encode: true,
+      transform: true,
       ops: ['resize', 'sharpen', 'crop', 'rotate', 'flip', 'flop', 'orient', 'adjust', 'convert'],
       notes: ['8-bit libjpeg-turbo: 12-bit and lossless JPEGs are not decoded'],
     };
@@ -201,6 +203,14 @@ export class WasmBackend implements Backend {
       job: { input, orient: plan.orient, steps: plan.steps, output },
     });
     return result as Uint8Array | HostImage;
+  }
+
+  async transform(
+    bytes: Uint8Array,
+    _header: JpegHeader,
+    options: ResolvedTransformOptions,
+  ): Promise<Uint8Array> {
+    return (await this.#call({ op: 'transform', bytes, options })) as Uint8Array;
   }
 
   /** Bytes allocated in the calling thread's module; with `releaseScratch`, its reusable buffers freed first

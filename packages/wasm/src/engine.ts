@@ -11,11 +11,13 @@ import type {
   Orientation,
   PixelFormat,
   ResolvedEncodeOptions,
+  ResolvedTransformOptions,
 } from '@jpegkit/core';
 import { WasmCodecError } from './module.js';
 import type { JpegkitWasm } from './module.js';
 import { applyOpWasm, runOpsWasm, runPipelineWasm } from './ops-module.js';
 import type { WasmPipelineOutput } from './ops-module.js';
+import { transformJpeg } from './transform-module.js';
 
 export const BACKEND_NAME = 'wasm';
 
@@ -165,6 +167,7 @@ export type EngineRequest =
   | { op: 'decode'; bytes: Uint8Array; job: DecodeJob }
   | { op: 'encode'; image: HostImage; options: ResolvedEncodeOptions }
   | { op: 'run'; job: RunJob }
+  | { op: 'transform'; bytes: Uint8Array; options: ResolvedTransformOptions }
   | { op: 'heap' };
 
 /** Carries out one request on a module instance (in a pool worker, or on the calling thread). */
@@ -176,6 +179,8 @@ export function serve(codec: JpegkitWasm, request: EngineRequest): Uint8Array | 
       return encodeWith(codec, request.image, request.options);
     case 'run':
       return runWith(codec, request.job);
+    case 'transform':
+      return transformJpeg(codec, request.bytes, request.options);
     case 'heap':
       return codec.heapUsed();
   }

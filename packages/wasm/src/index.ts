@@ -23,6 +23,9 @@ export type {
   WasmSubsampling,
 } from './module.js';
 export { WasmBackend, createBackend } from './backend.js';
+export { readCoefficients, transformJpeg, writeCoefficients } from './transform-module.js';
+export type { DctCoefficients } from './transform-module.js';
+export { applyOpWasm, runOpsWasm, runPipelineWasm } from './ops-module.js';
 export type { WasmBackendOptions } from './backend.js';
 
 import { registerBackend } from '@jpegkit/core';

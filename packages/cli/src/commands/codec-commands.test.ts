@@ -186,3 +186,48 @@ describe('jpegkit resize', () => {
     expect(io.out[0]).toMatch(/^resized 1 of 2 images .*, 1 failed$/);
   });
 });
+
+describe('jpegkit transform', () => {
+  const expected = (name: string) => readFile(join(root, `packages/wasm/test-data/transform/${name}.jpg`));
+  const cases: [string, string[]][] = [
+    ['photo-420-rot90', ['--rotate', '90']],
+    ['photo-420-flipv', ['--flip']],
+    ['photo-420-fliph', ['--flop']],
+    ['photo-420-crop', ['--crop', '64x48+20+10']],
+    ['photo-420-progressive', ['--progressive']],
+    ['photo-420-restart2', ['--restart', '2']],
+    ['photo-420-rot90-all-options', ['--rotate', '90', '--gray', '--optimize', '--restart', '3', '--strip']],
+  ];
+  for (const [name, flags] of cases) {
+    it(`${flags.join(' ')} writes the same bytes as jpegtran (${name})`, async () => {
+      const out = join(dir, `${name}.jpg`);
+      expect(await main(['transform', fixture('jpeg/photo-420.jpg'), '-o', out, ...flags], capture())).toBe(
+        0,
+      );
+      expect(Buffer.compare(await readFile(out), await expected(name))).toBe(0);
+    });
+  }
+
+  it('rejects two geometric transforms and a malformed crop', async () => {
+    const io = capture();
+    expect(
+      await main(
+        ['transform', fixture('jpeg/photo-420.jpg'), '-o', join(dir, 'z.jpg'), '--rotate', '90', '--flip'],
+        io,
+      ),
+    ).toBe(2);
+    expect(io.err[0]).toMatch(
+      /^E_INVALID_ARGUMENT: transform: Expected at most one of rotate, flip, transpose, transverse/,
+    );
+    const io2 = capture();
+    expect(
+      await main(
+        ['transform', fixture('jpeg/photo-420.jpg'), '-o', join(dir, 'z.jpg'), '--crop', '10x10'],
+        io2,
+      ),
+    ).toBe(2);
+    expect(io2.err).toEqual([
+      'E_INVALID_ARGUMENT: transform: Expected WxH+X+Y for --crop but received "10x10"',
+    ]);
+  });
+});
