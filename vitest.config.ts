@@ -11,7 +11,9 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: ['packages/*/src/**/*.test.ts', 'packages/*/lib/**/*.test.ts', 'scripts/**/*.test.ts'],
+    // Needs a GPU with nvJPEG: run on the GPU host through packages/native-cuda/vitest.config.ts.
+    exclude: ['**/node_modules/**', 'packages/native-cuda/lib/gpu.test.ts'],
     testTimeout: 60_000,
   },
 });

@@ -5,3 +5,5 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/pnpm.sh install --frozen-lockfile --reporter=append-only
 bash scripts/pnpm.sh run build
+# The CUDA addon builds wherever nvcc is (it loads without a GPU; init() then says why it cannot run).
+bash scripts/pnpm.sh --filter @jpegkit/native-cuda run build:addon

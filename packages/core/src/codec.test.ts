@@ -215,6 +215,22 @@ describe('Codec: per-image routing', () => {
     await codec.dispose();
   });
 
+  it('moves on when a backend finds an image unsupported only while decoding it', async () => {
+    const webgpu = fake('webgpu', 20, {
+      decodeError: new JpegError('E_UNSUPPORTED', 'nvJPEG refused the stream'),
+    });
+    const wasm = fake('wasm', 10);
+    [webgpu, wasm].forEach((f) => registerBackend(f.backend));
+    const codec = await createCodec();
+    expect(((await codec.decode(baseline)) as HostImage).backend).toBe('wasm');
+    await codec.dispose();
+    for (const n of registeredBackends()) unregisterBackend(n);
+    registerBackend(fake('wasm', 10, { decodeError: new JpegError('E_UNSUPPORTED', 'no') }).backend);
+    const alone = await createCodec();
+    await expect(alone.decode(baseline)).rejects.toMatchObject({ code: 'E_UNSUPPORTED', backend: 'wasm' });
+    await alone.dispose();
+  });
+
   it('names the backend on errors it raised', async () => {
     registerBackend(
       fake('wasm', 10, { decodeError: new JpegError('E_CORRUPT', 'bad Huffman code') }).backend,

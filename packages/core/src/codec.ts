@@ -194,16 +194,17 @@ export class Codec {
     return accepted;
   }
 
-  /** Runs `attempt` on each candidate in turn while the device is lost, so no image is lost with it. */
+  /** Runs `attempt` on each candidate in turn while one loses its device or finds the job unsupported. */
   async #withFallback<T>(candidates: Backend[], attempt: (b: Backend) => Promise<T>): Promise<T> {
     let lastError: unknown;
     for (const backend of candidates) {
       try {
         return await attempt(backend);
       } catch (cause) {
-        if (isJpegError(cause) && cause.code === 'E_DEVICE_LOST') {
-          resetBackend(backend.name);
-          lastError = cause;
+        // A lost device, or an image the backend found it cannot handle only once it tried, goes to the next.
+        if (isJpegError(cause) && (cause.code === 'E_DEVICE_LOST' || cause.code === 'E_UNSUPPORTED')) {
+          if (cause.code === 'E_DEVICE_LOST') resetBackend(backend.name);
+          lastError = tagError(cause, backend.name);
           continue;
         }
         throw tagError(cause, backend.name);

@@ -1,0 +1,317 @@
+/**
+ * The cuda backend: nvJPEG (the hardware decoder on A100/H100/H200, GPU-hybrid and hybrid paths for the
+ * rest) and our CUDA kernels, through the native addon. Images nvJPEG cannot take are refused in
+ * `canDecode` with a reason, so core sends them to the next backend.
+ */
+import { JpegError, createHostImage, decodedSize, isDeviceImage, resultOrientation } from '@jpegkit/core';
+import type {
+  Backend,
+  BackendCaps,
+  BackendInitOptions,
+  DeviceImage,
+  HostImage,
+  JpegHeader,
+  PixelFormat,
+  ResolvedDecodeOptions,
+  ResolvedEncodeOptions,
+} from '@jpegkit/core';
+import { CudaImage, toJpegError } from './cuda-image.js';
+import { AddonLoadError, loadAddon } from './loader.js';
+import { insertMetadata } from './metadata.js';
+import type {
+  NativeAddon,
+  NativeDecodeOptions,
+  NativeDecodeOutcome,
+  NativeDecodeSpec,
+  NativeDeviceFacts,
+  NativeEngine,
+  NativePoolStats,
+} from './native.js';
+
+const BACKEND_NAME = 'cuda';
+
+export interface CudaBackendOptions extends BackendInitOptions {
+  /** GPU ordinal. Default 0. */
+  device?: number;
+  /** Calls decoding at once (CUDA streams with their own nvJPEG states). Default 4. */
+  streams?: number;
+  /** Use the hardware JPEG decoder when the GPU has one. Default true. */
+  hardware?: boolean;
+  /** Free device memory kept for reuse, MiB. Default 512. */
+  poolKeepMiB?: number;
+  /** Images per native batch call; a larger decodeBatch is split and the parts run on several streams. */
+  batchChunk?: number;
+  /** Addon file to load instead of the usual candidates (tests, debug builds). */
+  addonPath?: string;
+}
+
+/** Sampling layouts nvJPEG's hardware decoder takes (no 4:1:1 / 4:1:0). */
+const HARDWARE_SUBSAMPLINGS: readonly string[] = ['4:4:4', '4:2:2', '4:2:0', '4:4:0', 'gray'];
+const FORMATS: readonly PixelFormat[] = ['rgb', 'rgba', 'bgr', 'bgra', 'gray', 'rgb-planar', 'bgr-planar'];
+
+function initError(message: string, cause?: unknown): JpegError {
+  return new JpegError('E_BACKEND_INIT', message, { backend: BACKEND_NAME, cause });
+}
+
+function unsupported(message: string): JpegError {
+  return new JpegError('E_UNSUPPORTED', message, { backend: BACKEND_NAME });
+}
+
+/** Baseline, one interleaved scan, 1 or 3 components in a layout the NVJPG engines take. */
+function hardwareCandidate(header: JpegHeader): boolean {
+  return (
+    header.process === 'baseline' &&
+    header.scans.length === 1 &&
+    (header.components.length === 1 || header.components.length === 3) &&
+    HARDWARE_SUBSAMPLINGS.includes(header.subsampling)
+  );
+}
+
+export class CudaBackend implements Backend {
+  readonly name = BACKEND_NAME;
+  readonly priority = 30;
+  #engine: NativeEngine | undefined;
+  #device: NativeDeviceFacts | undefined;
+  #batchChunk = 32;
+  #route: NativeDecodeOptions = { route: 'auto' };
+
+  /**
+   * Loads the addon, checks the GPU and nvJPEG, and creates the engine. Rejects with E_BACKEND_INIT and the
+   * first reason found: "the native addon was not built: nvcc not found …", "no NVIDIA driver (libcuda.so.1
+   * not found)", "no CUDA device", "compute capability 5.2 < 6.0", "libnvjpeg.so.13 not found (…)".
+   */
+  async init(options: CudaBackendOptions = {}): Promise<BackendCaps> {
+    let addon: NativeAddon;
+    try {
+      addon = options.addonPath ? loadAddon([options.addonPath]) : loadAddon();
+    } catch (error) {
+      throw initError(error instanceof AddonLoadError ? error.summary : String(error), error);
+    }
+    const ordinal = options.device ?? 0;
+    const device = await addon.probe(ordinal).catch((error: unknown) => {
+      throw initError((error as Error).message, error);
+    });
+    const nvjpeg = await addon.loadNvjpeg().catch((error: unknown) => {
+      throw initError((error as Error).message, error);
+    });
+    const engineOptions: Parameters<NativeAddon['createEngine']>[0] = { device: ordinal };
+    if (options.streams !== undefined) engineOptions.streams = options.streams;
+    if (options.hardware !== undefined) engineOptions.hardware = options.hardware;
+    if (options.poolKeepMiB !== undefined) engineOptions.poolKeepMiB = options.poolKeepMiB;
+    const engine = await addon.createEngine(engineOptions).catch((error: unknown) => {
+      throw initError(`nvJPEG could not start on ${device.name}: ${(error as Error).message}`, error);
+    });
+    this.#engine = engine;
+    this.#device = device;
+    if (options.batchChunk !== undefined) this.#batchChunk = Math.max(1, Math.floor(options.batchChunk));
+    const decoder = engine.hardwareDecoder
+      ? `hardware decoder, ${engine.hardwareEngines} engine${engine.hardwareEngines === 1 ? '' : 's'}`
+      : 'no hardware decoder';
+    return {
+      device: `${device.name} (compute ${device.computeCapability}, nvJPEG ${nvjpeg.version || 'unknown'}, ${decoder})`,
+      formats: FORMATS,
+      scales: [1],
+      deviceImages: true,
+      encode: true,
+      transform: false,
+      ops: [],
+      notes: [
+        `CUDA runtime ${addon.cudaRuntime} (static), driver ${device.driverVersion}; nvJPEG from ${nvjpeg.path}`,
+        `kernels for ${addon.kernelTargets}`,
+        'progressive JPEGs decode on the hybrid path (CPU Huffman), baseline ones on the hardware decoder when there is one',
+        'refused (next backend): arithmetic coding, 12-bit and lossless, CMYK/YCCK, RGB-coded, crop, scale, partial',
+        "nvJPEG's IDCT and upsampling are not libjpeg's: pixels differ slightly from djpeg -dct int",
+      ],
+    };
+  }
+
+  canDecode(header: JpegHeader, options?: ResolvedDecodeOptions): true | string {
+    if (header.arithmetic) return 'arithmetic-coded JPEG: nvJPEG decodes Huffman-coded JPEGs only';
+    if (header.lossless) return 'lossless JPEG: not decoded by the cuda backend';
+    if (header.precision !== 8) return `${header.precision}-bit JPEG: nvJPEG decodes 8-bit samples only`;
+    if (header.components.length === 4 || header.colorSpace === 'CMYK' || header.colorSpace === 'YCCK') {
+      return `${header.colorSpace} JPEG (${header.components.length} components): nvJPEG decodes 1- and 3-component JPEGs only`;
+    }
+    if (header.colorSpace === 'RGB') return 'RGB-coded JPEG: nvJPEG would convert it as YCbCr';
+    if (header.colorSpace !== 'YCbCr' && header.colorSpace !== 'gray') {
+      return `${header.colorSpace} colour space: not decoded by the cuda backend`;
+    }
+    if (header.subsampling === 'other') return 'unusual sampling factors: not decoded by the cuda backend';
+    if (header.truncated) return 'truncated data: left to a backend that reports how much is real';
+    if (options) {
+      if (!FORMATS.includes(options.format))
+        return `format ${options.format} is not produced by the cuda backend`;
+      if (options.partial) return 'partial decodes of damaged data are not supported by nvJPEG';
+      if (options.crop) return 'crop is not implemented on the cuda backend yet';
+      if (options.scale !== 1) return 'DCT scaling is not implemented on the cuda backend yet';
+    }
+    return true;
+  }
+
+  #ready(): NativeEngine {
+    if (!this.#engine) throw initError('the cuda backend is not initialised (call init first)');
+    return this.#engine;
+  }
+
+  #spec(header: JpegHeader, options: ResolvedDecodeOptions, out?: HostImage): NativeDecodeSpec {
+    const spec: NativeDecodeSpec = {
+      format: options.format,
+      orientation: options.orient ? header.orientation : 1,
+      width: header.width,
+      height: header.height,
+      progressive: header.progressive,
+      hardwareCandidate: hardwareCandidate(header),
+      location: options.location,
+    };
+    if (out) {
+      spec.out = out.data;
+      spec.outStride = out.stride;
+    }
+    return spec;
+  }
+
+  #result(
+    outcome: NativeDecodeOutcome,
+    header: JpegHeader,
+    options: ResolvedDecodeOptions,
+    out: HostImage | undefined,
+  ): HostImage | CudaImage {
+    const orientation = resultOrientation(header, options.orient);
+    if (outcome.image) return new CudaImage(outcome.image, orientation);
+    return { ...out!, width: outcome.width, height: outcome.height, orientation, backend: BACKEND_NAME };
+  }
+
+  /** A host image to decode into: the caller's `into`, or a new one of the decoded size. */
+  #output(header: JpegHeader, options: ResolvedDecodeOptions): HostImage | undefined {
+    if (options.location === 'device') return undefined;
+    if (options.into) return options.into;
+    const { width, height } = decodedSize(header, options);
+    return createHostImage(width, height, options.format);
+  }
+
+  async decode(
+    bytes: Uint8Array,
+    header: JpegHeader,
+    options: ResolvedDecodeOptions,
+  ): Promise<HostImage | DeviceImage> {
+    const engine = this.#ready();
+    const out = this.#output(header, options);
+    let outcome: NativeDecodeOutcome;
+    try {
+      outcome = await engine.decode(bytes, this.#spec(header, options, out), this.#route);
+    } catch (error) {
+      throw toJpegError(error);
+    }
+    return this.#result(outcome, header, options, out);
+  }
+
+  /**
+   * Decodes in native batches of `batchChunk` images; the batches run on separate streams at once. Within a
+   * batch, hardware-decodable images go to the NVJPG engines together and the rest one by one on the hybrid
+   * path. A failure takes its image's place.
+   */
+  async decodeBatch(
+    items: readonly { bytes: Uint8Array; header: JpegHeader }[],
+    options: ResolvedDecodeOptions,
+  ): Promise<(HostImage | DeviceImage | JpegError)[]> {
+    const engine = this.#ready();
+    const results: (HostImage | DeviceImage | JpegError)[] = new Array(items.length);
+    const chunks: number[][] = [];
+    for (let i = 0; i < items.length; i += this.#batchChunk) {
+      chunks.push(Array.from({ length: Math.min(this.#batchChunk, items.length - i) }, (_, k) => i + k));
+    }
+    await Promise.all(
+      chunks.map(async (indices) => {
+        const outs = indices.map((i) => this.#output(items[i]!.header, options));
+        const specs = indices.map((i, k) => this.#spec(items[i]!.header, options, outs[k]));
+        let outcomes: (NativeDecodeOutcome | Error)[];
+        try {
+          outcomes = await engine.decodeBatch(
+            indices.map((i) => items[i]!.bytes),
+            specs,
+            this.#route,
+          );
+        } catch (error) {
+          const failure = toJpegError(error);
+          indices.forEach((i) => (results[i] = failure));
+          return;
+        }
+        indices.forEach((i, k) => {
+          const outcome = outcomes[k]!;
+          results[i] =
+            outcome instanceof Error
+              ? toJpegError(outcome)
+              : this.#result(outcome, items[i]!.header, options, outs[k]);
+        });
+      }),
+    );
+    return results;
+  }
+
+  /**
+   * Encodes with nvJPEG: quality, subsampling, optimised Huffman, progressive; ICC and EXIF are added after.
+   * Restart intervals and arithmetic coding are not written by nvJPEG (E_UNSUPPORTED).
+   */
+  async encode(image: HostImage | DeviceImage, options: ResolvedEncodeOptions): Promise<Uint8Array> {
+    const engine = this.#ready();
+    if (options.restartInterval > 0) throw unsupported("restart intervals: nvJPEG's encoder writes none");
+    if (options.arithmetic)
+      throw unsupported("arithmetic coding: nvJPEG's encoder writes Huffman codes only");
+    let input: Parameters<NativeEngine['encode']>[0];
+    if (isDeviceImage(image)) {
+      if (!(image instanceof CudaImage))
+        throw unsupported(`the cuda backend encodes its own device images, not ${image.location} ones`);
+      if (image.released)
+        throw new JpegError('E_INVALID_ARGUMENT', 'this device image has been released', {
+          backend: BACKEND_NAME,
+        });
+      input = { image: image.handle };
+    } else {
+      input = {
+        data: image.data,
+        width: image.width,
+        height: image.height,
+        stride: image.stride,
+        format: image.format,
+      };
+    }
+    let jpeg: Uint8Array;
+    try {
+      jpeg = await engine.encode(input, {
+        quality: options.quality,
+        subsampling: options.subsampling,
+        optimize: options.optimize,
+        progressive: options.progressive,
+      });
+    } catch (error) {
+      throw toJpegError(error);
+    }
+    return insertMetadata(jpeg, options.icc, options.exif);
+  }
+
+  /** Device facts from init (name, compute capability, memory), or undefined before it. */
+  get device(): NativeDeviceFacts | undefined {
+    return this.#device;
+  }
+
+  /** The device memory pool's counters (for leak tests and benchmarks). */
+  stats(): NativePoolStats {
+    return this.#engine?.stats() ?? {};
+  }
+
+  /** Keeps every image off the hardware decoder ('hybrid'), e.g. to compare paths. Default 'auto'. */
+  setRoute(route: 'auto' | 'hybrid'): void {
+    this.#route = { route };
+  }
+
+  async dispose(): Promise<void> {
+    const engine = this.#engine;
+    this.#engine = undefined;
+    await engine?.dispose();
+  }
+}
+
+/** A new cuda backend (core discovers it through this export too). */
+export function createBackend(): CudaBackend {
+  return new CudaBackend();
+}

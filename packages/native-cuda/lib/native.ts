@@ -1,0 +1,132 @@
+/**
+ * The shape of build/jpegkit_cuda.node (src/addon.cc): what the TS layer calls. Every method that touches the
+ * GPU returns a promise settled off the event loop; rejections are Errors with a jpegkit `code`.
+ */
+import type { PixelFormat } from '@jpegkit/core';
+
+/** Bumped with src/addon.cc's kAddonAbi whenever this contract changes. */
+export const ADDON_ABI = 1;
+
+export interface NativeDeviceFacts {
+  ordinal: number;
+  count: number;
+  name: string;
+  computeCapability: string;
+  major: number;
+  minor: number;
+  totalMemory: number;
+  freeMemory: number;
+  multiprocessors: number;
+  driverVersion: string;
+  runtimeVersion: string;
+}
+
+export interface NativeEngineOptions {
+  device?: number;
+  /** Decode slots (each a CUDA stream with its own nvJPEG states); as many encode slots. */
+  streams?: number;
+  /** Use the hardware JPEG decoder when the GPU has one. */
+  hardware?: boolean;
+  /** Free device memory kept in the pool for reuse, MiB. */
+  poolKeepMiB?: number;
+  /** Single baseline images above this many pixels use GPU Huffman decoding. */
+  gpuHuffmanPixels?: number;
+}
+
+export interface NativeDecodeSpec {
+  format: PixelFormat;
+  /** EXIF orientation to apply (1 = keep the stored orientation). */
+  orientation: number;
+  /** Stored size from the header; the native side checks nvJPEG agrees before writing anything. */
+  width: number;
+  height: number;
+  progressive: boolean;
+  /** Baseline, one scan, a sampling the hardware decoder takes: worth asking nvJPEG about. */
+  hardwareCandidate: boolean;
+  location: 'host' | 'device';
+  /** Host decodes: where the pixels go, and its row stride. */
+  out?: Uint8Array;
+  outStride?: number;
+}
+
+export interface NativeDecodeOptions {
+  /** 'hybrid' keeps images off the hardware decoder (for comparisons). */
+  route?: 'auto' | 'hybrid';
+}
+
+export type DecodeRoute = 'hardware' | 'gpu-hybrid' | 'hybrid';
+
+export interface NativeDecodeOutcome {
+  width: number;
+  height: number;
+  route: DecodeRoute;
+  image?: NativeImageHandle;
+}
+
+export interface NativeImageHandle {
+  readonly width: number;
+  readonly height: number;
+  readonly pitch: number;
+  readonly format: PixelFormat;
+  /** Device bytes held (the pool block's capacity); 0 once released. */
+  readonly bytes: number;
+  readonly released: boolean;
+  download(out: Uint8Array, stride: number): Promise<void>;
+  release(): void;
+}
+
+export interface NativeEncodeInput {
+  data?: Uint8Array;
+  width?: number;
+  height?: number;
+  stride?: number;
+  format?: PixelFormat;
+  image?: NativeImageHandle;
+}
+
+export interface NativeEncodeOptions {
+  quality: number;
+  subsampling: string;
+  optimize: boolean;
+  progressive: boolean;
+}
+
+export interface NativePoolStats {
+  inUseBytes?: number;
+  cachedBytes?: number;
+  peakBytes?: number;
+  allocations?: number;
+  reuses?: number;
+  frees?: number;
+  deviceFreeBytes?: number;
+  deviceTotalBytes?: number;
+}
+
+export interface NativeEngine {
+  readonly hardwareDecoder: boolean;
+  readonly hardwareEngines: number;
+  readonly hardwareCoresPerEngine: number;
+  decode(
+    bytes: Uint8Array,
+    spec: NativeDecodeSpec,
+    options?: NativeDecodeOptions,
+  ): Promise<NativeDecodeOutcome>;
+  decodeBatch(
+    list: readonly Uint8Array[],
+    specs: readonly NativeDecodeSpec[],
+    options?: NativeDecodeOptions,
+  ): Promise<(NativeDecodeOutcome | Error)[]>;
+  encode(input: NativeEncodeInput, options: NativeEncodeOptions): Promise<Uint8Array>;
+  stats(): NativePoolStats;
+  dispose(): Promise<void>;
+}
+
+export interface NativeAddon {
+  abi: number;
+  cudaRuntime: string;
+  kernelTargets: string;
+  nvjpegNotFound: string;
+  probe(ordinal: number): Promise<NativeDeviceFacts>;
+  loadNvjpeg(): Promise<{ path: string; version: string }>;
+  createEngine(options: NativeEngineOptions): Promise<NativeEngine>;
+}

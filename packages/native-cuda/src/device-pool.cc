@@ -1,0 +1,99 @@
+// The device memory pool (see device-pool.h).
+#include "device-pool.h"
+
+#include <cuda_runtime_api.h>
+
+#include <algorithm>
+#include <vector>
+
+namespace jpegkit {
+
+size_t PoolBlockSize(size_t bytes) {
+  constexpr size_t kMin = 64 * 1024, kStep = 2 * 1024 * 1024, kPow2Limit = 4 * 1024 * 1024;
+  if (bytes <= kMin) return kMin;
+  if (bytes <= kPow2Limit) {
+    size_t size = kMin;
+    while (size < bytes) size <<= 1;
+    return size;
+  }
+  return (bytes + kStep - 1) / kStep * kStep;
+}
+
+DeviceAllocation::~DeviceAllocation() {
+  if (ptr_ != nullptr) pool_->Release(ptr_, capacity_);
+}
+
+int DeviceAllocation::device() const { return pool_->device(); }
+
+DevicePool::~DevicePool() { Trim(); }
+
+Failure DevicePool::Acquire(size_t bytes, std::shared_ptr<DeviceAllocation>* out) {
+  const size_t want = PoolBlockSize(bytes);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = free_.lower_bound(want);
+    if (it != free_.end() && it->first <= 2 * want) {
+      const size_t capacity = it->first;
+      void* ptr = it->second;
+      free_.erase(it);
+      stats_.cachedBytes -= capacity;
+      stats_.inUseBytes += capacity;
+      stats_.peakBytes = std::max(stats_.peakBytes, stats_.inUseBytes + stats_.cachedBytes);
+      ++stats_.reuses;
+      *out = std::make_shared<DeviceAllocation>(shared_from_this(), ptr, capacity);
+      return Ok();
+    }
+  }
+  JK_CUDA(cudaSetDevice(device_));
+  void* ptr = nullptr;
+  cudaError_t error = cudaMalloc(&ptr, want);
+  if (error == cudaErrorMemoryAllocation) {
+    cudaGetLastError();
+    Trim();
+    error = cudaMalloc(&ptr, want);
+  }
+  if (error != cudaSuccess) {
+    cudaGetLastError();
+    return FromCuda(error, "cudaMalloc (device image pool)");
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stats_.inUseBytes += want;
+    stats_.peakBytes = std::max(stats_.peakBytes, stats_.inUseBytes + stats_.cachedBytes);
+    ++stats_.allocations;
+  }
+  *out = std::make_shared<DeviceAllocation>(shared_from_this(), ptr, want);
+  return Ok();
+}
+
+void DevicePool::Release(void* ptr, size_t capacity) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  stats_.inUseBytes -= capacity;
+  if (stats_.cachedBytes + capacity <= keep_) {
+    free_.emplace(capacity, ptr);
+    stats_.cachedBytes += capacity;
+    return;
+  }
+  FreeLocked(ptr, capacity);
+}
+
+void DevicePool::FreeLocked(void* ptr, size_t capacity) {
+  (void)capacity;
+  cudaSetDevice(device_);
+  cudaFree(ptr);  // a failure here (device lost) leaves nothing to recover; the error is not sticky
+  ++stats_.frees;
+}
+
+void DevicePool::Trim() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& [capacity, ptr] : free_) FreeLocked(ptr, capacity);
+  free_.clear();
+  stats_.cachedBytes = 0;
+}
+
+PoolStats DevicePool::Stats() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return stats_;
+}
+
+}  // namespace jpegkit

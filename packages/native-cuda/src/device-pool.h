@@ -1,0 +1,76 @@
+// Device memory reused across calls: decode outputs, scratch planes and encode inputs come from here, so a
+// steady stream of same-sized images allocates nothing after the first few (cudaMalloc/cudaFree synchronise
+// the whole device).
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "errors.h"
+
+namespace jpegkit {
+
+class DevicePool;
+
+// One block of device memory, handed back to its pool when the last owner lets go. Users must not let go
+// while work queued on a stream may still touch it (every worker synchronises its stream first).
+class DeviceAllocation {
+ public:
+  DeviceAllocation(std::shared_ptr<DevicePool> pool, void* ptr, size_t capacity)
+      : pool_(std::move(pool)), ptr_(ptr), capacity_(capacity) {}
+  ~DeviceAllocation();
+  DeviceAllocation(const DeviceAllocation&) = delete;
+  DeviceAllocation& operator=(const DeviceAllocation&) = delete;
+  uint8_t* data() const { return static_cast<uint8_t*>(ptr_); }
+  size_t capacity() const { return capacity_; }
+  int device() const;
+
+ private:
+  std::shared_ptr<DevicePool> pool_;
+  void* ptr_;
+  size_t capacity_;
+};
+
+struct PoolStats {
+  size_t inUseBytes = 0, cachedBytes = 0, peakBytes = 0;
+  size_t allocations = 0, reuses = 0, frees = 0;
+};
+
+class DevicePool : public std::enable_shared_from_this<DevicePool> {
+ public:
+  // Keeps at most `keepBytes` of free blocks cached; beyond that, released blocks are freed.
+  DevicePool(int device, size_t keepBytes) : device_(device), keep_(keepBytes) {}
+  ~DevicePool();
+  DevicePool(const DevicePool&) = delete;
+  DevicePool& operator=(const DevicePool&) = delete;
+
+  // A block of at least `bytes`: a cached one no more than twice the rounded size, else a new cudaMalloc
+  // (after freeing the cache once if the device is out of memory).
+  Failure Acquire(size_t bytes, std::shared_ptr<DeviceAllocation>* out);
+  // Frees every cached block (not those in use).
+  void Trim();
+  PoolStats Stats();
+  int device() const { return device_; }
+
+ private:
+  friend class DeviceAllocation;
+  void Release(void* ptr, size_t capacity);
+  void FreeLocked(void* ptr, size_t capacity);
+
+  const int device_;
+  const size_t keep_;
+  std::mutex mutex_;
+  std::multimap<size_t, void*> free_;  // capacity → block
+  PoolStats stats_;
+};
+
+// Rounds a request to the sizes the pool deals in, so near sizes share blocks: powers of two up to 4 MiB,
+// multiples of 2 MiB above.
+size_t PoolBlockSize(size_t bytes);
+
+// Row pitch of device images: rows start on 256-byte boundaries, as cudaMallocPitch would place them.
+inline size_t DevicePitch(size_t rowBytes) { return (rowBytes + 255) & ~static_cast<size_t>(255); }
+
+}  // namespace jpegkit
