@@ -11,6 +11,8 @@ export default tseslint.config(
       '.corpus/**',
       'packages/wasm/wasm/**',
       '**/.cache/**',
+      '.gpu-bundle/**',
+      '.gpu-work/**',
     ],
   },
   js.configs.recommended,
