@@ -4,6 +4,7 @@ import { JpegError, createCodec, inspect, readPnm, registerBackend } from '@jpeg
 import type { HostImage } from '@jpegkit/core';
 import { diffImages } from '@jpegkit/core/testing';
 import { WasmBackend } from './backend.js';
+import { shrinkOnLoadScale } from './engine.js';
 
 const fixture = (p: string) =>
   new Uint8Array(readFileSync(new URL(`../../../fixtures/${p}`, import.meta.url)));
@@ -135,5 +136,28 @@ describe('wasm backend: options', () => {
     expect(error).toBeInstanceOf(JpegError);
     expect(error).toMatchObject({ code: 'E_BACKEND_INIT', backend: 'wasm' });
     expect((error as Error).message).toMatch(/^jpegkit\.wasm could not be loaded: /);
+  });
+});
+
+describe('shrink-on-load', () => {
+  const resize = (width: number, height = 0) =>
+    ({
+      op: 'resize',
+      width,
+      height,
+      fit: 'cover',
+      filter: 'lanczos3',
+      linear: false,
+      background: [0, 0, 0, 255],
+    }) as const;
+  it('decodes at the smallest M/8 scale that still covers the first resize', () => {
+    expect(shrinkOnLoadScale(2560, 1600, 1, [resize(640)], true)).toBe(0.25);
+    expect(shrinkOnLoadScale(2560, 1600, 1, [resize(700)], true)).toBe(0.375);
+    expect(shrinkOnLoadScale(2560, 1600, 1, [resize(100, 100)], true)).toBe(0.125);
+    expect(shrinkOnLoadScale(2560, 1600, 1, [resize(2000)], true)).toBe(0.875);
+    expect(shrinkOnLoadScale(2560, 1600, 1, [resize(2400)], true)).toBe(1);
+    // orientation 6 swaps the axes before the resize sees them: 1600 wide → 400 needs 1/4
+    expect(shrinkOnLoadScale(2560, 1600, 6, [resize(400)], true)).toBe(0.25);
+    expect(shrinkOnLoadScale(2560, 1600, 1, [{ op: 'flip' }, resize(640)], true)).toBe(1);
   });
 });

@@ -114,8 +114,9 @@ export function encodeWith(codec: JpegkitWasm, image: HostImage, options: Resolv
 const DCT_SCALES = [1, 2, 3, 4, 5, 6, 7, 8].map((m) => m / 8);
 
 /**
- * Shrink-on-load: the smallest M/8 decode scale that still leaves at least twice the pixels the first resize
- * needs in each direction, so the resize that follows keeps its quality while the IDCT skips most of the work.
+ * Shrink-on-load: the smallest M/8 decode scale that still gives at least the pixels the first resize needs in
+ * each direction — the IDCT then skips most of the work and the resize only has the remainder to do. sharp's
+ * default (`fastShrinkOnLoad`) shrinks as far; libjpeg's scaled IDCT does the block-level filtering.
  */
 export function shrinkOnLoadScale(
   width: number,
@@ -130,8 +131,7 @@ export function shrinkOnLoadScale(
   const [w, h] = swap ? [height, width] : [width, height];
   const geometry = ops.resolveResize(w, h, first);
   for (const s of DCT_SCALES) {
-    if (Math.ceil(w * s) >= 2 * geometry.resizeWidth && Math.ceil(h * s) >= 2 * geometry.resizeHeight)
-      return s;
+    if (Math.ceil(w * s) >= geometry.resizeWidth && Math.ceil(h * s) >= geometry.resizeHeight) return s;
   }
   return 1;
 }

@@ -1,0 +1,92 @@
+// GPU host: jpegkit's cuda backend decode throughput (images/s) at batch 1, 16 and 128 on photo sets, results
+// kept on the device (as torchvision's decode_jpeg(device='cuda') does), plus single-image latency.
+//   node bench/gpu/cuda-decode.mjs OUT.json DIR...
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { createCodec, registerBackend } from '@jpegkit/core';
+import { CudaBackend } from '@jpegkit/native-cuda';
+
+const [out, ...dirs] = process.argv.slice(2);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+// BENCH_CONFIGS: a JSON list of { streams, batchChunk, format } to compare; default one run with the defaults.
+const configs = JSON.parse(process.env.BENCH_CONFIGS ?? '[{}]');
+
+const percentile = (xs, p) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
+const release = (results) => {
+  for (const r of results) {
+    if (r instanceof Error) throw r;
+    r.release?.();
+  }
+};
+
+async function timed(run) {
+  for (let i = 0; i < 3; i++) await run();
+  const laps = [];
+  const start = performance.now();
+  while (performance.now() - start < SECONDS * 1000 || laps.length < 10) {
+    const t = performance.now();
+    await run();
+    laps.push(performance.now() - t);
+  }
+  return {
+    laps: laps.length,
+    seconds: (performance.now() - start) / 1000,
+    p50: percentile(laps, 0.5),
+    p99: percentile(laps, 0.99),
+  };
+}
+
+async function measure(codec, format, dirs) {
+  const sets = [];
+  for (const dir of dirs) {
+    const files = readdirSync(dir)
+      .filter((n) => /\.jpe?g$/i.test(n))
+      .sort();
+    const images = files.map((n) => new Uint8Array(readFileSync(join(dir, n))));
+    const set = {
+      name: basename(dir),
+      images: images.length,
+      bytes: images.reduce((s, b) => s + b.length, 0),
+      batches: [],
+    };
+    for (const batch of [1, 16, 128]) {
+      const list = Array.from({ length: batch }, (_, i) => images[i % images.length]);
+      const t = await timed(async () =>
+        release(await codec.decodeBatch(list, { location: 'device', format })),
+      );
+      set.batches.push({
+        batch,
+        imagesPerSecond: (t.laps * batch) / t.seconds,
+        batchP50ms: t.p50,
+        batchP99ms: t.p99,
+      });
+    }
+    const single = await timed(async () =>
+      (await codec.decode(images[0], { location: 'device', format })).release(),
+    );
+    set.singleP50ms = single.p50;
+    set.singleP99ms = single.p99;
+    const toHost = await timed(async () =>
+      release(await codec.decodeBatch(images.slice(0, 16), { format: 'rgb' })),
+    );
+    set.host16ImagesPerSecond = (toHost.laps * Math.min(16, images.length)) / toHost.seconds;
+    sets.push(set);
+    console.log(JSON.stringify(set));
+  }
+  return sets;
+}
+
+const report = { runs: [] };
+for (const config of configs) {
+  const { format = 'rgb', ...init } = config;
+  const backend = new CudaBackend();
+  registerBackend(backend);
+  const codec = await createCodec({ backends: ['cuda'], strict: true, init });
+  console.log(`config ${JSON.stringify(config)} on ${codec.available[0].caps.device}`);
+  const sets = await measure(codec, format, dirs);
+  report.device = codec.available[0].caps.device;
+  report.runs.push({ config, sets, pool: backend.stats() });
+  await codec.dispose();
+}
+writeFileSync(out, JSON.stringify(report, null, 2));
