@@ -3,7 +3,7 @@
 //   node bench/gpu/cuda-decode.mjs OUT.json DIR...
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { createCodec, registerBackend } from '@jpegkit/core';
+import { createCodec, inspect, registerBackend, resolveDecodeOptions } from '@jpegkit/core';
 import { CudaBackend } from '@jpegkit/native-cuda';
 
 const [out, ...dirs] = process.argv.slice(2);
@@ -83,6 +83,7 @@ for (const config of configs) {
   const backend = new CudaBackend();
   registerBackend(backend);
   const codec = await createCodec({ backends: ['cuda'], strict: true, init });
+  codec.rawBackend = backend;
   console.log(`config ${JSON.stringify(config)} on ${codec.available[0].caps.device}`);
   const sets = await measure(codec, format, dirs);
   report.device = codec.available[0].caps.device;

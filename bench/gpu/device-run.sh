@@ -12,4 +12,5 @@ bash .gpu-bundle/run.sh \
   "node packages/native-cuda/scripts/gpu-info.mjs > $out/gpu-info.txt 2>&1; cat $out/gpu-info.txt" \
   "JPEGKIT_GPU_TESTS=1 vitest run --config packages/native-cuda/vitest.config.ts packages/native-cuda > $out/gpu-tests.txt 2>&1; rc=\$?; tail -60 $out/gpu-tests.txt; exit \$rc" \
   "node bench/gpu/cuda-decode.mjs $out/cuda-decode.json $sets" \
-  "BENCH_SECONDS=1 BENCH_CONFIGS='[{\"format\":\"rgb-planar\"},{\"batchChunk\":128},{\"streams\":8,\"batchChunk\":16},{\"streams\":2,\"batchChunk\":64,\"format\":\"rgb-planar\"}]' node bench/gpu/cuda-decode.mjs $out/cuda-decode-variants.json $corpus/1080p $corpus/4k" \
+  "BENCH_RAW=1 BENCH_SECONDS=1 node bench/gpu/cuda-decode.mjs $out/cuda-decode-raw.json $corpus/1080p $corpus/4k" \
+  "python3 bench/gpu/torchvision_decode.py $out/torchvision-decode.json $sets"

@@ -137,6 +137,10 @@ export class CudaBackend implements Backend {
       return `${header.colorSpace} colour space: not decoded by the cuda backend`;
     }
     if (header.subsampling === 'other') return 'unusual sampling factors: not decoded by the cuda backend';
+    // Measured on nvJPEG 13.0 (H200): its hybrid decoder answers NVJPEG_STATUS_BAD_JPEG for these.
+    if (header.progressive && header.restartInterval > 0) {
+      return 'progressive JPEG with restart markers: nvJPEG 13 rejects them';
+    }
     if (header.truncated) return 'truncated data: left to a backend that reports how much is real';
     if (options) {
       if (!FORMATS.includes(options.format))
