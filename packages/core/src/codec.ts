@@ -163,7 +163,8 @@ export class Codec {
 
   /** Reads the header and applies the pixel limit, before any backend allocates anything. */
   #header(bytes: Uint8Array): JpegHeader {
-    const header = inspect(bytes);
+    // Routing needs only what precedes the first scan; walking every scan would cost more than some decodes.
+    const header = inspect(bytes, { headerOnly: true });
     const pixels = header.width * header.height;
     if (pixels > this.maxPixels) {
       throw new JpegError(

@@ -28,6 +28,8 @@ export interface JpegMarker {
 export interface ReadMarkersOptions {
   /** Give up with E_TOO_LARGE after this many markers (default 65 536, far above any real file). */
   maxMarkers?: number;
+  /** Stop after the first SOS header, without walking its entropy-coded data (its `scan` is then absent). */
+  stopAtFirstScan?: boolean;
 }
 
 /** The default marker budget: real files have tens of markers (a few hundred with chunked ICC/XMP). */
@@ -125,6 +127,10 @@ export function* readMarkers(
       continue;
     }
     sawScanHeader = true;
+    if (options.stopAtFirstScan) {
+      yield { code, offset, start, end };
+      return;
+    }
     const scan = scanEntropyData(bytes, end);
     yield { code, offset, start, end, scan };
     if (!scan.complete) return;

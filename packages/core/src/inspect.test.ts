@@ -759,3 +759,27 @@ describe('inspect: errors', () => {
     expect(inspect(Buffer.from(file)).width).toBe(64);
   });
 });
+
+describe('inspect: headerOnly', () => {
+  it('gives the same facts up to the first scan without walking the data', () => {
+    const bytes = jpeg({ width: 33, height: 17, head: [app0Jfif(), app1Exif('MM', 6), dri(4)] });
+    const full = inspect(bytes);
+    const fast = inspect(bytes, { headerOnly: true });
+    const { scans: fullScans, ...fullRest } = full;
+    const { scans: fastScans, ...fastRest } = fast;
+    expect(fastRest).toEqual(fullRest);
+    expect(fastScans).toHaveLength(1);
+    expect(fastScans[0]).toEqual({ ...fullScans[0], dataEnd: bytes.length, restartMarkers: 0 });
+  });
+
+  it('reports truncation from a missing EOI and lists only the first of several scans', () => {
+    const scans = [{ components: [1] }, { components: [2] }, { components: [3] }];
+    const bytes = jpeg({ scans });
+    expect(inspect(bytes).scans).toHaveLength(3);
+    expect(inspect(bytes, { headerOnly: true }).scans).toHaveLength(1);
+    const cut = bytes.subarray(0, bytes.length - 2);
+    expect(inspect(cut).truncated).toBe(true);
+    expect(inspect(cut, { headerOnly: true }).truncated).toBe(true);
+    expect(inspect(bytes, { headerOnly: true }).truncated).toBe(false);
+  });
+});

@@ -29,6 +29,12 @@ export type { EntropyData, JpegMarker, ReadMarkersOptions } from './inspect-mark
 export interface InspectOptions {
   /** Give up with E_TOO_LARGE after this many markers (default 65 536, far above any real file). */
   maxMarkers?: number;
+  /**
+   * Read only up to the first scan header (what decoders need to route an image) instead of walking every
+   * scan: `scans` then lists the first scan alone, its data running to the end of the input; `truncated` says
+   * whether the input fails to end with EOI; `byteLength` is the input's length. Much faster on large files.
+   */
+  headerOnly?: boolean;
 }
 
 /** A frame header (SOFn, or DHP in hierarchical files: it has the same layout). */
@@ -102,7 +108,8 @@ function inspectMarkers(bytes: Uint8Array, options: InspectOptions): JpegHeader 
   let adobeTransform: number | undefined;
   let eoiEnd: number | undefined;
 
-  for (const m of readMarkers(bytes, options)) {
+  const headerOnly = options.headerOnly === true;
+  for (const m of readMarkers(bytes, { ...options, stopAtFirstScan: headerOnly })) {
     const { code, offset, start, end } = m;
     if (code >= 0xc0 && code <= 0xcf && code !== 0xc4 && code !== 0xc8 && code !== 0xcc) {
       if (frame !== undefined && hierarchy === undefined) {
@@ -200,7 +207,9 @@ function inspectMarkers(bytes: Uint8Array, options: InspectOptions): JpegHeader 
     }
   }
 
-  const truncated = eoiEnd === undefined;
+  const endsWithEoi =
+    bytes.length >= 4 && bytes[bytes.length - 2] === 0xff && bytes[bytes.length - 1] === 0xd9;
+  const truncated = headerOnly ? !endsWithEoi : eoiEnd === undefined;
   // readMarkers throws E_TRUNCATED before the first scan header, so an unterminated walk always saw an SOS.
   if (frame === undefined || firstSof === undefined || scans.length === 0) {
     const what = frame === undefined ? 'SOF' : 'SOS';
@@ -342,7 +351,9 @@ function parseScan(bytes: Uint8Array, m: JpegMarker, frame: Frame): ScanInfo {
     ids.push(id);
   }
   const p = start + 1 + 2 * count;
-  const scan = m.scan!; // readMarkers always attaches the entropy-coded data to an SOS
+  // readMarkers attaches the entropy-coded data to an SOS, except in header-only mode: then the data is taken
+  // to run to the end of the input, its restart markers uncounted.
+  const scan = m.scan ?? { dataStart: end, dataEnd: bytes.length, restartMarkers: 0 };
   return {
     components: ids,
     ss: bytes[p]!,

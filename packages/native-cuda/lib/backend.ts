@@ -61,7 +61,8 @@ function unsupported(message: string): JpegError {
 function hardwareCandidate(header: JpegHeader): boolean {
   return (
     header.process === 'baseline' &&
-    header.scans.length === 1 &&
+    // Codec headers are read up to the first scan only: a baseline scan with every component is the only one.
+    header.scans[0]?.components.length === header.components.length &&
     (header.components.length === 1 || header.components.length === 3) &&
     HARDWARE_SUBSAMPLINGS.includes(header.subsampling)
   );
