@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JpegError, createCodec, inspect, readPnm, registerBackend } from '@jpegkit/core';
-import type { HostImage } from '@jpegkit/core';
+import type { HostImage, OpStep } from '@jpegkit/core';
 import { diffImages } from '@jpegkit/core/testing';
 import { WasmBackend } from './backend.js';
 import { shrinkOnLoadScale } from './engine.js';
@@ -140,16 +140,15 @@ describe('wasm backend: options', () => {
 });
 
 describe('shrink-on-load', () => {
-  const resize = (width: number, height = 0) =>
-    ({
-      op: 'resize',
-      width,
-      height,
-      fit: 'cover',
-      filter: 'lanczos3',
-      linear: false,
-      background: [0, 0, 0, 255],
-    }) as const;
+  const resize = (width: number, height = 0): OpStep => ({
+    op: 'resize',
+    width,
+    height,
+    fit: 'cover',
+    filter: 'lanczos3',
+    linear: false,
+    background: [0, 0, 0, 255],
+  });
   it('decodes at the smallest M/8 scale that still covers the first resize', () => {
     expect(shrinkOnLoadScale(2560, 1600, 1, [resize(640)], true)).toBe(0.25);
     expect(shrinkOnLoadScale(2560, 1600, 1, [resize(700)], true)).toBe(0.375);

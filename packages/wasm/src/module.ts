@@ -6,6 +6,8 @@
 import { ERROR_CODES, PIXEL_FORMATS, bytesPerPixel, imageByteLength as imageBytes } from '@jpegkit/core';
 import type { ErrorCode, PixelFormat } from '@jpegkit/core';
 import createJpegkitModule from '../wasm/jpegkit.mjs';
+import { WasmCodecError } from './codec-error.js';
+import { Scratch } from './scratch.js';
 import type { JpegkitGlueOptions, JpegkitWasmExports } from '../wasm/jpegkit.mjs';
 
 /** Must equal JK_ABI_VERSION in codec/src/jk.h. */
@@ -30,16 +32,7 @@ export type WasmSubsampling = keyof typeof WASM_SUBSAMPLING;
 export const WASM_ERROR_CODES = ERROR_CODES;
 export type WasmErrorCode = ErrorCode;
 
-/** A failure reported by the C codec; `code` is one of @jpegkit/core's error codes. */
-export class WasmCodecError extends Error {
-  override readonly name = 'WasmCodecError';
-  constructor(
-    readonly code: WasmErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { WasmCodecError } from './codec-error.js';
 
 export interface LoadModuleOptions {
   /** A precompiled module (e.g. from `WebAssembly.compileStreaming`), instantiated as is. */
@@ -199,37 +192,6 @@ function instantiateFrom(module: WebAssembly.Module, fail: (error: unknown) => v
 
 const INFO_FIELDS = 16;
 const decoder = new TextDecoder();
-
-/** The most a wasm32 heap can hold; larger images are E_TOO_LARGE before anything is allocated. */
-const MAX_WASM_BYTES = 2 ** 32 - 2 ** 26;
-
-/** A malloc'ed region that is reused while large enough. */
-class Scratch {
-  ptr = 0;
-  size = 0;
-  constructor(private readonly m: JpegkitWasmExports) {}
-
-  ensure(bytes: number): number {
-    if (bytes <= this.size && this.ptr !== 0) return this.ptr;
-    if (!(bytes <= MAX_WASM_BYTES)) {
-      throw new WasmCodecError('E_TOO_LARGE', `${bytes} bytes do not fit in wasm memory`);
-    }
-    this.release();
-    const size = Math.max(64, Math.ceil(bytes / 65536) * 65536);
-    const ptr = this.m._malloc(size) >>> 0;
-    if (ptr === 0)
-      throw new WasmCodecError('E_OUT_OF_MEMORY', `cannot allocate ${size} bytes of wasm memory`);
-    this.ptr = ptr;
-    this.size = size;
-    return ptr;
-  }
-
-  release(): void {
-    if (this.ptr !== 0) this.m._free(this.ptr);
-    this.ptr = 0;
-    this.size = 0;
-  }
-}
 
 class Codec implements JpegkitWasm {
   readonly version: string;

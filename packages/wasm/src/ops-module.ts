@@ -31,6 +31,7 @@ import type {
 import type { JpegkitWasmExports } from '../wasm/jpegkit.mjs';
 import { WASM_ERROR_CODES, WASM_FORMATS, WASM_SUBSAMPLING, WasmCodecError } from './module.js';
 import type { JpegkitWasm, WasmErrorCode } from './module.js';
+import { Scratch } from './scratch.js';
 
 /** The C exports of codec/src/jk_ops.h. Pointers and sizes are wasm32 numbers. */
 export interface JpegkitOpsExports {
@@ -553,37 +554,6 @@ function planStep(width: number, height: number, format: PixelFormat, step: OpSt
       break;
   }
   return { width: w, height: h, format: f, record };
-}
-
-/** The most a wasm32 heap can hold; larger buffers are E_TOO_LARGE before anything is allocated. */
-const MAX_WASM_BYTES = 2 ** 32 - 2 ** 26;
-
-/** A malloc'ed region that is reused while large enough. */
-class Scratch {
-  ptr = 0;
-  size = 0;
-  constructor(private readonly m: OpsModule) {}
-
-  ensure(bytes: number): number {
-    if (bytes <= this.size && this.ptr !== 0) return this.ptr;
-    if (!(bytes <= MAX_WASM_BYTES)) {
-      throw new WasmCodecError('E_TOO_LARGE', `${bytes} bytes do not fit in wasm memory`);
-    }
-    this.release();
-    const size = Math.max(64, Math.ceil(bytes / 65536) * 65536);
-    const ptr = this.m._malloc(size) >>> 0;
-    if (ptr === 0)
-      throw new WasmCodecError('E_OUT_OF_MEMORY', `cannot allocate ${size} bytes of wasm memory`);
-    this.ptr = ptr;
-    this.size = size;
-    return ptr;
-  }
-
-  release(): void {
-    if (this.ptr !== 0) this.m._free(this.ptr);
-    this.ptr = 0;
-    this.size = 0;
-  }
 }
 
 interface OpsState {

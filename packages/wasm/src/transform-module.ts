@@ -9,6 +9,7 @@ import type { ResolvedTransformOptions } from '@jpegkit/core';
 import type { JpegkitWasmExports } from '../wasm/jpegkit.mjs';
 import { WASM_ERROR_CODES, WasmCodecError } from './module.js';
 import type { JpegColorSpace, JpegkitWasm, WasmErrorCode } from './module.js';
+import { Scratch } from './scratch.js';
 
 /** Must equal JK_TRANSFORM_ABI_VERSION in codec/src/jk_transform.h. */
 export const TRANSFORM_ABI_VERSION = 1;
@@ -111,48 +112,32 @@ export interface WriteCoefficientsOptions {
   restartInterval?: number;
 }
 
-/** Wasm memory kept per module between calls. */
-class Scratch {
-  input = 0;
-  inputSize = 0;
-  /** out pointer + out length. */
-  slots = 0;
-  constructor(readonly m: Exports) {}
+/** Wasm memory kept per module between calls: the input, and the out pointer + out length slots. */
+class TransformScratch {
+  readonly #input: Scratch;
+  readonly #slots: Scratch;
+  constructor(readonly m: Exports) {
+    this.#input = new Scratch(m);
+    this.#slots = new Scratch(m);
+  }
 
   ensureInput(bytes: number): number {
-    if (bytes <= this.inputSize && this.input !== 0) return this.input;
-    if (this.input !== 0) this.m._free(this.input);
-    this.input = 0;
-    this.inputSize = 0;
-    const size = Math.max(4096, Math.ceil(bytes / 65536) * 65536);
-    if (size > 2 ** 32 - 2 ** 26)
-      throw new WasmCodecError('E_TOO_LARGE', `${bytes} bytes do not fit in wasm memory`);
-    const ptr = this.m._malloc(size) >>> 0;
-    if (ptr === 0)
-      throw new WasmCodecError('E_OUT_OF_MEMORY', `cannot allocate ${size} bytes of wasm memory`);
-    this.input = ptr;
-    this.inputSize = size;
-    return ptr;
+    return this.#input.ensure(bytes);
   }
 
   ensureSlots(): number {
-    if (this.slots === 0) {
-      this.slots = this.m._malloc(8) >>> 0;
-      if (this.slots === 0) throw new WasmCodecError('E_OUT_OF_MEMORY', 'cannot allocate wasm memory');
-    }
-    return this.slots;
+    return this.#slots.ensure(8);
   }
 
   release(): void {
-    if (this.input !== 0) this.m._free(this.input);
-    if (this.slots !== 0) this.m._free(this.slots);
-    this.input = this.inputSize = this.slots = 0;
+    this.#input.release();
+    this.#slots.release();
   }
 }
 
-const scratches = new WeakMap<object, Scratch>();
+const scratches = new WeakMap<object, TransformScratch>();
 
-function exportsOf(codec: JpegkitWasm): { m: Exports; scratch: Scratch } {
+function exportsOf(codec: JpegkitWasm): { m: Exports; scratch: TransformScratch } {
   const m = codec.exports as Exports;
   if (typeof m._jk_transform_abi_version !== 'function') {
     throw new WasmCodecError('E_UNSUPPORTED', 'this jpegkit.wasm has no lossless transforms (jk_transform)');
@@ -166,7 +151,7 @@ function exportsOf(codec: JpegkitWasm): { m: Exports; scratch: Scratch } {
   }
   let scratch = scratches.get(m);
   if (scratch === undefined) {
-    scratch = new Scratch(m);
+    scratch = new TransformScratch(m);
     scratches.set(m, scratch);
   }
   return { m, scratch };
@@ -179,7 +164,7 @@ export function releaseTransformScratch(codec: JpegkitWasm): void {
   scratches.delete(m);
 }
 
-function copyIn(m: Exports, scratch: Scratch, bytes: Uint8Array): number {
+function copyIn(m: Exports, scratch: TransformScratch, bytes: Uint8Array): number {
   const ptr = scratch.ensureInput(bytes.length);
   m.HEAPU8.set(bytes, ptr); // after malloc: memory growth replaces HEAPU8
   return ptr;
