@@ -194,4 +194,68 @@ describe('cuda backend on a GPU', () => {
       code: 'E_UNSUPPORTED',
     });
   });
+
+  it('gives only JpegErrors on 10,000 mutated files, and stays usable', async () => {
+    const bases = [
+      'jpeg/small-420.jpg',
+      'jpeg/photo-422.jpg',
+      'jpeg/photo-420-restart-3mcu.jpg',
+      'jpeg/photo-gray.jpg',
+    ].map(fixture);
+    let state = 0x1234567;
+    const random = (n: number) => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state % n;
+    };
+    let decoded = 0;
+    let rejected = 0;
+    const foreign: string[] = [];
+    for (let round = 0; round < 100; round++) {
+      const batch = Array.from({ length: 100 }, () => {
+        const bytes = bases[random(bases.length)]!.slice();
+        const edits = 1 + random(4);
+        for (let e = 0; e < edits; e++) {
+          const at = random(bytes.length);
+          if (random(4) === 0) return bytes.subarray(0, at); // truncation
+          bytes[at] = random(3) === 0 ? bytes[at]! ^ (1 << random(8)) : random(256);
+        }
+        return bytes;
+      });
+      for (const r of await codec.decodeBatch(batch)) {
+        if (r instanceof JpegError) rejected++;
+        else if (r instanceof Error) foreign.push(r.message);
+        else decoded++;
+      }
+    }
+    console.log(`cuda fuzz: 10000 mutated files: ${decoded} decoded, ${rejected} JpegErrors`);
+    expect(foreign).toEqual([]);
+    expect(decoded + rejected).toBe(10_000);
+    const after = (await codec.decode(fixture('jpeg/photo-444.jpg'))) as HostImage;
+    expect(after.backend).toBe('cuda');
+  }, 300_000);
+
+  it('keeps device memory flat over 100,000 decodes', async () => {
+    const small = fixture('jpeg/small-420.jpg');
+    const batch = Array.from({ length: 250 }, () => small);
+    const run = async () => {
+      for (const r of await codec.decodeBatch(batch, { location: 'device' })) {
+        if (r instanceof Error) throw r;
+        (r as CudaImage).release();
+      }
+    };
+    // Warm up until the pools and nvJPEG's own workspaces have reached their size, then check that nothing
+    // grows: pool allocations over all 100,000 decodes, device memory over the second half.
+    for (let i = 0; i < 20; i++) await run();
+    const start = cuda.stats();
+    for (let i = 0; i < 200; i++) await run();
+    const half = cuda.stats();
+    for (let i = 0; i < 200; i++) await run();
+    const end = cuda.stats();
+    console.log(
+      `cuda 100k decodes: device free ${start.deviceFreeBytes} → ${half.deviceFreeBytes} → ${end.deviceFreeBytes} bytes, ` +
+        `pool allocations ${start.allocations} → ${half.allocations} → ${end.allocations}`,
+    );
+    expect(end.allocations).toBe(start.allocations);
+    expect(end.deviceFreeBytes).toBe(half.deviceFreeBytes);
+  }, 600_000);
 });
