@@ -16,8 +16,10 @@ import { addRatios, summarise, writeReport } from './report.mjs';
 const WORKLOADS = ['decode', 'encode', 'thumbnail'];
 const MODES = ['1-core', 'all-cores'];
 
+// `pnpm run bench -- --set 4k` hands the script a lone `--` first; parseArgs would stop reading options there.
+const argv = process.argv.slice(2);
 const { values: opts } = parseArgs({
-  allowPositionals: true, // a lone `--` from `pnpm run bench -- …`
+  args: argv[0] === '--' ? argv.slice(1) : argv,
   options: {
     set: { type: 'string', default: 'full' },
     quick: { type: 'boolean', default: false },
