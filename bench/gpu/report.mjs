@@ -51,4 +51,5 @@ writeFileSync(
   JSON.stringify({ jpegkit: jk, torchvision: tv, ratios: rows }, null, 2) + '\n',
 );
 writeFileSync(join('bench/results', `${name}.md`), lines.join('\n') + '\n');
+// Formatted by prettier afterwards (the lint step checks bench/results): pnpm exec prettier --write bench/results
 console.log(lines.join('\n'));
