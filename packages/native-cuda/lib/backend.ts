@@ -11,13 +11,19 @@ import type {
   DeviceImage,
   HostImage,
   JpegHeader,
+  Orientation,
+  OpStep,
+  PipelinePlan,
   PixelFormat,
+  PlanResult,
   ResolvedDecodeOptions,
   ResolvedEncodeOptions,
 } from '@jpegkit/core';
+import type { JpegkitWasm, readCoefficients } from '@jpegkit/wasm';
 import { CudaImage, toJpegError } from './cuda-image.js';
 import { AddonLoadError, loadAddon } from './loader.js';
 import { insertMetadata } from './metadata.js';
+import { DEVICE_OPS, encodeOpsProgram } from './ops-program.js';
 import type {
   NativeAddon,
   NativeDecodeOptions,
@@ -25,6 +31,7 @@ import type {
   NativeDecodeSpec,
   NativeDeviceFacts,
   NativeEngine,
+  NativeExactFrame,
   NativePoolStats,
 } from './native.js';
 
@@ -43,6 +50,13 @@ export interface CudaBackendOptions extends BackendInitOptions {
   batchChunk?: number;
   /** Addon file to load instead of the usual candidates (tests, debug builds). */
   addonPath?: string;
+  /**
+   * Decode bit-exact with libjpeg-turbo's `djpeg -dct int`: entropy decoding on the CPU (@jpegkit/wasm's
+   * libjpeg-turbo), then dequantisation, libjpeg's islow IDCT, fancy upsampling and its YCbCr → RGB on the GPU
+   * (src/kernels/exact-*.cu) instead of nvJPEG. Takes what libjpeg reads (progressive with restarts, 4:1:1,
+   * arithmetic coding …) as long as it is 8-bit YCbCr or gray. Default false.
+   */
+  exact?: boolean;
 }
 
 /** Sampling layouts nvJPEG's hardware decoder takes (no 4:1:1 / 4:1:0). */
@@ -68,6 +82,38 @@ function hardwareCandidate(header: JpegHeader): boolean {
   );
 }
 
+/** Frame header facts the exact path checks: every component's factors divide the largest ones. */
+function integralSampling(header: JpegHeader): boolean {
+  const maxH = Math.max(...header.components.map((c) => c.h));
+  const maxV = Math.max(...header.components.map((c) => c.v));
+  return header.components.every((c) => c.h > 0 && c.v > 0 && maxH % c.h === 0 && maxV % c.v === 0);
+}
+
+/**
+ * canDecode in exact mode: what libjpeg reads (the CPU entropy decoder is libjpeg-turbo) and our kernels
+ * convert: 8-bit, Huffman or arithmetic, sequential or progressive (restarts too), 1-component gray or
+ * 3-component YCbCr with integral sampling ratios (4:1:1 and the rest).
+ */
+export function exactCanDecode(header: JpegHeader, options?: ResolvedDecodeOptions): true | string {
+  if (header.lossless) return 'lossless JPEG: not decoded by the cuda backend';
+  if (header.precision !== 8)
+    return `${header.precision}-bit JPEG: the exact path decodes 8-bit samples only`;
+  const count = header.components.length;
+  if (!((count === 1 && header.colorSpace === 'gray') || (count === 3 && header.colorSpace === 'YCbCr'))) {
+    return `${header.colorSpace} JPEG (${count} components): the exact path decodes gray and YCbCr JPEGs only`;
+  }
+  if (!integralSampling(header)) return 'fractional sampling ratios: libjpeg refuses them too';
+  if (header.truncated) return 'truncated data: left to a backend that reports how much is real';
+  if (options) {
+    if (!FORMATS.includes(options.format))
+      return `format ${options.format} is not produced by the cuda backend`;
+    if (options.partial) return 'partial decodes of damaged data are not supported by the exact path';
+    if (options.crop) return 'crop is not implemented on the cuda backend yet';
+    if (options.scale !== 1) return 'DCT scaling is not implemented on the cuda backend yet';
+  }
+  return true;
+}
+
 export class CudaBackend implements Backend {
   readonly name = BACKEND_NAME;
   readonly priority = 30;
@@ -75,6 +121,10 @@ export class CudaBackend implements Backend {
   #device: NativeDeviceFacts | undefined;
   #batchChunk = 32;
   #route: NativeDecodeOptions = { route: 'auto' };
+  #addon: NativeAddon | undefined;
+  /** The exact path's CPU entropy decoder (set when init's `exact` is true). */
+  #wasm: JpegkitWasm | undefined;
+  #readCoefficients: typeof readCoefficients | undefined;
 
   /**
    * Loads the addon, checks the GPU and nvJPEG, and creates the engine. Rejects with E_BACKEND_INIT and the
@@ -102,6 +152,25 @@ export class CudaBackend implements Backend {
     const engine = await addon.createEngine(engineOptions).catch((error: unknown) => {
       throw initError(`nvJPEG could not start on ${device.name}: ${(error as Error).message}`, error);
     });
+    if (options.exact) {
+      if (typeof addon.decodeExact !== 'function') {
+        await engine.dispose();
+        throw initError('this build of the native addon has no exact decode path (rebuild it: build:addon)');
+      }
+      try {
+        // Loaded on demand: importing @jpegkit/wasm also registers the wasm backend with core.
+        const wasm = await import('@jpegkit/wasm');
+        this.#wasm = await wasm.loadModule();
+        this.#readCoefficients = wasm.readCoefficients;
+      } catch (error) {
+        await engine.dispose();
+        throw initError(
+          `the exact path's entropy decoder (@jpegkit/wasm) could not load: ${String(error)}`,
+          error,
+        );
+      }
+    }
+    this.#addon = addon;
     this.#engine = engine;
     this.#device = device;
     if (options.batchChunk !== undefined) this.#batchChunk = Math.max(1, Math.floor(options.batchChunk));
@@ -115,18 +184,21 @@ export class CudaBackend implements Backend {
       deviceImages: true,
       encode: true,
       transform: false,
-      ops: [],
+      ops: typeof addon.runOps === 'function' ? DEVICE_OPS : [],
       notes: [
         `CUDA runtime ${addon.cudaRuntime} (static), driver ${device.driverVersion}; nvJPEG from ${nvjpeg.path}`,
         `kernels for ${addon.kernelTargets}`,
         'progressive JPEGs decode on the hybrid path (CPU Huffman), baseline ones on the hardware decoder when there is one',
         'refused (next backend): arithmetic coding, 12-bit and lossless, CMYK/YCCK, RGB-coded, crop, scale, partial',
-        "nvJPEG's IDCT and upsampling are not libjpeg's: pixels differ slightly from djpeg -dct int",
+        this.#wasm
+          ? "exact mode: CPU entropy decoding (libjpeg-turbo in wasm), then libjpeg's islow IDCT, fancy upsampling and colour conversion on the GPU: pixels equal djpeg -dct int"
+          : "nvJPEG's IDCT and upsampling are not libjpeg's: pixels differ slightly from djpeg -dct int",
       ],
     };
   }
 
   canDecode(header: JpegHeader, options?: ResolvedDecodeOptions): true | string {
+    if (this.#wasm) return exactCanDecode(header, options);
     if (header.arithmetic) return 'arithmetic-coded JPEG: nvJPEG decodes Huffman-coded JPEGs only';
     if (header.lossless) return 'lossless JPEG: not decoded by the cuda backend';
     if (header.precision !== 8) return `${header.precision}-bit JPEG: nvJPEG decodes 8-bit samples only`;
@@ -203,11 +275,44 @@ export class CudaBackend implements Backend {
     const out = this.#output(header, options);
     let outcome: NativeDecodeOutcome;
     try {
-      outcome = await engine.decode(bytes, this.#spec(header, options, out), this.#route);
+      outcome = this.#wasm
+        ? await this.#decodeExact(engine, bytes, this.#spec(header, options, out))
+        : await engine.decode(bytes, this.#spec(header, options, out), this.#route);
     } catch (error) {
       throw toJpegError(error);
     }
     return this.#result(outcome, header, options, out);
+  }
+
+  /** The exact path: coefficients from libjpeg-turbo (wasm, on this thread), pixels from our kernels. */
+  async #decodeExact(
+    engine: NativeEngine,
+    bytes: Uint8Array,
+    spec: NativeDecodeSpec,
+  ): Promise<NativeDecodeOutcome> {
+    const dct = this.#readCoefficients!(this.#wasm!, bytes);
+    if (dct.width !== spec.width || dct.height !== spec.height) {
+      throw new JpegError(
+        'E_CORRUPT',
+        `libjpeg reads a ${dct.width}x${dct.height} frame where the header says ${spec.width}x${spec.height}`,
+        { backend: BACKEND_NAME },
+      );
+    }
+    const frame: NativeExactFrame = {
+      width: dct.width,
+      height: dct.height,
+      maxH: dct.maxH,
+      maxV: dct.maxV,
+      components: dct.components.map((c) => ({
+        h: c.h,
+        v: c.v,
+        blocksPerRow: c.blocksPerRow,
+        blockRows: c.blockRows,
+        quant: c.quantTable,
+        coefficients: c.coefficients,
+      })),
+    };
+    return this.#addon!.decodeExact!(engine, frame, spec);
   }
 
   /**
@@ -220,6 +325,14 @@ export class CudaBackend implements Backend {
     options: ResolvedDecodeOptions,
   ): Promise<(HostImage | DeviceImage | JpegError)[]> {
     const engine = this.#ready();
+    if (this.#wasm) {
+      // Exact mode: image by image (the entropy decoding runs here, the GPU part on the engine's streams).
+      return Promise.all(
+        items.map(({ bytes, header }) =>
+          this.decode(bytes, header, options).catch((error: unknown) => toJpegError(error)),
+        ),
+      );
+    }
     const results: (HostImage | DeviceImage | JpegError)[] = new Array(items.length);
     const chunks: number[][] = [];
     for (let i = 0; i < items.length; i += this.#batchChunk) {
@@ -294,6 +407,93 @@ export class CudaBackend implements Backend {
     return insertMetadata(jpeg, options.icc, options.exif);
   }
 
+  /**
+   * Runs a pipeline on the GPU: a JPEG is decoded to the device (the decode path in use), every step runs as
+   * CUDA kernels on device images (lib/ops-program.ts → src/ops.cc), and the result is encoded there by nvJPEG,
+   * returned as a device image, or downloaded — so JPEG → JPEG moves only compressed bytes over PCIe. Host
+   * images are uploaded once. Each step equals core's applyOp within ±1 per channel.
+   */
+  async run(plan: PipelinePlan): Promise<PlanResult> {
+    const engine = this.#ready();
+    const addon = this.#addon;
+    if (typeof addon?.runOps !== 'function') {
+      throw unsupported('this build of the native addon has no pixel ops (rebuild it: build:addon)');
+    }
+    const temporaries: CudaImage[] = [];
+    try {
+      // 1. The input, on the device or as host pixels to upload.
+      let input: Parameters<NonNullable<NativeAddon['runOps']>>[1];
+      let source: { width: number; height: number; format: PixelFormat; orientation: Orientation };
+      let icc: Uint8Array | undefined;
+      if (plan.input.kind === 'jpeg') {
+        const { bytes, header } = plan.input;
+        const options: ResolvedDecodeOptions = {
+          format: 'rgb',
+          scale: 1,
+          orient: plan.orient,
+          location: 'device',
+          partial: false,
+        };
+        const why = this.canDecode(header, options);
+        if (why !== true) throw unsupported(why);
+        const decoded = (await this.decode(bytes, header, options)) as CudaImage;
+        temporaries.push(decoded);
+        input = { image: decoded.handle };
+        source = decoded;
+      } else {
+        const image = plan.input.image;
+        if (isDeviceImage(image)) {
+          if (!(image instanceof CudaImage))
+            throw unsupported(`the cuda backend runs on its own device images, not ${image.location} ones`);
+          if (image.released)
+            throw new JpegError('E_INVALID_ARGUMENT', 'this device image has been released', {
+              backend: BACKEND_NAME,
+            });
+          input = { image: image.handle };
+        } else {
+          input = {
+            data: image.data,
+            width: image.width,
+            height: image.height,
+            stride: image.stride,
+            format: image.format,
+          };
+          icc = image.icc;
+        }
+        source = image;
+      }
+
+      // 2. The steps (and the output format), as one op program.
+      const steps: OpStep[] = [...plan.steps];
+      let program = encodeOpsProgram(steps, source.width, source.height, source.format);
+      if (plan.output.kind === 'image' && program.format !== plan.output.format) {
+        steps.push({ op: 'convert', format: plan.output.format });
+        program = encodeOpsProgram(steps, source.width, source.height, source.format);
+      }
+      const orientation: Orientation = steps.some((s) => s.op === 'orient') ? 1 : source.orientation;
+      let handle;
+      try {
+        handle = await addon.runOps(engine, input, program.program);
+      } catch (error) {
+        throw toJpegError(error);
+      }
+      const result = new CudaImage(handle, orientation);
+
+      // 3. The output.
+      if (plan.output.kind === 'jpeg') {
+        temporaries.push(result);
+        return await this.encode(result, plan.output.encode);
+      }
+      if (plan.output.location === 'device') return result;
+      temporaries.push(result);
+      const host = await result.download();
+      if (icc !== undefined) host.icc = icc;
+      return host;
+    } finally {
+      for (const image of temporaries) image.release();
+    }
+  }
+
   /** Device facts from init (name, compute capability, memory), or undefined before it. */
   get device(): NativeDeviceFacts | undefined {
     return this.#device;
@@ -312,6 +512,8 @@ export class CudaBackend implements Backend {
   async dispose(): Promise<void> {
     const engine = this.#engine;
     this.#engine = undefined;
+    this.#wasm?.dispose();
+    this.#wasm = undefined;
     await engine?.dispose();
   }
 }

@@ -13,7 +13,7 @@ import {
 import type { Codec, HostImage, PixelFormat } from '@jpegkit/core';
 import { describeDiff, diffImages } from '@jpegkit/core/testing';
 import { WasmBackend } from '@jpegkit/wasm';
-import { CudaBackend } from './backend.js';
+import { CudaBackend, exactCanDecode } from './backend.js';
 import { CudaImage } from './cuda-image.js';
 import { loadAddon } from './loader.js';
 
@@ -38,6 +38,7 @@ const unavailable = await (async () => {
 interface Facts {
   file: string;
   reference: string | null;
+  grayReference?: string;
   subsampling: string;
   process: string;
 }
@@ -258,4 +259,237 @@ describe('cuda backend on a GPU', () => {
     expect(end.allocations).toBe(start.allocations);
     expect(end.deviceFreeBytes).toBe(half.deviceFreeBytes);
   }, 600_000);
+});
+
+describe('cuda backend exact mode on a GPU (bit-exact with djpeg -dct int)', () => {
+  const exact = new CudaBackend();
+  const facts = JSON.parse(
+    readFileSync(new URL('../../../fixtures/facts.json', import.meta.url), 'utf8'),
+  ) as Facts[];
+
+  beforeAll(async () => {
+    const caps = await exact.init({ exact: true });
+    console.log(`cuda exact: ${caps.device}`);
+  });
+  afterAll(async () => {
+    await exact.dispose();
+  });
+
+  const decode = async (file: string, options = {}) =>
+    (await exact.decode(fixture(file), inspect(fixture(file)), resolveDecodeOptions(options))) as HostImage;
+
+  it('equals fixtures/ref byte for byte on every fixture it accepts', async () => {
+    const differing: string[] = [];
+    const checked: string[] = [];
+    for (const f of facts) {
+      if (!f.reference) continue;
+      const header = inspect(fixture(f.file));
+      if (exact.canDecode(header, resolveDecodeOptions()) !== true) continue;
+      expect([f.file, exactCanDecode(header)]).toEqual([f.file, true]);
+      for (const reference of [f.reference, f.grayReference]) {
+        if (!reference) continue;
+        const expected = readPnm(fixture(reference));
+        let img: HostImage;
+        try {
+          img = await decode(f.file, { format: expected.format });
+        } catch (error) {
+          differing.push(`${f.file} → ${reference}: ${(error as Error).message}`);
+          continue;
+        }
+        checked.push(reference);
+        const diff = diffImages(img, expected, 255);
+        if (img.backend !== 'cuda' || diff.maxAbs !== 0) {
+          differing.push(`${f.file} → ${reference} (${f.subsampling}, ${f.process}): ${describeDiff(diff)}`);
+        }
+      }
+    }
+    console.log(`cuda exact: ${checked.length} references checked, ${differing.length} differ`);
+    expect(differing).toEqual([]);
+    expect(checked.length).toBeGreaterThanOrEqual(44);
+  });
+
+  it('writes every format, orientation and device image as an exact rearrangement of the rgb decode', async () => {
+    for (const file of ['jpeg/photo-411.jpg', 'jpeg/odd-33x21-420.jpg', 'jpeg/photo-gray.jpg']) {
+      const rgb = await decode(file);
+      for (const format of ['rgba', 'bgr', 'bgra', 'rgb-planar', 'bgr-planar'] as PixelFormat[]) {
+        const img = await decode(file, { format });
+        expect([file, format, diffImages(ops.convertImage(img, 'rgb'), rgb).maxAbs]).toEqual([
+          file,
+          format,
+          0,
+        ]);
+      }
+    }
+    for (let n = 1; n <= 8; n++) {
+      const file = `jpeg/orient-${n}-ii.jpg`;
+      const stored = await decode(file);
+      const upright = await decode(file, { orient: true });
+      expect([n, diffImages(upright, ops.orientImage(stored, stored.orientation)).maxAbs]).toEqual([n, 0]);
+    }
+    const before = exact.stats().inUseBytes ?? 0;
+    const dev = (await exact.decode(
+      fixture('jpeg/photo-420-progressive-restart.jpg'),
+      inspect(fixture('jpeg/photo-420-progressive-restart.jpg')),
+      resolveDecodeOptions({ location: 'device', format: 'rgba' }),
+    )) as CudaImage;
+    expect(dev).toBeInstanceOf(CudaImage);
+    const down = await dev.download();
+    expect(
+      diffImages(down, await decode('jpeg/photo-420-progressive-restart.jpg', { format: 'rgba' })).maxAbs,
+    ).toBe(0);
+    dev.release();
+    expect(exact.stats().inUseBytes).toBe(before);
+  });
+
+  it('runs 64 exact decodes at once with the same pixels, and batches with failures in place', async () => {
+    const file = 'jpeg/photo-420.jpg';
+    const one = await decode(file);
+    const many = await Promise.all(Array.from({ length: 64 }, () => decode(file)));
+    for (const img of many) expect(diffImages(img, one).maxAbs).toBe(0);
+    const full = fixture('jpeg/photo-422.jpg');
+    const items = [
+      { bytes: full, header: inspect(full) },
+      { bytes: full.subarray(0, 2000), header: inspect(full) }, // cut mid-scan: libjpeg says E_TRUNCATED
+      { bytes: fixture('jpeg/photo-440.jpg'), header: inspect(fixture('jpeg/photo-440.jpg')) },
+    ];
+    const results = await exact.decodeBatch(items, resolveDecodeOptions());
+    expect(results[0]).not.toBeInstanceOf(Error);
+    expect(results[1]).toMatchObject({ code: 'E_TRUNCATED' });
+    expect(results[2]).not.toBeInstanceOf(Error);
+  });
+});
+
+// Pixel ops on the device (src/kernels/ops-*.cu through run): every op on a decoded fixture, downloaded, equals
+// core's applyOp of the same pixels within ±1 (lib/ops.test.ts proves the same arithmetic on the CPU); and a
+// JPEG → resize → sharpen → JPEG pipeline that never leaves the GPU.
+describe('cuda pixel ops on a GPU', () => {
+  type Step = Parameters<typeof ops.applyOp>[1];
+  const gpu = new CudaBackend();
+  let base: HostImage;
+  let device: CudaImage;
+
+  beforeAll(async () => {
+    const caps = await gpu.init();
+    expect(caps.ops).toContain('resize');
+    const bytes = fixture('jpeg/photo-420.jpg');
+    device = (await gpu.decode(
+      bytes,
+      inspect(bytes),
+      resolveDecodeOptions({ location: 'device', format: 'rgb' }),
+    )) as CudaImage;
+    base = await device.download();
+  });
+  afterAll(async () => {
+    device?.release();
+    await gpu.dispose();
+  });
+
+  const resize = (width: number, height: number, fit: string, filter: string, linear: boolean): Step =>
+    ({ op: 'resize', width, height, fit, filter, linear, background: [250, 40, 90, 128] }) as Step;
+  const cases: [string, Step[]][] = [];
+  for (const filter of ['nearest', 'bilinear', 'mitchell', 'catmull-rom', 'lanczos3', 'box']) {
+    for (const linear of [false, true]) {
+      for (const fit of ['fill', 'contain', 'cover', 'inside', 'outside']) {
+        cases.push([
+          `resize 70x70 ${fit} ${filter}${linear ? ' linear' : ''}`,
+          [resize(70, 70, fit, filter, linear)],
+        ]);
+      }
+      cases.push([
+        `resize enlarge ${filter}${linear ? ' linear' : ''}`,
+        [resize(233, 171, 'fill', filter, linear)],
+      ]);
+    }
+  }
+  // (Alpha — premultiplied resize — needs an rgba image with real alpha: the host rgba case below.)
+  cases.push(['sharpen', [{ op: 'sharpen', sigma: 1.5, amount: 1.2, threshold: 1 }]]);
+  cases.push(['crop', [{ op: 'crop', x: 13, y: 7, width: 101, height: 77 }]]);
+  for (const angle of [90, 180, 270] as const) cases.push([`rotate ${angle}`, [{ op: 'rotate', angle }]]);
+  cases.push(['flip', [{ op: 'flip' }]], ['flop', [{ op: 'flop' }]]);
+  for (const orientation of [1, 2, 3, 4, 5, 6, 7, 8] as const) {
+    cases.push([`orient ${orientation}`, [{ op: 'orient', orientation }]]);
+  }
+  cases.push(['adjust', [{ op: 'adjust', brightness: 0.1, contrast: 1.3 }]]);
+  for (const format of ['rgb', 'rgba', 'bgr', 'bgra', 'gray', 'rgb-planar', 'bgr-planar'] as const) {
+    cases.push([`convert ${format}`, [{ op: 'convert', format }]]);
+  }
+
+  const maxDelta = (a: HostImage, b: HostImage): number => {
+    expect([a.width, a.height, a.format]).toEqual([b.width, b.height, b.format]);
+    let max = 0;
+    for (let i = 0; i < b.data.length; i++) max = Math.max(max, Math.abs(a.data[i]! - b.data[i]!));
+    return max;
+  };
+  const reference = (img: HostImage, steps: Step[]) => steps.reduce((acc, s) => ops.applyOp(acc, s), img);
+
+  it('runs every op on a device image within ±1 of applyOp', async () => {
+    const worst = new Map<string, number>();
+    for (const [name, steps] of cases) {
+      const want = reference(base, steps);
+      const got = (await gpu.run({
+        input: { kind: 'image', image: device },
+        orient: false,
+        steps,
+        output: { kind: 'image', format: want.format, location: 'host' },
+      })) as HostImage;
+      const key = name.replace(/ \d+x\d+ \w+| enlarge/, '');
+      worst.set(key, Math.max(worst.get(key) ?? 0, maxDelta(got, want)));
+    }
+    console.log([...worst].map(([k, v]) => `  ${k.padEnd(28)} max |Δ| ${v}`).join('\n'));
+    for (const [name, max] of worst) expect(`${name}: ${max}`).toBe(`${name}: ${Math.min(max, 1)}`);
+  });
+
+  it('runs resize (premultiplied alpha), sharpen and adjust on an rgba host image within ±1', async () => {
+    const rgba = ops.convertImage(base, 'rgba');
+    for (let i = 3; i < rgba.data.length; i += 4) rgba.data[i] = ((i >> 2) * 7) % 256;
+    for (const steps of [
+      [resize(70, 70, 'contain', 'lanczos3', false)],
+      [resize(70, 70, 'cover', 'mitchell', true)],
+      [resize(233, 171, 'fill', 'bilinear', false)],
+      [{ op: 'sharpen', sigma: 1, amount: 2, threshold: 0 } as Step],
+      [{ op: 'adjust', brightness: -0.2, contrast: 0.7 } as Step],
+    ]) {
+      const want = reference(rgba, steps);
+      const got = (await gpu.run({
+        input: { kind: 'image', image: rgba },
+        orient: false,
+        steps,
+        output: { kind: 'image', format: 'rgba', location: 'host' },
+      })) as HostImage;
+      expect(maxDelta(got, want)).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('keeps results on the device when asked, and frees what it used', async () => {
+    const before = gpu.stats().inUseBytes;
+    const out = (await gpu.run({
+      input: { kind: 'image', image: device },
+      orient: false,
+      steps: [{ op: 'rotate', angle: 90 }],
+      output: { kind: 'image', format: 'rgb', location: 'device' },
+    })) as CudaImage;
+    expect(out).toBeInstanceOf(CudaImage);
+    expect([out.width, out.height]).toEqual([base.height, base.width]);
+    expect(maxDelta(await out.download(), ops.rotateImage(base, 90))).toBe(0);
+    out.release();
+    expect(gpu.stats().inUseBytes).toBe(before);
+  });
+
+  it('decodes, resizes 1/2 with lanczos3, sharpens and encodes on the GPU', async () => {
+    const bytes = fixture('jpeg/photo-420.jpg');
+    const header = inspect(bytes);
+    const jpeg = (await gpu.run({
+      input: { kind: 'jpeg', bytes, header },
+      orient: true,
+      steps: [
+        resize(Math.round(header.width / 2), Math.round(header.height / 2), 'fill', 'lanczos3', false),
+        { op: 'sharpen', sigma: 1, amount: 1, threshold: 0 },
+      ],
+      output: { kind: 'jpeg', encode: resolveEncodeOptions({ quality: 85 }) },
+    })) as Uint8Array;
+    expect(jpeg[0]).toBe(0xff);
+    expect(jpeg[1]).toBe(0xd8);
+    const out = inspect(jpeg);
+    expect([out.width, out.height]).toEqual([Math.round(header.width / 2), Math.round(header.height / 2)]);
+  });
 });

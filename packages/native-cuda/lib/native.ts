@@ -54,7 +54,8 @@ export interface NativeDecodeOptions {
   route?: 'auto' | 'hybrid';
 }
 
-export type DecodeRoute = 'hardware' | 'gpu-hybrid' | 'hybrid';
+/** 'exact': CPU entropy decoding + our libjpeg-exact kernels (CudaBackendOptions.exact). */
+export type DecodeRoute = 'hardware' | 'gpu-hybrid' | 'hybrid' | 'exact';
 
 export interface NativeDecodeOutcome {
   width: number;
@@ -121,6 +122,28 @@ export interface NativeEngine {
   dispose(): Promise<void>;
 }
 
+/** One component of a frame for decodeExact: @jpegkit/wasm's readCoefficients layout. */
+export interface NativeExactComponent {
+  h: number;
+  v: number;
+  /** The stored block grid, padded to whole MCUs. */
+  blocksPerRow: number;
+  blockRows: number;
+  /** 64 entries, natural order. */
+  quant: Uint16Array;
+  /** blocksPerRow × blockRows × 64 quantised coefficients, 64 per block in natural order. */
+  coefficients: Int16Array;
+}
+
+export interface NativeExactFrame {
+  width: number;
+  height: number;
+  maxH: number;
+  maxV: number;
+  /** 1 (gray) or 3 (YCbCr). */
+  components: NativeExactComponent[];
+}
+
 export interface NativeAddon {
   abi: number;
   cudaRuntime: string;
@@ -129,4 +152,20 @@ export interface NativeAddon {
   probe(ordinal: number): Promise<NativeDeviceFacts>;
   loadNvjpeg(): Promise<{ path: string; version: string }>;
   createEngine(options: NativeEngineOptions): Promise<NativeEngine>;
+  /**
+   * Runs an op program (lib/ops-program.ts) on a device image, or on host pixels uploaded first, with the ops
+   * kernels (src/ops.cc) on one of `engine`'s streams; resolves with a new device image. Absent from addons built
+   * before the ops kernels.
+   */
+  runOps?(engine: NativeEngine, input: NativeEncodeInput, program: Float64Array): Promise<NativeImageHandle>;
+  /**
+   * The exact decode path (src/exact.cc): dequantisation, libjpeg's islow IDCT, fancy upsampling and YCbCr →
+   * RGB on `engine`'s GPU, bit-exact with djpeg -dct int. `spec` as for decode (progressive and
+   * hardwareCandidate are ignored). Absent from addons built before it.
+   */
+  decodeExact?(
+    engine: NativeEngine,
+    frame: NativeExactFrame,
+    spec: NativeDecodeSpec,
+  ): Promise<NativeDecodeOutcome>;
 }

@@ -14,6 +14,7 @@
 #include "engine.h"
 #include "errors.h"
 #include "nvjpeg-api.h"
+#include "ops.h"
 #include "worker.h"
 
 namespace jpegkit {
@@ -132,8 +133,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("probe", Napi::Function::New(env, Probe, "probe"));
   exports.Set("loadNvjpeg", Napi::Function::New(env, LoadNvjpegJs, "loadNvjpeg"));
   exports.Set("createEngine", Napi::Function::New(env, CreateEngine, "createEngine"));
+  exports.Set("decodeExact", Napi::Function::New(env, StartDecodeExact, "decodeExact"));
   exports.Set("CudaEngine", data->engineClass.Value());
   exports.Set("CudaImageHandle", data->imageClass.Value());
+  RegisterOps(env, exports);
   return exports;
 }
 

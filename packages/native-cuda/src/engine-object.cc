@@ -47,6 +47,13 @@ Napi::Object EngineObject::New(Napi::Env env, std::shared_ptr<Engine> engine, co
 
 EngineObject::EngineObject(const Napi::CallbackInfo& info) : Napi::ObjectWrap<EngineObject>(info) {}
 
+std::shared_ptr<Engine> EngineObject::EngineOf(const Napi::Value& value) {
+  if (!value.IsObject()) return nullptr;
+  Napi::Object object = value.As<Napi::Object>();
+  if (!object.InstanceOf(GetAddonData(value.Env())->engineClass.Value())) return nullptr;
+  return Unwrap(object)->engine_;
+}
+
 Napi::Value EngineObject::IfDisposed(Napi::Env env) {
   if (engine_) return env.Undefined();
   auto deferred = Napi::Promise::Deferred::New(env);

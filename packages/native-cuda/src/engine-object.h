@@ -14,6 +14,8 @@ class EngineObject : public Napi::ObjectWrap<EngineObject> {
   static Napi::Function Define(Napi::Env env);
   static Napi::Object New(Napi::Env env, std::shared_ptr<Engine> engine, const DeviceInfo& facts);
   explicit EngineObject(const Napi::CallbackInfo& info);
+  // The engine behind a JS CudaEngine, or null when `value` is not one or it has been disposed.
+  static std::shared_ptr<Engine> EngineOf(const Napi::Value& value);
 
  private:
   Napi::Value Decode(const Napi::CallbackInfo& info);
@@ -26,5 +28,8 @@ class EngineObject : public Napi::ObjectWrap<EngineObject> {
 
   std::shared_ptr<Engine> engine_;
 };
+
+// addon.decodeExact(engine, frame, spec): Promise<DecodeOutcome> — the exact decode path (exact.cc).
+Napi::Value StartDecodeExact(const Napi::CallbackInfo& info);
 
 }  // namespace jpegkit

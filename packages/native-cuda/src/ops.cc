@@ -1,0 +1,247 @@
+// runOps (see ops.h). Every image the program makes comes from the engine's device pool and stays alive until the
+// stream has finished (a block handed back early could be reused by another stream while kernels still read it);
+// the input is never written; only the last image is kept, as the result.
+#include "ops.h"
+
+#include <cuda_runtime_api.h>
+
+#include <list>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "args.h"
+#include "device-image.h"
+#include "engine-object.h"
+#include "engine.h"
+#include "kernels/ops-kernels.h"
+#include "ops-program.h"
+#include "pixel-format.h"
+#include "worker.h"
+
+namespace jpegkit {
+
+namespace {
+
+// The runner's executor on the GPU: pooled blocks, uploads and kernel launches on one stream.
+class DeviceExec {
+ public:
+  using Buffer = std::shared_ptr<DeviceAllocation>;
+  using Image = OpsImageOf<Buffer>;
+
+  DeviceExec(DevicePool* pool, cudaStream_t stream) : pool_(pool), stream_(stream) {}
+
+  std::string NewImage(int width, int height, int format, Image* out) {
+    out->width = width;
+    out->height = height;
+    out->format = format;
+    out->pitch = DevicePitch(static_cast<size_t>(width) * opsformat::BytesPerPixel(format));
+    return Keep(pool_->Acquire(out->pitch * height * opsformat::Planes(format), &out->memory), out->memory);
+  }
+  uint8_t* Data(const Buffer& buffer) { return buffer->data(); }
+  std::string Scratch(size_t floats, float** out) {
+    Buffer block;
+    const std::string error = Keep(pool_->Acquire(floats * sizeof(float), &block), block);
+    if (error.empty()) *out = reinterpret_cast<float*>(block->data());
+    return error;
+  }
+  std::string Upload(const std::vector<int32_t>& values, const int32_t** out) {
+    return UploadBytes(values.data(), values.size() * sizeof(int32_t), reinterpret_cast<const void**>(out));
+  }
+  std::string Upload(const std::vector<float>& values, const float** out) {
+    return UploadBytes(values.data(), values.size() * sizeof(float), reinterpret_cast<const void**>(out));
+  }
+  std::string Run(const ResizeParams& p) { return Launched(LaunchOpsResize(p, stream_), "resize kernels"); }
+  std::string Run(const SharpenParams& p) { return Launched(LaunchOpsSharpen(p, stream_), "sharpen kernels"); }
+  std::string Run(const RemapParams& p) { return Launched(LaunchOpsRemap(p, stream_), "remap kernel"); }
+  std::string Run(const AdjustParams& p) { return Launched(LaunchOpsAdjust(p, stream_), "adjust kernel"); }
+  std::string Run(const ConvertParams& p) { return Launched(LaunchOpsConvert(p, stream_), "convert kernel"); }
+
+  // The CUDA or pool failure behind the last error string, if that is what it was.
+  const Failure& failure() const { return failure_; }
+  // Lets go of every block (after the stream has finished).
+  void Clear() {
+    blocks_.clear();
+    hostCopies_.clear();
+  }
+
+ private:
+  std::string Keep(Failure failure, const Buffer& block) {
+    if (!failure.ok()) {
+      failure_ = failure;
+      return failure.message;
+    }
+    blocks_.push_back(block);
+    return "";
+  }
+  std::string UploadBytes(const void* data, size_t bytes, const void** out) {
+    Buffer block;
+    std::string error = Keep(pool_->Acquire(bytes == 0 ? 1 : bytes, &block), block);
+    if (!error.empty()) return error;
+    // The copy is asynchronous (staged by the driver for pageable memory): the host bytes stay alive until the end.
+    hostCopies_.emplace_back(static_cast<const uint8_t*>(data), static_cast<const uint8_t*>(data) + bytes);
+    error = Launched(cudaMemcpyAsync(block->data(), hostCopies_.back().data(), bytes, cudaMemcpyHostToDevice,
+                                     stream_),
+                     "cudaMemcpyAsync (op tables)");
+    *out = block->data();
+    return error;
+  }
+  std::string Launched(cudaError_t error, const char* what) {
+    if (error == cudaSuccess) return "";
+    cudaGetLastError();
+    failure_ = FromCuda(error, what);
+    return failure_.message;
+  }
+
+  DevicePool* pool_;
+  cudaStream_t stream_;
+  Failure failure_;
+  std::vector<Buffer> blocks_;
+  std::list<std::vector<uint8_t>> hostCopies_;
+};
+
+struct OpsJob {
+  DeviceImageData device;  // device input (memory set), else host pixels below
+  Napi::Reference<Napi::Uint8Array> dataRef;
+  const uint8_t* data = nullptr;
+  size_t stride = 0;
+  int width = 0, height = 0;
+  PixelFormat format = PixelFormat::kRgb;
+  Napi::Reference<Napi::Float64Array> programRef;
+  const double* program = nullptr;
+  size_t length = 0;
+};
+
+class OpsWorker : public PromiseWorker {
+ public:
+  OpsWorker(Napi::Env env, std::shared_ptr<Engine> engine, OpsJob job)
+      : PromiseWorker(env, "jpegkit:cuda:runOps"), engine_(std::move(engine)), job_(std::move(job)) {}
+
+ private:
+  void Run() override {
+    failure_ = RunOps();
+    job_.device.memory.reset();
+    if (!failure_.ok()) result_.memory.reset();
+  }
+
+  Failure RunOps() {
+    JK_CUDA(cudaSetDevice(engine_->device()));
+    Lease<DecodeSlot> slot;  // for its stream and pinned staging
+    JK_TRY(engine_->AcquireDecode(&slot));
+    cudaStream_t stream = slot->stream;
+    DeviceExec exec(engine_->pool().get(), stream);
+
+    DeviceExec::Image input;
+    input.width = job_.width;
+    input.height = job_.height;
+    input.format = static_cast<int>(job_.format);
+    if (job_.device.memory) {
+      input.memory = job_.device.memory;
+      input.pitch = job_.device.pitch;
+    } else {
+      const std::string error = exec.NewImage(job_.width, job_.height, input.format, &input);
+      if (!error.empty()) return exec.failure();
+      const size_t rowBytes = static_cast<size_t>(job_.width) * BytesPerPixel(job_.format);
+      const size_t rows = RowsOf(job_.format, job_.height);
+      JK_TRY(slot->staging.Reserve(job_.stride * (rows - 1) + rowBytes));
+      CopyRows(slot->staging.data(), job_.stride, job_.data, job_.stride, rowBytes, rows);
+      JK_CUDA(cudaMemcpy2DAsync(input.memory->data(), input.pitch, slot->staging.data(), job_.stride, rowBytes, rows,
+                                cudaMemcpyHostToDevice, stream));
+    }
+
+    DeviceExec::Image output;
+    const std::string error = RunOpsProgram(exec, job_.program, job_.length, input, &output);
+    // Whatever happened, nothing may be handed back while the stream can still touch it.
+    const cudaError_t synced = cudaStreamSynchronize(stream);
+    if (!error.empty()) {
+      exec.Clear();
+      return exec.failure().ok() ? Fail("E_INVALID_ARGUMENT", "runOps: " + error) : exec.failure();
+    }
+    if (synced != cudaSuccess) {
+      cudaGetLastError();
+      exec.Clear();
+      return FromCuda(synced, "cudaStreamSynchronize (ops)");
+    }
+    result_ = DeviceImageData{output.memory, output.width, output.height, output.pitch,
+                              static_cast<PixelFormat>(output.format)};
+    exec.Clear();  // the result keeps its own block
+    return Ok();
+  }
+
+  Napi::Value Resolve(Napi::Env env) override { return CudaImageHandle::New(env, std::move(result_)); }
+
+  std::shared_ptr<Engine> engine_;
+  OpsJob job_;
+  DeviceImageData result_;
+};
+
+// runOps(engine: CudaEngine, input: { image } | { data, width, height, stride, format }, program: Float64Array)
+Napi::Value RunOpsJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 3 || !info[0].IsObject() || !info[1].IsObject() || !info[2].IsTypedArray() ||
+      info[2].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+    Throw(env, "runOps(engine: CudaEngine, input: object, program: Float64Array)");
+    return env.Undefined();
+  }
+  std::shared_ptr<Engine> engine = EngineObject::EngineOf(info[0]);
+  if (!engine) {
+    auto deferred = Napi::Promise::Deferred::New(env);
+    deferred.Reject(
+        ToJsError(env, Fail("E_BACKEND_INIT", "runOps: not a CudaEngine, or the cuda backend has been disposed"))
+            .Value());
+    return deferred.Promise();
+  }
+  Napi::Object input = info[1].As<Napi::Object>();
+  OpsJob job;
+  if (CudaImageHandle* image = CudaImageHandle::From(input.Get("image"))) {
+    if (!image->data().memory) {
+      Throw(env, "runOps: the device image has been released");
+      return env.Undefined();
+    }
+    job.device = image->data();  // shares the block: releasing the image meanwhile is safe
+    job.width = job.device.width;
+    job.height = job.device.height;
+    job.format = job.device.format;
+  } else {
+    std::string format;
+    int64_t width = 0, height = 0, stride = 0;
+    if (!ReadInt(input, "width", 1, 65535, &width) || !ReadInt(input, "height", 1, 65535, &height) ||
+        !ReadInt(input, "stride", 1, int64_t{1} << 31, &stride) || !ReadString(input, "format", &format)) {
+      return env.Undefined();
+    }
+    if (!ParsePixelFormat(format, &job.format)) {
+      Throw(env, "Unknown pixel format " + format);
+      return env.Undefined();
+    }
+    Napi::Value data = input.Get("data");
+    if (!IsUint8Array(data)) {
+      Throw(env, "Expected a Uint8Array for data");
+      return env.Undefined();
+    }
+    Napi::Uint8Array pixels = data.As<Napi::Uint8Array>();
+    job.width = static_cast<int>(width);
+    job.height = static_cast<int>(height);
+    job.stride = static_cast<size_t>(stride);
+    const size_t rowBytes = static_cast<size_t>(job.width) * BytesPerPixel(job.format);
+    const size_t rows = RowsOf(job.format, job.height);
+    if (job.stride < rowBytes || pixels.ByteLength() < job.stride * (rows - 1) + rowBytes) {
+      Throw(env, "runOps: data is too small for the image");
+      return env.Undefined();
+    }
+    job.dataRef = Napi::Persistent(pixels);
+    job.data = pixels.Data();
+  }
+  Napi::Float64Array program = info[2].As<Napi::Float64Array>();
+  job.programRef = Napi::Persistent(program);
+  job.program = program.Data();
+  job.length = program.ElementLength();
+  return (new OpsWorker(env, std::move(engine), std::move(job)))->Start();
+}
+
+}  // namespace
+
+void RegisterOps(Napi::Env env, Napi::Object exports) {
+  exports.Set("runOps", Napi::Function::New(env, RunOpsJs, "runOps"));
+}
+
+}  // namespace jpegkit
