@@ -114,6 +114,32 @@ export function exactCanDecode(header: JpegHeader, options?: ResolvedDecodeOptio
   return true;
 }
 
+/** A host image's pixels, or the handle of one of this backend's own device images, as the addon takes them. */
+function nativeInput(
+  image: HostImage | DeviceImage,
+  verb: string,
+):
+  | { image: CudaImage['handle'] }
+  | { data: Uint8Array; width: number; height: number; stride: number; format: PixelFormat } {
+  if (!isDeviceImage(image)) {
+    return {
+      data: image.data,
+      width: image.width,
+      height: image.height,
+      stride: image.stride,
+      format: image.format,
+    };
+  }
+  if (!(image instanceof CudaImage))
+    throw unsupported(`the cuda backend ${verb} its own device images, not ${image.location} ones`);
+  if (image.released) {
+    throw new JpegError('E_INVALID_ARGUMENT', 'this device image has been released', {
+      backend: BACKEND_NAME,
+    });
+  }
+  return { image: image.handle };
+}
+
 export class CudaBackend implements Backend {
   readonly name = BACKEND_NAME;
   readonly priority = 30;
@@ -375,24 +401,7 @@ export class CudaBackend implements Backend {
     if (options.restartInterval > 0) throw unsupported("restart intervals: nvJPEG's encoder writes none");
     if (options.arithmetic)
       throw unsupported("arithmetic coding: nvJPEG's encoder writes Huffman codes only");
-    let input: Parameters<NativeEngine['encode']>[0];
-    if (isDeviceImage(image)) {
-      if (!(image instanceof CudaImage))
-        throw unsupported(`the cuda backend encodes its own device images, not ${image.location} ones`);
-      if (image.released)
-        throw new JpegError('E_INVALID_ARGUMENT', 'this device image has been released', {
-          backend: BACKEND_NAME,
-        });
-      input = { image: image.handle };
-    } else {
-      input = {
-        data: image.data,
-        width: image.width,
-        height: image.height,
-        stride: image.stride,
-        format: image.format,
-      };
-    }
+    const input: Parameters<NativeEngine['encode']>[0] = nativeInput(image, 'encodes');
     let jpeg: Uint8Array;
     try {
       jpeg = await engine.encode(input, {
@@ -442,24 +451,8 @@ export class CudaBackend implements Backend {
         source = decoded;
       } else {
         const image = plan.input.image;
-        if (isDeviceImage(image)) {
-          if (!(image instanceof CudaImage))
-            throw unsupported(`the cuda backend runs on its own device images, not ${image.location} ones`);
-          if (image.released)
-            throw new JpegError('E_INVALID_ARGUMENT', 'this device image has been released', {
-              backend: BACKEND_NAME,
-            });
-          input = { image: image.handle };
-        } else {
-          input = {
-            data: image.data,
-            width: image.width,
-            height: image.height,
-            stride: image.stride,
-            format: image.format,
-          };
-          icc = image.icc;
-        }
+        input = nativeInput(image, 'runs on');
+        if (!isDeviceImage(image)) icc = image.icc;
         source = image;
       }
 

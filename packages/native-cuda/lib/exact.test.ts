@@ -9,7 +9,7 @@ import { loadModule, readCoefficients } from '@jpegkit/wasm';
 import type { DctCoefficients, JpegkitWasm } from '@jpegkit/wasm';
 import { exactCanDecode } from './backend.js';
 
-// The exact decode mode's proof of exactness on the CPU: scripts/build-exact-host-test.sh compiles
+// The exact decode mode's proof of exactness on the CPU: scripts/build-host-test.sh exact compiles
 // src/kernels/exact-host-test.cu with nvcc into a host-only program that runs the very __host__ __device__
 // functions of the GPU kernels (src/kernels/exact-math.cuh: islow IDCT, fancy upsampling, YCbCr → RGB) on
 // coefficients from @jpegkit/wasm's readCoefficients; its output must equal djpeg -dct int's byte for byte on
@@ -49,7 +49,9 @@ function buildHarness(): string {
       'nvcc not found: the exact-mode host test needs the CUDA toolkit (nvcc on PATH, or CUDA_HOME) to build src/kernels/exact-host-test.cu',
     );
   }
-  return execFileSync('bash', [join(pkg, 'scripts/build-exact-host-test.sh')], { encoding: 'utf8' }).trim();
+  return execFileSync('bash', [join(pkg, 'scripts/build-host-test.sh'), 'exact'], {
+    encoding: 'utf8',
+  }).trim();
 }
 
 describe('exact decode mode on the CPU (host harness of the GPU arithmetic)', () => {

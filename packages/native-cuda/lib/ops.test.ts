@@ -11,19 +11,19 @@ import { NATIVE_FORMATS, encodeOpsProgram } from './ops-program.js';
 // The CUDA pixel-op kernels' arithmetic, proven on the CPU: build/ops-host-test runs an op program with the same
 // runner (src/ops-program.h) and per-pixel functions (src/kernels/ops-math.cuh) as the kernels, in host loops, on
 // real fixture pixels; every result must equal core's applyOp within ±1 per channel. The max |Δ| of each op is
-// printed. nvcc builds the harness (scripts/build-ops-host-test.sh): without it this fails and says so.
+// printed. nvcc builds the harness (scripts/build-host-test.sh ops): without it this fails and says so.
 
 const pkg = fileURLToPath(new URL('..', import.meta.url));
 const fixture = (p: string) =>
   readPnm(new Uint8Array(readFileSync(new URL(`../../../fixtures/${p}`, import.meta.url))));
 
-const build = spawnSync('bash', [join(pkg, 'scripts/build-ops-host-test.sh')], { encoding: 'utf8' });
+const build = spawnSync('bash', [join(pkg, 'scripts/build-host-test.sh'), 'ops'], { encoding: 'utf8' });
 const buildError =
   build.status === 0
     ? undefined
     : build.status === 3
       ? `nvcc is missing, so the CUDA ops harness cannot be built: ${build.stderr.trim()}`
-      : `scripts/build-ops-host-test.sh failed (exit ${build.status}): ${build.stderr.trim()}`;
+      : `scripts/build-host-test.sh ops failed (exit ${build.status}): ${build.stderr.trim()}`;
 const harness = join(pkg, 'build/ops-host-test');
 const work = mkdtempSync(join(tmpdir(), 'jpegkit-ops-'));
 

@@ -11,6 +11,7 @@
 
 #include "args.h"
 #include "device-image.h"
+#include "image-input.h"
 #include "engine.h"
 #include "kernels/kernels.h"
 #include "pixel-format.h"
@@ -184,44 +185,7 @@ Napi::Value StartEncode(const Napi::CallbackInfo& info, const std::shared_ptr<En
   }
   Napi::Object input = info[0].As<Napi::Object>(), options = info[1].As<Napi::Object>();
   EncodeJob job;
-  if (CudaImageHandle* image = CudaImageHandle::From(input.Get("image"))) {
-    if (!image->data().memory) {
-      Throw(env, "encode: the device image has been released");
-      return env.Undefined();
-    }
-    job.device = image->data();  // shares the block: releasing the image during the encode is safe
-    job.width = job.device.width;
-    job.height = job.device.height;
-    job.format = job.device.format;
-  } else {
-    std::string format;
-    int64_t width = 0, height = 0, stride = 0;
-    if (!ReadInt(input, "width", 1, 65535, &width) || !ReadInt(input, "height", 1, 65535, &height) ||
-        !ReadInt(input, "stride", 1, int64_t{1} << 31, &stride) || !ReadString(input, "format", &format)) {
-      return env.Undefined();
-    }
-    if (!ParsePixelFormat(format, &job.format)) {
-      Throw(env, "Unknown pixel format " + format);
-      return env.Undefined();
-    }
-    Napi::Value data = input.Get("data");
-    if (!IsUint8Array(data)) {
-      Throw(env, "Expected a Uint8Array for data");
-      return env.Undefined();
-    }
-    Napi::Uint8Array pixels = data.As<Napi::Uint8Array>();
-    job.width = static_cast<int>(width);
-    job.height = static_cast<int>(height);
-    job.stride = static_cast<size_t>(stride);
-    const size_t rowBytes = static_cast<size_t>(job.width) * BytesPerPixel(job.format);
-    const size_t rows = RowsOf(job.format, job.height);
-    if (job.stride < rowBytes || pixels.ByteLength() < job.stride * (rows - 1) + rowBytes) {
-      Throw(env, "encode: data is too small for the image");
-      return env.Undefined();
-    }
-    job.dataRef = Napi::Persistent(pixels);
-    job.data = pixels.Data();
-  }
+  if (!ReadImageInput(env, input, "encode", &job)) return env.Undefined();
   int64_t quality = 90;
   std::string subsampling = "4:2:0";
   if (!ReadOptionalInt(options, "quality", 1, 100, &quality) ||

@@ -12,6 +12,7 @@
 
 #include "args.h"
 #include "device-image.h"
+#include "image-input.h"
 #include "engine-object.h"
 #include "engine.h"
 #include "kernels/ops-kernels.h"
@@ -193,44 +194,7 @@ Napi::Value RunOpsJs(const Napi::CallbackInfo& info) {
   }
   Napi::Object input = info[1].As<Napi::Object>();
   OpsJob job;
-  if (CudaImageHandle* image = CudaImageHandle::From(input.Get("image"))) {
-    if (!image->data().memory) {
-      Throw(env, "runOps: the device image has been released");
-      return env.Undefined();
-    }
-    job.device = image->data();  // shares the block: releasing the image meanwhile is safe
-    job.width = job.device.width;
-    job.height = job.device.height;
-    job.format = job.device.format;
-  } else {
-    std::string format;
-    int64_t width = 0, height = 0, stride = 0;
-    if (!ReadInt(input, "width", 1, 65535, &width) || !ReadInt(input, "height", 1, 65535, &height) ||
-        !ReadInt(input, "stride", 1, int64_t{1} << 31, &stride) || !ReadString(input, "format", &format)) {
-      return env.Undefined();
-    }
-    if (!ParsePixelFormat(format, &job.format)) {
-      Throw(env, "Unknown pixel format " + format);
-      return env.Undefined();
-    }
-    Napi::Value data = input.Get("data");
-    if (!IsUint8Array(data)) {
-      Throw(env, "Expected a Uint8Array for data");
-      return env.Undefined();
-    }
-    Napi::Uint8Array pixels = data.As<Napi::Uint8Array>();
-    job.width = static_cast<int>(width);
-    job.height = static_cast<int>(height);
-    job.stride = static_cast<size_t>(stride);
-    const size_t rowBytes = static_cast<size_t>(job.width) * BytesPerPixel(job.format);
-    const size_t rows = RowsOf(job.format, job.height);
-    if (job.stride < rowBytes || pixels.ByteLength() < job.stride * (rows - 1) + rowBytes) {
-      Throw(env, "runOps: data is too small for the image");
-      return env.Undefined();
-    }
-    job.dataRef = Napi::Persistent(pixels);
-    job.data = pixels.Data();
-  }
+  if (!ReadImageInput(env, input, "runOps", &job)) return env.Undefined();
   Napi::Float64Array program = info[2].As<Napi::Float64Array>();
   job.programRef = Napi::Persistent(program);
   job.program = program.Data();
