@@ -61,6 +61,30 @@ JK_EXACT_FN uint8_t IdctRangeLimit(int64_t value) {
 // (ISLOW_MULT_TYPE = short, so 16-bit tables above 32767 read negative), in int.
 JK_EXACT_FN int Dequantize(int16_t coef, int16_t quant) { return static_cast<int>(coef) * static_cast<int>(quant); }
 
+// The odd part of the islow butterfly, the same in both passes: tmp0..tmp3 (inputs at frequencies 7, 5, 3, 1)
+// become the four odd-part terms, in place.
+JK_EXACT_FN void IdctOddPart(int64_t& tmp0, int64_t& tmp1, int64_t& tmp2, int64_t& tmp3) {
+  int64_t z1 = tmp0 + tmp3;
+  int64_t z2 = tmp1 + tmp2;
+  int64_t z3 = tmp0 + tmp2;
+  int64_t z4 = tmp1 + tmp3;
+  const int64_t z5 = (z3 + z4) * kFix_1_175875602;
+  tmp0 *= kFix_0_298631336;
+  tmp1 *= kFix_2_053119869;
+  tmp2 *= kFix_3_072711026;
+  tmp3 *= kFix_1_501321110;
+  z1 *= -kFix_0_899976223;
+  z2 *= -kFix_2_562915447;
+  z3 *= -kFix_1_961570560;
+  z4 *= -kFix_0_390180644;
+  z3 += z5;
+  z4 += z5;
+  tmp0 += z1 + z3;
+  tmp1 += z2 + z4;
+  tmp2 += z2 + z3;
+  tmp3 += z1 + z4;
+}
+
 // One 8×8 block: `coef` 64 quantised coefficients in natural order, `quant` the 64 table entries as int16,
 // `out` row 0 of the block's samples, `stride` bytes between rows.
 JK_EXACT_FN void IdctIslowBlock(const int16_t* coef, const int16_t* quant, uint8_t* out, int64_t stride) {
@@ -93,25 +117,7 @@ JK_EXACT_FN void IdctIslowBlock(const int16_t* coef, const int16_t* quant, uint8
     tmp1 = Dequantize(in[40], q[40]);
     tmp2 = Dequantize(in[24], q[24]);
     tmp3 = Dequantize(in[8], q[8]);
-    z1 = tmp0 + tmp3;
-    z2 = tmp1 + tmp2;
-    z3 = tmp0 + tmp2;
-    int64_t z4 = tmp1 + tmp3;
-    const int64_t z5 = (z3 + z4) * kFix_1_175875602;
-    tmp0 *= kFix_0_298631336;
-    tmp1 *= kFix_2_053119869;
-    tmp2 *= kFix_3_072711026;
-    tmp3 *= kFix_1_501321110;
-    z1 *= -kFix_0_899976223;
-    z2 *= -kFix_2_562915447;
-    z3 *= -kFix_1_961570560;
-    z4 *= -kFix_0_390180644;
-    z3 += z5;
-    z4 += z5;
-    tmp0 += z1 + z3;
-    tmp1 += z2 + z4;
-    tmp2 += z2 + z3;
-    tmp3 += z1 + z4;
+    IdctOddPart(tmp0, tmp1, tmp2, tmp3);
 
     constexpr int kShift = kConstBits - kPass1Bits;
     w[0] = static_cast<int>(Descale(tmp10 + tmp3, kShift));
@@ -149,25 +155,7 @@ JK_EXACT_FN void IdctIslowBlock(const int16_t* coef, const int16_t* quant, uint8
     tmp1 = w[5];
     tmp2 = w[3];
     tmp3 = w[1];
-    z1 = tmp0 + tmp3;
-    z2 = tmp1 + tmp2;
-    z3 = tmp0 + tmp2;
-    int64_t z4 = tmp1 + tmp3;
-    const int64_t z5 = (z3 + z4) * kFix_1_175875602;
-    tmp0 *= kFix_0_298631336;
-    tmp1 *= kFix_2_053119869;
-    tmp2 *= kFix_3_072711026;
-    tmp3 *= kFix_1_501321110;
-    z1 *= -kFix_0_899976223;
-    z2 *= -kFix_2_562915447;
-    z3 *= -kFix_1_961570560;
-    z4 *= -kFix_0_390180644;
-    z3 += z5;
-    z4 += z5;
-    tmp0 += z1 + z3;
-    tmp1 += z2 + z4;
-    tmp2 += z2 + z3;
-    tmp3 += z1 + z4;
+    IdctOddPart(tmp0, tmp1, tmp2, tmp3);
 
     constexpr int kShift = kConstBits + kPass1Bits + 3;
     o[0] = IdctRangeLimit(Descale(tmp10 + tmp3, kShift));
