@@ -19,7 +19,7 @@ import type {
   ResolvedDecodeOptions,
   ResolvedEncodeOptions,
 } from '@jpegkit/core';
-import type { JpegkitWasm, readCoefficients } from '@jpegkit/wasm';
+import type { WasmBackend } from '@jpegkit/wasm';
 import { CudaImage, toJpegError } from './cuda-image.js';
 import { AddonLoadError, loadAddon } from './loader.js';
 import { insertMetadata } from './metadata.js';
@@ -149,8 +149,8 @@ export class CudaBackend implements Backend {
   #route: NativeDecodeOptions = { route: 'auto' };
   #addon: NativeAddon | undefined;
   /** The exact path's CPU entropy decoder (set when init's `exact` is true). */
-  #wasm: JpegkitWasm | undefined;
-  #readCoefficients: typeof readCoefficients | undefined;
+  /** Exact mode's entropy decoder: @jpegkit/wasm's worker pool (one libjpeg-turbo instance per core). */
+  #wasm: WasmBackend | undefined;
 
   /**
    * Loads the addon, checks the GPU and nvJPEG, and creates the engine. Rejects with E_BACKEND_INIT and the
@@ -186,8 +186,9 @@ export class CudaBackend implements Backend {
       try {
         // Loaded on demand: importing @jpegkit/wasm also registers the wasm backend with core.
         const wasm = await import('@jpegkit/wasm');
-        this.#wasm = await wasm.loadModule();
-        this.#readCoefficients = wasm.readCoefficients;
+        const entropy = new wasm.WasmBackend();
+        await entropy.init({});
+        this.#wasm = entropy;
       } catch (error) {
         await engine.dispose();
         throw initError(
@@ -310,13 +311,13 @@ export class CudaBackend implements Backend {
     return this.#result(outcome, header, options, out);
   }
 
-  /** The exact path: coefficients from libjpeg-turbo (wasm, on this thread), pixels from our kernels. */
+  /** The exact path: coefficients from libjpeg-turbo (wasm, in its worker pool), pixels from our kernels. */
   async #decodeExact(
     engine: NativeEngine,
     bytes: Uint8Array,
     spec: NativeDecodeSpec,
   ): Promise<NativeDecodeOutcome> {
-    const dct = this.#readCoefficients!(this.#wasm!, bytes);
+    const dct = await this.#wasm!.readCoefficients(bytes);
     if (dct.width !== spec.width || dct.height !== spec.height) {
       throw new JpegError(
         'E_CORRUPT',
@@ -352,7 +353,7 @@ export class CudaBackend implements Backend {
   ): Promise<(HostImage | DeviceImage | JpegError)[]> {
     const engine = this.#ready();
     if (this.#wasm) {
-      // Exact mode: image by image (the entropy decoding runs here, the GPU part on the engine's streams).
+      // Exact mode: image by image (entropy decoding spread over the wasm workers, the rest on the engine's streams).
       return Promise.all(
         items.map(({ bytes, header }) =>
           this.decode(bytes, header, options).catch((error: unknown) => toJpegError(error)),
@@ -505,7 +506,7 @@ export class CudaBackend implements Backend {
   async dispose(): Promise<void> {
     const engine = this.#engine;
     this.#engine = undefined;
-    this.#wasm?.dispose();
+    await this.#wasm?.dispose();
     this.#wasm = undefined;
     await engine?.dispose();
   }

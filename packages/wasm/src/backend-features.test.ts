@@ -5,6 +5,8 @@ import type { HostImage, OpStep } from '@jpegkit/core';
 import { diffImages } from '@jpegkit/core/testing';
 import { WasmBackend } from './backend.js';
 import { shrinkOnLoadScale } from './engine.js';
+import { loadModule } from './module.js';
+import { readCoefficients } from './transform-module.js';
 
 const fixture = (p: string) =>
   new Uint8Array(readFileSync(new URL(`../../../fixtures/${p}`, import.meta.url)));
@@ -158,5 +160,21 @@ describe('shrink-on-load', () => {
     // orientation 6 swaps the axes before the resize sees them: 1600 wide → 400 needs 1/4
     expect(shrinkOnLoadScale(2560, 1600, 6, [resize(400)], true)).toBe(0.25);
     expect(shrinkOnLoadScale(2560, 1600, 1, [{ op: 'flip' }, resize(640)], true)).toBe(1);
+  });
+});
+
+describe('DCT coefficients through the worker pool', () => {
+  it('reads the same coefficients as the module on the calling thread', async () => {
+    const pooled = new WasmBackend();
+    await pooled.init({ threads: 2 });
+    const direct = await loadModule();
+    for (const name of ['photo-420.jpg', 'photo-422-progressive.jpg', 'photo-gray.jpg']) {
+      const bytes = fixture(`jpeg/${name}`);
+      const [a, b] = [await pooled.readCoefficients(bytes), readCoefficients(direct, bytes)];
+      expect(a, name).toEqual(b);
+      expect(a.components[0]!.coefficients.length, name).toBeGreaterThan(0);
+    }
+    direct.dispose();
+    await pooled.dispose();
   });
 });

@@ -22,6 +22,7 @@ import type { DecodeJob, RunJob } from './engine.js';
 import { loadModule } from './module.js';
 import type { JpegkitWasm, LoadModuleOptions } from './module.js';
 import { WorkerPool } from './pool.js';
+import type { DctCoefficients } from './transform-module.js';
 import type { WorkerFailure, WorkerRequest, WorkerResult } from './pool.js';
 
 export interface WasmBackendOptions extends BackendInitOptions {
@@ -203,6 +204,14 @@ export class WasmBackend implements Backend {
       job: { input, orient: plan.orient, steps: plan.steps, output },
     });
     return result as Uint8Array | HostImage;
+  }
+
+  /**
+   * The quantised DCT coefficients of a JPEG (entropy decoding only), read in the worker pool — what a GPU
+   * backend needs to do the rest of an exact decode itself.
+   */
+  async readCoefficients(bytes: Uint8Array): Promise<DctCoefficients> {
+    return (await this.#call({ op: 'coefficients', bytes })) as DctCoefficients;
   }
 
   async transform(

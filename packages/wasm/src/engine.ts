@@ -17,7 +17,8 @@ import { WasmCodecError } from './module.js';
 import type { JpegkitWasm } from './module.js';
 import { applyOpWasm, runOpsWasm, runPipelineWasm } from './ops-module.js';
 import type { WasmPipelineOutput } from './ops-module.js';
-import { transformJpeg } from './transform-module.js';
+import { readCoefficients, transformJpeg } from './transform-module.js';
+import type { DctCoefficients } from './transform-module.js';
 
 export const BACKEND_NAME = 'wasm';
 
@@ -168,10 +169,14 @@ export type EngineRequest =
   | { op: 'encode'; image: HostImage; options: ResolvedEncodeOptions }
   | { op: 'run'; job: RunJob }
   | { op: 'transform'; bytes: Uint8Array; options: ResolvedTransformOptions }
+  | { op: 'coefficients'; bytes: Uint8Array }
   | { op: 'heap' };
 
 /** Carries out one request on a module instance (in a pool worker, or on the calling thread). */
-export function serve(codec: JpegkitWasm, request: EngineRequest): Uint8Array | HostImage | number {
+export function serve(
+  codec: JpegkitWasm,
+  request: EngineRequest,
+): Uint8Array | HostImage | DctCoefficients | number {
   switch (request.op) {
     case 'decode':
       return decodeWith(codec, request.bytes, request.job);
@@ -181,6 +186,8 @@ export function serve(codec: JpegkitWasm, request: EngineRequest): Uint8Array | 
       return runWith(codec, request.job);
     case 'transform':
       return transformJpeg(codec, request.bytes, request.options);
+    case 'coefficients':
+      return readCoefficients(codec, request.bytes);
     case 'heap':
       return codec.heapUsed();
   }

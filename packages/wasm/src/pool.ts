@@ -4,10 +4,11 @@
  */
 import type { HostImage } from '@jpegkit/core';
 import type { EngineRequest } from './engine.js';
+import type { DctCoefficients } from './transform-module.js';
 
 export type WorkerRequest = EngineRequest;
 
-export type WorkerResult = Uint8Array | HostImage | number;
+export type WorkerResult = Uint8Array | HostImage | DctCoefficients | number;
 
 export type WorkerReply =
   | { id: number; ok: true; result: WorkerResult }
@@ -75,6 +76,13 @@ async function spawn(): Promise<Port> {
 /** The buffers of a request or result that can move between threads instead of being copied. */
 export function transferablesOf(value: unknown): Transferable[] {
   if (value instanceof Uint8Array) return [value.buffer as ArrayBuffer];
+  const components = (value as Partial<DctCoefficients> | null)?.components;
+  if (Array.isArray(components)) {
+    return components.flatMap((c) => [
+      c.coefficients.buffer as ArrayBuffer,
+      c.quantTable.buffer as ArrayBuffer,
+    ]);
+  }
   const data = (value as { data?: unknown } | null)?.data;
   return data instanceof Uint8Array ? [data.buffer as ArrayBuffer] : [];
 }
