@@ -61,7 +61,7 @@ export {
 } from './options.js';
 export type { DecodeOptions, EncodeOptions } from './options.js';
 export { checkIntoCapacity, decodedSize, scaledSize } from './geometry.js';
-export { FIT_MODES, RESIZE_FILTERS } from './pipeline.js';
+export { FIT_MODES, OP_NAMES, RESIZE_FILTERS } from './pipeline.js';
 export type {
   AdjustOptions,
   CropRect,

@@ -66,3 +66,16 @@ export type OpStep =
   | { op: 'convert'; format: PixelFormat };
 
 export type OpName = OpStep['op'];
+
+/** Every pixel-op kind, in the order backends list them in their capabilities. */
+export const OP_NAMES = [
+  'resize',
+  'sharpen',
+  'crop',
+  'rotate',
+  'flip',
+  'flop',
+  'orient',
+  'adjust',
+  'convert',
+] as const satisfies readonly OpName[];

@@ -5,6 +5,7 @@
  * core's weights bit for bit. Arguments are checked as core's applyOp checks them (E_INVALID_ARGUMENT).
  */
 import {
+  OP_NAMES,
   PIXEL_FORMATS,
   RESIZE_FILTERS,
   checkBoolean,
@@ -31,18 +32,8 @@ export const NATIVE_FORMATS: readonly PixelFormat[] = [
   'bgr-planar',
 ];
 
-/** The ops `run` executes on the device. */
-export const DEVICE_OPS = [
-  'resize',
-  'sharpen',
-  'crop',
-  'rotate',
-  'flip',
-  'flop',
-  'orient',
-  'adjust',
-  'convert',
-] as const;
+/** The ops `run` executes on the device: all of them. */
+export const DEVICE_OPS = OP_NAMES;
 
 export interface OpsProgram {
   program: Float64Array;

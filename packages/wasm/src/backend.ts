@@ -3,7 +3,7 @@
  * Single calls and batches run in a pool of workers (one module instance each) so the calling thread stays
  * free; `threads: 0` runs everything on the calling thread instead.
  */
-import { JpegError, bytesPerPixel, isDeviceImage, isPlanar } from '@jpegkit/core';
+import { JpegError, OP_NAMES, bytesPerPixel, isDeviceImage, isPlanar } from '@jpegkit/core';
 import type {
   Backend,
   BackendCaps,
@@ -112,7 +112,7 @@ export class WasmBackend implements Backend {
       deviceImages: false,
       encode: true,
       transform: true,
-      ops: ['resize', 'sharpen', 'crop', 'rotate', 'flip', 'flop', 'orient', 'adjust', 'convert'],
+      ops: OP_NAMES,
       notes: ['8-bit libjpeg-turbo: 12-bit and lossless JPEGs are not decoded'],
     };
   }

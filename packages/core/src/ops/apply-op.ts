@@ -9,20 +9,8 @@ import { orientImage } from './orient.js';
 import { rotateImage } from './rotate.js';
 import { sharpenImage } from './sharpen.js';
 import type { HostImage } from '../image.js';
+import { OP_NAMES } from '../pipeline.js';
 import type { OpStep } from '../pipeline.js';
-
-/** Every op kind applyOp knows. */
-const OP_NAMES = [
-  'resize',
-  'sharpen',
-  'crop',
-  'rotate',
-  'flip',
-  'flop',
-  'orient',
-  'adjust',
-  'convert',
-] as const;
 
 /**
  * Runs one pipeline step on a host image with the reference ops — what every backend's result for the step is

@@ -32,12 +32,8 @@ typedef struct jk_coef_writer {
 /* n rounded up to a multiple of m (jutils.c's jround_up, which jpeglib.h does not declare). */
 static size_t round_up(size_t n, size_t m) { return (n + m - 1) / m * m; }
 
-/* The coefficient arrays wasm32 memory can hold (with the input, the output and a transform's workspace); larger
- * frames are JK_E_TOO_LARGE before libjpeg allocates anything. */
-#define MAX_COEF_BYTES ((uint64_t)1 << 30)
-
 /* Bytes of the coefficient arrays jpeg_read_coefficients allocates for this frame (after jpeg_read_header). */
-static uint64_t coef_bytes(j_decompress_ptr cinfo) {
+uint64_t jk_coef_bytes(j_decompress_ptr cinfo) {
   uint64_t total = 0;
   int ci;
   for (ci = 0; ci < cinfo->num_components; ci++) {
@@ -51,6 +47,7 @@ static uint64_t coef_bytes(j_decompress_ptr cinfo) {
   }
   return total;
 }
+
 
 static int32_t *record_of(void *frame, int ci) {
   return (int32_t *)((uint8_t *)frame + HEADER_BYTES + (size_t)ci * RECORD_BYTES);
@@ -69,7 +66,7 @@ static int run_read(jk_coef_reader *r, const uint8_t *data, size_t len) {
   r->created = 1;
   jk_mem_src(cinfo, data, len);
   (void)jpeg_read_header(cinfo, TRUE);
-  if (coef_bytes(cinfo) > MAX_COEF_BYTES)
+  if (jk_coef_bytes(cinfo) > JK_MAX_COEF_BYTES)
     return jk_status_set(JK_E_TOO_LARGE, "the DCT coefficients of this image do not fit in memory");
   coefs = jpeg_read_coefficients(cinfo);
 

@@ -57,4 +57,12 @@ J_COLOR_SPACE jk_format_color_space(int format);
 /* Bytes an image of this geometry needs, or 0 when it overflows size_t (planes of stride * height bytes). */
 size_t jk_image_bytes(int format, int width, int height, int stride);
 
+/* The coefficient arrays wasm32 memory can hold (with the input, the output and a transform's workspace); larger
+ * frames are JK_E_TOO_LARGE before libjpeg allocates anything. */
+#define JK_MAX_COEF_BYTES ((uint64_t)1 << 30)
+
+/* Bytes of the coefficient arrays jpeg_read_coefficients allocates for this frame (after jpeg_read_header);
+ * coefficients.c. */
+uint64_t jk_coef_bytes(j_decompress_ptr cinfo);
+
 #endif /* JK_INTERNAL_H */

@@ -19,25 +19,6 @@ typedef struct jk_transformer {
   int src_created, dst_created;
 } jk_transformer;
 
-/* The coefficient arrays wasm32 memory can hold (with the input, the output and a transform's workspace); larger
- * frames are JK_E_TOO_LARGE before libjpeg allocates anything. */
-#define MAX_COEF_BYTES ((uint64_t)1 << 30)
-
-/* Bytes of the coefficient arrays jpeg_read_coefficients allocates for this frame (after jpeg_read_header). */
-static uint64_t coef_bytes(j_decompress_ptr cinfo) {
-  uint64_t total = 0;
-  int ci;
-  for (ci = 0; ci < cinfo->num_components; ci++) {
-    const jpeg_component_info *c = &cinfo->comp_info[ci];
-    uint64_t h = (uint64_t)c->h_samp_factor, v = (uint64_t)c->v_samp_factor;
-    uint64_t wib = ((uint64_t)cinfo->image_width * h + (uint64_t)cinfo->max_h_samp_factor * DCTSIZE - 1) /
-                   ((uint64_t)cinfo->max_h_samp_factor * DCTSIZE);
-    uint64_t hib = ((uint64_t)cinfo->image_height * v + (uint64_t)cinfo->max_v_samp_factor * DCTSIZE - 1) /
-                   ((uint64_t)cinfo->max_v_samp_factor * DCTSIZE);
-    total += (wib + h - 1) / h * h * ((hib + v - 1) / v * v) * sizeof(JBLOCK);
-  }
-  return total;
-}
 
 /* A source extent with its partial iMCU dropped, as transupp mirrors it (the full iMCUs only). */
 static JDIMENSION whole_imcus(JDIMENSION extent, int imcu) { return extent / (JDIMENSION)imcu * (JDIMENSION)imcu; }
@@ -111,7 +92,7 @@ static int run_transform(jk_transformer *t, const uint8_t *data, size_t len, int
   jk_mem_src(src, data, len);
   jcopy_markers_setup(src, copyopt);
   (void)jpeg_read_header(src, TRUE);
-  if (coef_bytes(src) > MAX_COEF_BYTES)
+  if (jk_coef_bytes(src) > JK_MAX_COEF_BYTES)
     return jk_status_set(JK_E_TOO_LARGE, "the DCT coefficients of this image do not fit in memory");
 
   info->transform = (JXFORM_CODE)op;
