@@ -8,6 +8,7 @@ import type { ErrorCode, PixelFormat } from '@jpegkit/core';
 import createJpegkitModule from '../wasm/jpegkit.mjs';
 import { WasmCodecError } from './codec-error.js';
 import { Scratch } from './scratch.js';
+import { cString, errorCode, fail, formatIndex, scaleNum } from './c-api.js';
 import type { JpegkitGlueOptions, JpegkitWasmExports } from '../wasm/jpegkit.mjs';
 
 /** Must equal JK_ABI_VERSION in codec/src/jk.h. */
@@ -191,7 +192,6 @@ function instantiateFrom(module: WebAssembly.Module, fail: (error: unknown) => v
 }
 
 const INFO_FIELDS = 16;
-const decoder = new TextDecoder();
 
 class Codec implements JpegkitWasm {
   readonly version: string;
@@ -377,36 +377,10 @@ class Codec implements JpegkitWasm {
   }
 
   #fail(status: number): never {
-    const m = this.#module();
-    throw new WasmCodecError(errorCode(status), this.#string(m._jk_last_error()));
+    fail(this.#module(), status);
   }
 
   #string(ptr: number): string {
-    const heap = this.#module().HEAPU8;
-    const start = ptr >>> 0;
-    let end = start;
-    while (end < heap.length && heap[end] !== 0) end++;
-    return decoder.decode(heap.subarray(start, end));
+    return cString(this.#module(), ptr);
   }
-}
-
-function formatIndex(format: WasmPixelFormat): number {
-  const index = WASM_FORMATS.indexOf(format);
-  if (index < 0) throw new WasmCodecError('E_INVALID_ARGUMENT', `unknown pixel format ${String(format)}`);
-  return index;
-}
-
-function scaleNum(scale = 1): number {
-  const num = scale * 8;
-  if (!Number.isInteger(num) || num < 1 || num > 8) {
-    throw new WasmCodecError(
-      'E_INVALID_ARGUMENT',
-      `scale must be a multiple of 1/8 in [1/8, 1], got ${scale}`,
-    );
-  }
-  return num;
-}
-
-function errorCode(status: number): WasmErrorCode {
-  return WASM_ERROR_CODES[-status - 1] ?? 'E_CORRUPT';
 }

@@ -9,6 +9,7 @@
  * everything the C side allocates is freed before a call returns.
  */
 import {
+  bytesPerPixel,
   checkHostImage,
   checkInteger,
   checkNumber,
@@ -29,9 +30,10 @@ import type {
   ResolvedEncodeOptions,
 } from '@jpegkit/core';
 import type { JpegkitWasmExports } from '../wasm/jpegkit.mjs';
-import { WASM_ERROR_CODES, WASM_FORMATS, WASM_SUBSAMPLING, WasmCodecError } from './module.js';
-import type { JpegkitWasm, WasmErrorCode } from './module.js';
+import { WASM_FORMATS, WASM_SUBSAMPLING, WasmCodecError } from './module.js';
+import type { JpegkitWasm } from './module.js';
 import { Scratch } from './scratch.js';
+import { fail, formatIndex, scaleNum } from './c-api.js';
 
 /** The C exports of codec/src/jk_ops.h. Pointers and sizes are wasm32 numbers. */
 export interface JpegkitOpsExports {
@@ -236,7 +238,7 @@ export function applyOpWasm(codec: JpegkitWasm, image: HostImage, step: OpStep):
   const { width, height, stride } = image;
   const planned = planStep(image.width, image.height, image.format, step);
   const outFormat = planned.format;
-  const outStride = planned.width * bytesPer(outFormat);
+  const outStride = planned.width * bytesPerPixel(outFormat);
   const outSize = imageByteLength(planned.width, planned.height, outFormat, outStride);
 
   const inSize = imageByteLength(width, height, image.format, stride);
@@ -333,19 +335,19 @@ export function runPipelineWasm(
 ): Uint8Array | HostImage {
   const m = opsModule(codec);
   const st = state(codec, m);
-  const scaleNum = checkScale(options.scale ?? 1);
+  const scaleM = scaleNum(options.scale ?? 1);
   const format = checkOneOf(options.format ?? 'rgb', 'format', PIXEL_FORMATS);
   const orientation = checkInteger(options.orientation ?? 1, 'orientation', 1, 8) as Orientation;
   const src = st.input.ensure(jpeg.length);
   const slots = st.slots.ensure(SLOT_BYTES);
   m.HEAPU8.set(jpeg, src);
-  const status = m._jk_decode_info(src, jpeg.length, scaleNum, 0, 0, 0, 0, slots + SLOT_INFO);
+  const status = m._jk_decode_info(src, jpeg.length, scaleM, 0, 0, 0, 0, slots + SLOT_INFO);
   if (status < 0) fail(m, status);
   const info = m.HEAP32.subarray((slots + SLOT_INFO) >>> 2, ((slots + SLOT_INFO) >>> 2) + 2);
   const [width, height] = [info[0]!, info[1]!];
   const pre: OpStep[] = options.orient && orientation !== 1 ? [{ op: 'orient', orientation }] : [];
   return execute(m, st, [...pre, ...(options.steps ?? [])], width, height, format, options.output, (call) =>
-    m._jk_pipeline(src, jpeg.length, scaleNum, formatIndex(format), ...call),
+    m._jk_pipeline(src, jpeg.length, scaleM, formatIndex(format), ...call),
   );
 }
 
@@ -592,34 +594,4 @@ function opsModule(codec: JpegkitWasm): OpsModule {
     throw new WasmCodecError('E_UNSUPPORTED', 'this jpegkit.wasm was built without the pixel ops (jk_ops.h)');
   }
   return m;
-}
-
-function formatIndex(format: PixelFormat): number {
-  const index = WASM_FORMATS.indexOf(format);
-  if (index < 0) throw new WasmCodecError('E_INVALID_ARGUMENT', `unknown pixel format ${String(format)}`);
-  return index;
-}
-
-function bytesPer(format: PixelFormat): number {
-  return format === 'rgba' || format === 'bgra' ? 4 : format === 'rgb' || format === 'bgr' ? 3 : 1;
-}
-
-function checkScale(scale: number): number {
-  const num = scale * 8;
-  if (!Number.isInteger(num) || num < 1 || num > 8) {
-    throw new WasmCodecError(
-      'E_INVALID_ARGUMENT',
-      `scale must be a multiple of 1/8 in [1/8, 1], got ${scale}`,
-    );
-  }
-  return num;
-}
-
-function fail(m: OpsModule, status: number): never {
-  const code: WasmErrorCode = WASM_ERROR_CODES[-status - 1] ?? 'E_CORRUPT';
-  const heap = m.HEAPU8;
-  const start = m._jk_last_error() >>> 0;
-  let end = start;
-  while (end < heap.length && heap[end] !== 0) end++;
-  throw new WasmCodecError(code, new TextDecoder().decode(heap.subarray(start, end)));
 }

@@ -7,9 +7,10 @@
  */
 import type { ResolvedTransformOptions } from '@jpegkit/core';
 import type { JpegkitWasmExports } from '../wasm/jpegkit.mjs';
-import { WASM_ERROR_CODES, WasmCodecError } from './module.js';
-import type { JpegColorSpace, JpegkitWasm, WasmErrorCode } from './module.js';
+import { WasmCodecError } from './module.js';
+import type { JpegColorSpace, JpegkitWasm } from './module.js';
 import { Scratch } from './scratch.js';
+import { fail } from './c-api.js';
 
 /** Must equal JK_TRANSFORM_ABI_VERSION in codec/src/jk_transform.h. */
 export const TRANSFORM_ABI_VERSION = 1;
@@ -168,19 +169,6 @@ function copyIn(m: Exports, scratch: TransformScratch, bytes: Uint8Array): numbe
   const ptr = scratch.ensureInput(bytes.length);
   m.HEAPU8.set(bytes, ptr); // after malloc: memory growth replaces HEAPU8
   return ptr;
-}
-
-function fail(m: Exports, status: number): never {
-  const code: WasmErrorCode = WASM_ERROR_CODES[-status - 1] ?? 'E_CORRUPT';
-  throw new WasmCodecError(code, cString(m, m._jk_last_error()));
-}
-
-function cString(m: Exports, ptr: number): string {
-  const heap = m.HEAPU8;
-  const start = ptr >>> 0;
-  let end = start;
-  while (end < heap.length && heap[end] !== 0) end++;
-  return new TextDecoder().decode(heap.subarray(start, end));
 }
 
 /** Takes the buffer a C call returned through the slots: copies it out and frees it. */
