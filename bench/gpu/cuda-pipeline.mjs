@@ -8,8 +8,10 @@ import { CudaBackend } from '@jpegkit/native-cuda';
 
 const [out, dir] = process.argv.slice(2);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+// BENCH_INIT: JSON init options for the cuda backend (e.g. {"pipelineBatch": 16, "streams": 8}).
+const init = JSON.parse(process.env.BENCH_INIT ?? '{}');
 registerBackend(new CudaBackend());
-const codec = await createCodec({ backends: ['cuda'], strict: true });
+const codec = await createCodec({ backends: ['cuda'], strict: true, init });
 const images = readdirSync(dir)
   .filter((n) => /\.jpe?g$/i.test(n))
   .sort()
@@ -27,7 +29,7 @@ if (h.width !== 960 || h.height !== 540) throw new Error(`pipeline output is ${h
 
 const percentile = (xs, p) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
-const report = { device: codec.available[0].caps.device, single: {}, concurrent: [] };
+const report = { device: codec.available[0].caps.device, init, single: {}, concurrent: [] };
 const laps = [];
 let start = performance.now();
 while (performance.now() - start < SECONDS * 1000 || laps.length < 20) {
@@ -36,7 +38,7 @@ while (performance.now() - start < SECONDS * 1000 || laps.length < 20) {
   laps.push(performance.now() - t);
 }
 report.single = { p50ms: percentile(laps, 0.5), p99ms: percentile(laps, 0.99) };
-for (const inFlight of [8, 32, 128]) {
+for (const inFlight of [8, 32, 128, 512]) {
   let done = 0;
   start = performance.now();
   await Promise.all(

@@ -492,4 +492,57 @@ describe('cuda pixel ops on a GPU', () => {
     const out = inspect(jpeg);
     expect([out.width, out.height]).toEqual([Math.round(header.width / 2), Math.round(header.height / 2)]);
   });
+  it('fuses many pipelines started together into batches with the bytes of the step-by-step path', async () => {
+    const files = ['jpeg/photo-420.jpg', 'jpeg/photo-444.jpg', 'jpeg/orient-6-ii.jpg', 'jpeg/photo-gray.jpg'];
+    const inputs = files.map((f) => fixture(f));
+    const broken = fixture('malformed/truncated-mid-scan.jpg');
+    const encode = resolveEncodeOptions({ quality: 88 });
+    const stepsFor = (width: number, height: number): Step[] => [
+      resize(Math.max(1, width >> 1), Math.max(1, height >> 1), 'cover', 'lanczos3', false),
+      { op: 'sharpen', sigma: 0.95, amount: 1, threshold: 0 } as Step,
+    ];
+    // Step by step: decode to the device, run the ops there, encode — three native calls.
+    const expected: Uint8Array[] = [];
+    for (const bytes of inputs) {
+      const header = inspect(bytes);
+      const options = resolveDecodeOptions({ location: 'device', format: 'rgb' });
+      const decoded = (await gpu.decode(bytes, header, { ...options, orient: true })) as CudaImage;
+      const shaped = (await gpu.run({
+        input: { kind: 'image', image: decoded },
+        orient: false,
+        steps: stepsFor(decoded.width, decoded.height),
+        output: { kind: 'image', format: 'rgb', location: 'device' },
+      })) as CudaImage;
+      expected.push(await gpu.encode(shaped, encode));
+      shaped.release();
+      decoded.release();
+    }
+    // Fused: 40 pipelines at once (batches of up to 8 per native call), one broken file among them.
+    const jobs = Array.from({ length: 40 }, (_, i) => (i === 17 ? broken : inputs[i % inputs.length]!));
+    const before = gpu.stats().inUseBytes;
+    const results = await Promise.allSettled(
+      jobs.map((bytes) => {
+        const header = inspect(bytes);
+        const oriented =
+          header.orientation >= 5 ? [header.height, header.width] : [header.width, header.height];
+        return gpu.run({
+          input: { kind: 'jpeg', bytes, header },
+          orient: true,
+          steps: stepsFor(oriented[0]!, oriented[1]!),
+          output: { kind: 'jpeg', encode },
+        });
+      }),
+    );
+    results.forEach((r, i) => {
+      if (i === 17) {
+        expect(r.status).toBe('rejected');
+        expect((r as PromiseRejectedResult).reason).toBeInstanceOf(JpegError);
+        return;
+      }
+      expect(r.status).toBe('fulfilled');
+      const got = (r as PromiseFulfilledResult<Uint8Array>).value;
+      expect(Buffer.from(got).equals(Buffer.from(expected[i % inputs.length]!))).toBe(true);
+    });
+    expect(gpu.stats().inUseBytes).toBe(before);
+  });
 });

@@ -159,6 +159,19 @@ export interface NativeAddon {
    */
   runOps?(engine: NativeEngine, input: NativeEncodeInput, program: Float64Array): Promise<NativeImageHandle>;
   /**
+   * A fused pipeline over a list of JPEGs (src/pipeline.cc): decode on the device (`specs` with location
+   * 'device', one format), each image's op program, nvJPEG encode — in one native call on one stream. Results in
+   * input order, failures in place. Absent from addons built before it.
+   */
+  runPipelineBatch?(
+    engine: NativeEngine,
+    list: Uint8Array[],
+    specs: NativeDecodeSpec[],
+    programs: Float64Array[],
+    encode: NativeEncodeOptions,
+    options?: NativeDecodeOptions,
+  ): Promise<(Uint8Array | Error)[]>;
+  /**
    * The exact decode path (src/exact.cc): dequantisation, libjpeg's islow IDCT, fancy upsampling and YCbCr →
    * RGB on `engine`'s GPU, bit-exact with djpeg -dct int. `spec` as for decode (progressive and
    * hardwareCandidate are ignored). Absent from addons built before it.

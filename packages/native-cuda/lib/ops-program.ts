@@ -161,3 +161,30 @@ export function encodeOpsProgram(
   }
   return { program: Float64Array.from(out), width: w, height: h, format: f };
 }
+
+const PROGRAM_CACHE_SIZE = 64;
+const programCache = new Map<string, OpsProgram>();
+
+/**
+ * {@link encodeOpsProgram}, remembered for the last {@link PROGRAM_CACHE_SIZE} (steps, size, format) seen: a resize
+ * service asks for the same few shapes over and over, and the weight tables take milliseconds of JS to compute —
+ * longer than the kernels that use them. Programs are never written to after they are made, so sharing one is safe.
+ */
+export function cachedOpsProgram(
+  steps: readonly OpStep[],
+  width: number,
+  height: number,
+  format: PixelFormat,
+): OpsProgram {
+  const key = `${width}x${height}:${format}:${JSON.stringify(steps)}`;
+  const hit = programCache.get(key);
+  if (hit) {
+    programCache.delete(key); // most recently used goes last
+    programCache.set(key, hit);
+    return hit;
+  }
+  const made = encodeOpsProgram(steps, width, height, format);
+  programCache.set(key, made);
+  if (programCache.size > PROGRAM_CACHE_SIZE) programCache.delete(programCache.keys().next().value!);
+  return made;
+}

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FIT_MODES, RESIZE_FILTERS, bytesPerPixel, ops, readPnm } from '@jpegkit/core';
 import type { HostImage, OpStep } from '@jpegkit/core';
-import { NATIVE_FORMATS, encodeOpsProgram } from './ops-program.js';
+import { NATIVE_FORMATS, cachedOpsProgram, encodeOpsProgram } from './ops-program.js';
 
 // The CUDA pixel-op kernels' arithmetic, proven on the CPU: build/ops-host-test runs an op program with the same
 // runner (src/ops-program.h) and per-pixel functions (src/kernels/ops-math.cuh) as the kernels, in host loops, on
@@ -229,5 +229,36 @@ describe('CUDA pixel-op kernels on the CPU (ops-host-test) vs core applyOp', () 
     expect(() => encodeOpsProgram([{ op: 'crop', x: 5, y: 0, width: 6, height: 1 }], 10, 10, 'rgb')).toThrow(
       /crop.width/,
     );
+  });
+});
+
+describe('cachedOpsProgram', () => {
+  it('returns the same program for the same steps and shape, a new one otherwise', () => {
+    const steps = [
+      {
+        op: 'resize',
+        width: 40,
+        height: 30,
+        fit: 'fill',
+        filter: 'lanczos3',
+        linear: false,
+        background: [0, 0, 0, 255],
+      },
+    ] as OpStep[];
+    const a = cachedOpsProgram(steps, 200, 100, 'rgb');
+    expect(a.program).toEqual(encodeOpsProgram(steps, 200, 100, 'rgb').program);
+    expect(cachedOpsProgram(steps, 200, 100, 'rgb')).toBe(a);
+    expect(cachedOpsProgram(steps, 201, 100, 'rgb')).not.toBe(a);
+    expect(cachedOpsProgram(steps, 200, 100, 'rgba')).not.toBe(a);
+    expect(cachedOpsProgram([{ ...steps[0]!, filter: 'mitchell' } as OpStep], 200, 100, 'rgb')).not.toBe(a);
+  });
+
+  it('keeps the 64 most recently used', () => {
+    const flip = [{ op: 'flip' }] as OpStep[];
+    const first = cachedOpsProgram(flip, 1, 1, 'rgb');
+    for (let i = 2; i <= 64; i++) cachedOpsProgram(flip, i, 1, 'rgb');
+    expect(cachedOpsProgram(flip, 1, 1, 'rgb')).toBe(first); // used again: now the newest
+    for (let i = 100; i < 164; i++) cachedOpsProgram(flip, i, 1, 'rgb');
+    expect(cachedOpsProgram(flip, 1, 1, 'rgb')).not.toBe(first);
   });
 });

@@ -45,7 +45,9 @@ paths=(node_modules)
 for extra in packages/*/node_modules packages/*/dist bench/node_modules; do [[ -e $extra ]] && paths+=("$extra"); done
 # Tools the GPU run does not need (type checking, linting, browsers, sharp) stay behind.
 excludes=(typescript@* eslint@* @eslint* @typescript-eslint* typescript-eslint@* prettier@* playwright* @img+sharp*
-  sharp@* lightningcss* @rolldown* rolldown@* vite@8* @vitest+mocker@*vite@8* @cornerstonejs* @jsquash* .cache)
+  sharp@* lightningcss* @rolldown* rolldown@* vite@8* @vitest+mocker@*vite@8* @cornerstonejs* @jsquash* .cache
+  chart.js@* 'webgpu@*/node_modules/webgpu/dist/darwin-*' 'webgpu@*/node_modules/webgpu/dist/win32-*'
+  'webgpu@*/node_modules/webgpu/dist/linux-arm64')
 tar_excludes=()
 for e in "${excludes[@]}"; do tar_excludes+=(--exclude="node_modules/.pnpm/$e"); done
 echo "gpu-bundle: packing ${paths[*]}"

@@ -15,6 +15,7 @@
 #include "errors.h"
 #include "nvjpeg-api.h"
 #include "ops.h"
+#include "pipeline.h"
 #include "worker.h"
 
 namespace jpegkit {
@@ -137,6 +138,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("CudaEngine", data->engineClass.Value());
   exports.Set("CudaImageHandle", data->imageClass.Value());
   RegisterOps(env, exports);
+  RegisterPipeline(env, exports);
   return exports;
 }
 

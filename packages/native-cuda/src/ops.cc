@@ -15,7 +15,7 @@
 #include "image-input.h"
 #include "engine-object.h"
 #include "engine.h"
-#include "kernels/ops-kernels.h"
+#include "ops-exec.h"
 #include "ops-program.h"
 #include "pixel-format.h"
 #include "worker.h"
@@ -23,83 +23,6 @@
 namespace jpegkit {
 
 namespace {
-
-// The runner's executor on the GPU: pooled blocks, uploads and kernel launches on one stream.
-class DeviceExec {
- public:
-  using Buffer = std::shared_ptr<DeviceAllocation>;
-  using Image = OpsImageOf<Buffer>;
-
-  DeviceExec(DevicePool* pool, cudaStream_t stream) : pool_(pool), stream_(stream) {}
-
-  std::string NewImage(int width, int height, int format, Image* out) {
-    out->width = width;
-    out->height = height;
-    out->format = format;
-    out->pitch = DevicePitch(static_cast<size_t>(width) * opsformat::BytesPerPixel(format));
-    return Keep(pool_->Acquire(out->pitch * height * opsformat::Planes(format), &out->memory), out->memory);
-  }
-  uint8_t* Data(const Buffer& buffer) { return buffer->data(); }
-  std::string Scratch(size_t floats, float** out) {
-    Buffer block;
-    const std::string error = Keep(pool_->Acquire(floats * sizeof(float), &block), block);
-    if (error.empty()) *out = reinterpret_cast<float*>(block->data());
-    return error;
-  }
-  std::string Upload(const std::vector<int32_t>& values, const int32_t** out) {
-    return UploadBytes(values.data(), values.size() * sizeof(int32_t), reinterpret_cast<const void**>(out));
-  }
-  std::string Upload(const std::vector<float>& values, const float** out) {
-    return UploadBytes(values.data(), values.size() * sizeof(float), reinterpret_cast<const void**>(out));
-  }
-  std::string Run(const ResizeParams& p) { return Launched(LaunchOpsResize(p, stream_), "resize kernels"); }
-  std::string Run(const SharpenParams& p) { return Launched(LaunchOpsSharpen(p, stream_), "sharpen kernels"); }
-  std::string Run(const RemapParams& p) { return Launched(LaunchOpsRemap(p, stream_), "remap kernel"); }
-  std::string Run(const AdjustParams& p) { return Launched(LaunchOpsAdjust(p, stream_), "adjust kernel"); }
-  std::string Run(const ConvertParams& p) { return Launched(LaunchOpsConvert(p, stream_), "convert kernel"); }
-
-  // The CUDA or pool failure behind the last error string, if that is what it was.
-  const Failure& failure() const { return failure_; }
-  // Lets go of every block (after the stream has finished).
-  void Clear() {
-    blocks_.clear();
-    hostCopies_.clear();
-  }
-
- private:
-  std::string Keep(Failure failure, const Buffer& block) {
-    if (!failure.ok()) {
-      failure_ = failure;
-      return failure.message;
-    }
-    blocks_.push_back(block);
-    return "";
-  }
-  std::string UploadBytes(const void* data, size_t bytes, const void** out) {
-    Buffer block;
-    std::string error = Keep(pool_->Acquire(bytes == 0 ? 1 : bytes, &block), block);
-    if (!error.empty()) return error;
-    // The copy is asynchronous (staged by the driver for pageable memory): the host bytes stay alive until the end.
-    hostCopies_.emplace_back(static_cast<const uint8_t*>(data), static_cast<const uint8_t*>(data) + bytes);
-    error = Launched(cudaMemcpyAsync(block->data(), hostCopies_.back().data(), bytes, cudaMemcpyHostToDevice,
-                                     stream_),
-                     "cudaMemcpyAsync (op tables)");
-    *out = block->data();
-    return error;
-  }
-  std::string Launched(cudaError_t error, const char* what) {
-    if (error == cudaSuccess) return "";
-    cudaGetLastError();
-    failure_ = FromCuda(error, what);
-    return failure_.message;
-  }
-
-  DevicePool* pool_;
-  cudaStream_t stream_;
-  Failure failure_;
-  std::vector<Buffer> blocks_;
-  std::list<std::vector<uint8_t>> hostCopies_;
-};
 
 struct OpsJob {
   DeviceImageData device;  // device input (memory set), else host pixels below

@@ -1,0 +1,61 @@
+// Decoding a list of JPEGs on one decode slot: the body of engine.decode / engine.decodeBatch, and the first
+// stage of fused pipelines (pipeline.cc).
+//   1. every image is routed: the hardware decoder (batched API) when the GPU has one and nvJPEG says it takes
+//      the stream (baseline, one scan, no 4:1:1…), else the decoupled API with CPU Huffman (hybrid; all
+//      progressive images) or GPU Huffman (gpu-hybrid; large baseline images);
+//   2. nvJPEG writes the output format directly when there is one (rgb → RGBI …), or planar RGB / Y into a
+//      scratch block that one kernel turns into rgba/bgra and/or applies the EXIF orientation;
+//   3. host results go device → pinned staging → the caller's buffer; device results stay as pooled blocks.
+// A hardware batch that fails is decoded again image by image, so one bad file costs only its own result.
+#pragma once
+
+#include <napi.h>
+
+#include <memory>
+#include <vector>
+
+#include "device-pool.h"
+#include "engine.h"
+#include "errors.h"
+#include "nvjpeg-api.h"
+#include "pixel-format.h"
+
+namespace jpegkit {
+
+struct DecodeItem {
+  // From the call (read on the JS thread; the references keep the buffers alive until the promise settles).
+  Napi::Reference<Napi::Uint8Array> bytesRef, outRef;
+  const uint8_t* data = nullptr;
+  size_t length = 0;
+  PixelFormat format = PixelFormat::kRgb;
+  int orientation = 1;  // the one to apply (1 = leave as stored)
+  int width = 0, height = 0;  // stored size, from core's header
+  bool progressive = false;
+  bool hardwareCandidate = false;  // baseline, single scan, a subsampling the engines take (the TS side knows)
+  bool toDevice = false;
+  uint8_t* out = nullptr;
+  size_t outStride = 0;
+
+  // Filled on the worker thread.
+  Failure failure;
+  const char* route = "";
+  int outWidth = 0, outHeight = 0;
+  size_t pitch = 0, scratchPitch = 0;
+  std::shared_ptr<DeviceAllocation> result, scratch;
+  nvjpegImage_t target{};
+};
+
+// Reads one image and its spec ({ format, orientation, width, height, location, progressive?,
+// hardwareCandidate?, out?, outStride? }) on the JS thread; throws a TypeError and returns false when wrong.
+bool ParseDecodeItem(Napi::Env env, const Napi::Value& bytes, const Napi::Value& specValue, DecodeItem* item);
+
+// Reads a call's optional { route: 'auto' | 'hybrid' } ('hybrid' keeps every image off the hardware decoder);
+// throws a TypeError and returns false when wrong.
+bool ReadAllowHardware(const Napi::Value& options, bool* allow);
+
+// Decodes every item on `slot` (one output format for all: the caller checks). Each item's failure lands in
+// item.failure; device results stay in item.result, host results are copied out. The slot's stream has finished
+// when this returns.
+void DecodeItems(Engine* engine, DecodeSlot& slot, std::vector<DecodeItem>& items, bool allowHardware);
+
+}  // namespace jpegkit

@@ -1,0 +1,165 @@
+// See pipeline.h. Per image, after the batch is decoded: the op program's kernels, then nvJPEG's encode on the
+// same stream; retrieving the bitstream waits for that image, after which its blocks go back to the pool (so a
+// batch holds one image's intermediates at a time, not all of them).
+#include "pipeline.h"
+
+#include <cuda_runtime_api.h>
+
+#include <cstring>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "args.h"
+#include "decode-batch.h"
+#include "encode-device.h"
+#include "engine-object.h"
+#include "engine.h"
+#include "errors.h"
+#include "ops-exec.h"
+#include "ops-program.h"
+#include "worker.h"
+
+namespace jpegkit {
+
+namespace {
+
+struct ProgramRef {
+  Napi::Reference<Napi::Float64Array> ref;
+  const double* data = nullptr;
+  size_t length = 0;
+};
+
+class PipelineWorker : public PromiseWorker {
+ public:
+  PipelineWorker(Napi::Env env, std::shared_ptr<Engine> engine, std::vector<DecodeItem> items,
+                 std::vector<ProgramRef> programs, EncodeSettings settings, bool allowHardware)
+      : PromiseWorker(env, "jpegkit:cuda:runPipelineBatch"),
+        engine_(std::move(engine)),
+        items_(std::move(items)),
+        programs_(std::move(programs)),
+        settings_(settings),
+        allowHardware_(allowHardware),
+        outputs_(items_.size()) {}
+
+ private:
+  void Run() override {
+    failure_ = FromCuda(cudaSetDevice(engine_->device()), "cudaSetDevice");
+    if (!failure_.ok()) return;
+    Lease<DecodeSlot> slot;
+    Lease<EncodeSlot> encoder;
+    failure_ = engine_->AcquireDecode(&slot);
+    if (failure_.ok()) failure_ = engine_->AcquireEncode(&encoder);
+    if (!failure_.ok()) return;
+    DecodeItems(engine_.get(), *slot, items_, allowHardware_);
+    DeviceExec exec(engine_->pool().get(), slot->stream);
+    for (size_t i = 0; i < items_.size(); ++i) {
+      DecodeItem& item = items_[i];
+      if (item.failure.ok()) item.failure = Process(item, programs_[i], exec, *encoder, slot->stream, &outputs_[i]);
+      // Whatever happened, the stream must be done with this image's blocks before they go back to the pool.
+      const cudaError_t synced = cudaStreamSynchronize(slot->stream);
+      if (synced != cudaSuccess && item.failure.ok()) item.failure = FromCuda(synced, "cudaStreamSynchronize");
+      exec.Clear();
+      scratch_.reset();
+      item.result.reset();
+    }
+  }
+
+  Failure Process(DecodeItem& item, const ProgramRef& program, DeviceExec& exec, EncodeSlot& encoder,
+                  cudaStream_t stream, std::vector<uint8_t>* output) {
+    DeviceExec::Image input, result;
+    input.memory = item.result;
+    input.width = item.outWidth;
+    input.height = item.outHeight;
+    input.format = static_cast<int>(item.format);
+    input.pitch = item.pitch;
+    const std::string error = RunOpsProgram(exec, program.data, program.length, input, &result);
+    if (!error.empty()) {
+      return exec.failure().ok() ? Fail("E_INVALID_ARGUMENT", "runPipelineBatch: " + error) : exec.failure();
+    }
+    return EncodeDevicePixels(engine_.get(), encoder, stream, result.memory->data(), result.pitch, result.width,
+                              result.height, static_cast<PixelFormat>(result.format), settings_, &scratch_, output);
+  }
+
+  Napi::Value Resolve(Napi::Env env) override {
+    Napi::Array results = Napi::Array::New(env, items_.size());
+    for (size_t i = 0; i < items_.size(); ++i) {
+      if (!items_[i].failure.ok()) {
+        results.Set(i, ToJsError(env, items_[i].failure).Value());
+        continue;
+      }
+      Napi::Uint8Array bytes = Napi::Uint8Array::New(env, outputs_[i].size());
+      if (!outputs_[i].empty()) std::memcpy(bytes.Data(), outputs_[i].data(), outputs_[i].size());
+      results.Set(i, bytes);
+    }
+    return results;
+  }
+
+  std::shared_ptr<Engine> engine_;
+  std::vector<DecodeItem> items_;
+  std::vector<ProgramRef> programs_;
+  EncodeSettings settings_;
+  const bool allowHardware_;
+  std::vector<std::vector<uint8_t>> outputs_;
+  std::shared_ptr<DeviceAllocation> scratch_;
+};
+
+// runPipelineBatch(engine: CudaEngine, list: Uint8Array[], specs: DecodeSpec[] (location 'device'),
+//                  programs: Float64Array[], encode: { quality, subsampling, optimize, progressive },
+//                  options?: { route: 'auto' | 'hybrid' })
+Napi::Value RunPipelineBatchJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 5 || !info[0].IsObject() || !info[1].IsArray() || !info[2].IsArray() || !info[3].IsArray() ||
+      !info[4].IsObject()) {
+    Throw(env, "runPipelineBatch(engine, list: Uint8Array[], specs: object[], programs: Float64Array[], encode: object)");
+    return env.Undefined();
+  }
+  std::shared_ptr<Engine> engine = EngineObject::EngineOf(info[0]);
+  if (!engine) {
+    auto deferred = Napi::Promise::Deferred::New(env);
+    deferred.Reject(ToJsError(env, Fail("E_BACKEND_INIT",
+                                        "runPipelineBatch: not a CudaEngine, or the cuda backend has been disposed"))
+                        .Value());
+    return deferred.Promise();
+  }
+  Napi::Array list = info[1].As<Napi::Array>(), specs = info[2].As<Napi::Array>(),
+              programs = info[3].As<Napi::Array>();
+  if (list.Length() == 0 || list.Length() != specs.Length() || list.Length() != programs.Length()) {
+    Throw(env, "runPipelineBatch: list, specs and programs must be non-empty and of one length");
+    return env.Undefined();
+  }
+  std::vector<DecodeItem> items(list.Length());
+  std::vector<ProgramRef> refs(list.Length());
+  for (uint32_t i = 0; i < list.Length(); ++i) {
+    if (!ParseDecodeItem(env, list.Get(i), specs.Get(i), &items[i])) return env.Undefined();
+    if (!items[i].toDevice || items[i].format != items[0].format) {
+      Throw(env, "runPipelineBatch: every spec must decode to the device, in one format");
+      return env.Undefined();
+    }
+    Napi::Value program = programs.Get(i);
+    if (!program.IsTypedArray() || program.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+      Throw(env, "runPipelineBatch: programs must be Float64Arrays");
+      return env.Undefined();
+    }
+    Napi::Float64Array array = program.As<Napi::Float64Array>();
+    refs[i].ref = Napi::Persistent(array);
+    refs[i].data = array.Data();
+    refs[i].length = array.ElementLength();
+  }
+  EncodeSettings settings;
+  bool allowHardware = true;
+  if (!ReadEncodeSettings(env, info[4].As<Napi::Object>(), &settings) || !ReadAllowHardware(info[5], &allowHardware)) {
+    return env.Undefined();
+  }
+  return (new PipelineWorker(env, std::move(engine), std::move(items), std::move(refs), settings, allowHardware))
+      ->Start();
+}
+
+}  // namespace
+
+void RegisterPipeline(Napi::Env env, Napi::Object exports) {
+  exports.Set("runPipelineBatch", Napi::Function::New(env, RunPipelineBatchJs, "runPipelineBatch"));
+}
+
+}  // namespace jpegkit
