@@ -4,6 +4,7 @@
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
+#include <iterator>
 #include <vector>
 
 namespace jpegkit {
@@ -39,6 +40,7 @@ Failure DevicePool::Acquire(size_t bytes, std::shared_ptr<DeviceAllocation>* out
       stats_.cachedBytes -= capacity;
       stats_.inUseBytes += capacity;
       stats_.peakBytes = std::max(stats_.peakBytes, stats_.inUseBytes + stats_.cachedBytes);
+      busyPeak_ = std::max(busyPeak_, stats_.inUseBytes);
       ++stats_.reuses;
       *out = std::make_shared<DeviceAllocation>(shared_from_this(), ptr, capacity);
       return Ok();
@@ -60,21 +62,37 @@ Failure DevicePool::Acquire(size_t bytes, std::shared_ptr<DeviceAllocation>* out
     std::lock_guard<std::mutex> lock(mutex_);
     stats_.inUseBytes += want;
     stats_.peakBytes = std::max(stats_.peakBytes, stats_.inUseBytes + stats_.cachedBytes);
+    busyPeak_ = std::max(busyPeak_, stats_.inUseBytes);
     ++stats_.allocations;
   }
   *out = std::make_shared<DeviceAllocation>(shared_from_this(), ptr, want);
   return Ok();
 }
 
+size_t DevicePool::KeepLimitLocked() const {
+  return keep_ == 0 ? 0 : std::max({keep_, busyPeak_, lastBusyPeak_});
+}
+
 void DevicePool::Release(void* ptr, size_t capacity) {
   std::lock_guard<std::mutex> lock(mutex_);
   stats_.inUseBytes -= capacity;
-  if (stats_.cachedBytes + capacity <= keep_) {
+  if (stats_.cachedBytes + capacity <= KeepLimitLocked()) {
     free_.emplace(capacity, ptr);
     stats_.cachedBytes += capacity;
-    return;
+  } else {
+    FreeLocked(ptr, capacity);
   }
-  FreeLocked(ptr, capacity);
+  if (stats_.inUseBytes == 0) {  // idle: this busy period's peak bounds the cache until the next one ends
+    lastBusyPeak_ = busyPeak_;
+    busyPeak_ = 0;
+    const size_t limit = KeepLimitLocked();
+    while (stats_.cachedBytes > limit && !free_.empty()) {
+      auto largest = std::prev(free_.end());
+      stats_.cachedBytes -= largest->first;
+      FreeLocked(largest->second, largest->first);
+      free_.erase(largest);
+    }
+  }
 }
 
 void DevicePool::FreeLocked(void* ptr, size_t capacity) {

@@ -40,7 +40,10 @@ struct PoolStats {
 
 class DevicePool : public std::enable_shared_from_this<DevicePool> {
  public:
-  // Keeps at most `keepBytes` of free blocks cached; beyond that, released blocks are freed.
+  // Keeps free blocks cached up to the larger of `keepBytes` and the most the pool had in use during its last busy
+  // period (since it was last idle) or the current one, so a workload whose working set is bigger than keepBytes
+  // (batches of 128 4K images) does not cudaFree and cudaMalloc it every batch — both synchronise the device.
+  // When the pool goes idle, the cache is trimmed back to that bound. keepBytes 0 turns caching off.
   DevicePool(int device, size_t keepBytes) : device_(device), keep_(keepBytes) {}
   ~DevicePool();
   DevicePool(const DevicePool&) = delete;
@@ -60,7 +63,11 @@ class DevicePool : public std::enable_shared_from_this<DevicePool> {
   void FreeLocked(void* ptr, size_t capacity);
 
   const int device_;
+  size_t KeepLimitLocked() const;
+
   const size_t keep_;
+  size_t busyPeak_ = 0;      // most in use since the pool was last idle
+  size_t lastBusyPeak_ = 0;  // the same, for the busy period before
   std::mutex mutex_;
   std::multimap<size_t, void*> free_;  // capacity → block
   PoolStats stats_;
