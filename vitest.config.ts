@@ -11,7 +11,13 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/lib/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'packages/*/lib/**/*.test.ts',
+      'scripts/**/*.test.ts',
+      'apps/*/src/**/*.test.ts',
+      'apps/*/e2e/**/*.test.ts',
+    ],
     // gpu.test.ts needs a GPU with nvJPEG: the GPU host sets JPEGKIT_GPU_TESTS=1 (bench/gpu/device-run.sh).
     exclude: [
       '**/node_modules/**',

@@ -19,10 +19,13 @@ export interface GpuRequestOptions {
 
 let nodeGpu: Promise<GPU> | undefined;
 
+// A variable, not a literal: bundlers must not try to pull Dawn (a Node addon) into browser bundles.
+const DAWN_PACKAGE: string = 'webgpu';
+
 async function loadNodeGpu(): Promise<GPU> {
   let mod: { create(flags: string[]): GPU; globals: Record<string, unknown> };
   try {
-    mod = (await import(/* @vite-ignore */ 'webgpu' as string)) as typeof mod;
+    mod = (await import(/* @vite-ignore */ DAWN_PACKAGE)) as typeof mod;
   } catch (cause) {
     throw new Error(
       `the "webgpu" package (Dawn for Node) is not installed or does not load here: ${(cause as Error).message}`,
@@ -66,6 +69,11 @@ export async function requestDevice(
     const have = (adapter.limits as unknown as Record<string, number>)[name] ?? 0;
     if (have < want) throw new Error(`WebGPU adapter limit ${name} is ${have} < ${want}`);
     requiredLimits[name] = want;
+  }
+  // Large images need large buffers: ask for what the adapter allows (the defaults are 128 and 256 MiB).
+  for (const name of ['maxStorageBufferBindingSize', 'maxBufferSize']) {
+    const have = (adapter.limits as unknown as Record<string, number>)[name];
+    if (typeof have === 'number' && have > 0) requiredLimits[name] = have;
   }
   const device = await adapter.requestDevice({ requiredLimits });
   return { adapter, device };

@@ -1,0 +1,449 @@
+/**
+ * The webgpu backend: JPEG decode on WebGPU compute shaders, bit-exact with `djpeg -dct int`.
+ *
+ * Entropy decoding: single-scan sequential Huffman JPEGs are decoded on the GPU — one invocation per restart
+ * interval when the file has restart markers, self-synchronising chunk decoders when it has none — chosen per
+ * image (`entropy` option); everything else (progressive, arithmetic, multi-scan, damaged data, too little
+ * parallel work) is read into DCT coefficients by libjpeg-turbo in @jpegkit/wasm's worker pool. Then the GPU
+ * dequantises, runs libjpeg's islow IDCT (or its reduced 4×4, 2×2, 1×1 IDCTs for DCT scaling), upsamples the
+ * chroma, converts the colours and lays the pixels out in the requested format, crop and orientation.
+ *
+ * Pixel ops and encode are not wired to this backend yet: its caps say so, and core runs them on the next
+ * backend.
+ */
+import { JpegError, PIXEL_FORMATS, decodedSize, isJpegError, resultOrientation } from '@jpegkit/core';
+import type {
+  Backend,
+  BackendCaps,
+  BackendInitOptions,
+  HostImage,
+  JpegHeader,
+  ResolvedDecodeOptions,
+} from '@jpegkit/core';
+import { WasmBackend } from '@jpegkit/wasm';
+import { planDecode } from './decode/decode-plan.js';
+import type { DecodePlan } from './decode/decode-plan.js';
+import {
+  STATUS_BYTES,
+  STATUS_ENTROPY_ERROR,
+  STATUS_OVERFLOW,
+  decodeKernels,
+  recordDecode,
+} from './decode/record-decode.js';
+import type { CoefficientFrame, DecodeKernels, GpuEntropyDecoder } from './decode/record-decode.js';
+import { parseBaselineScan } from './entropy/baseline-scan.js';
+import type { BaselineScan } from './entropy/baseline-scan.js';
+import { ENTROPY_SHADER, gpuEntropyDecoder } from './entropy/record-entropy.js';
+import { chunkCount, selfSyncKernels, synchronise } from './entropy/self-sync.js';
+import type { SelfSyncKernels } from './entropy/self-sync.js';
+import { requestDevice } from './gpu.js';
+import { BACKEND_NAME, GpuContext } from './gpu-context.js';
+import type { GpuPixels } from './gpu-pixels.js';
+import { PACK_SHADER, deliver, orientedSize, recordPack } from './pack/record-pack.js';
+import type { PixelView } from './pack/record-pack.js';
+import { submitAndRead } from './pack/submit-and-read.js';
+import { WebGPUImage } from './webgpu-image.js';
+
+export interface WebGPUBackendOptions extends BackendInitOptions {
+  /** Use this device (e.g. the app's own) instead of requesting one; it is not destroyed by `dispose`. */
+  gpuDevice?: GPUDevice;
+  /** Look the adapter up through this GPU object instead of `navigator.gpu` / Dawn. */
+  gpu?: GPU;
+  powerPreference?: GPUPowerPreference;
+  /** Worker threads of the entropy decoder (@jpegkit/wasm); default: the machine's cores; 0: calling thread. */
+  threads?: number;
+  /**
+   * Where Huffman decoding runs. 'auto' (default): on the GPU for single-scan sequential Huffman JPEGs with
+   * enough parallel work — restart intervals (see {@link GPU_ENTROPY_MIN_INTERVALS}) or, without restart
+   * markers, chunks for the self-synchronising decoder ({@link GPU_SELF_SYNC_MIN_CHUNKS}) — in the wasm
+   * workers otherwise; 'gpu': on the GPU whenever the file allows it; 'wasm': never on the GPU.
+   */
+  entropy?: 'auto' | 'gpu' | 'wasm';
+}
+
+/**
+ * 'auto' decodes the entropy-coded data on the GPU from this many restart intervals on (one invocation each,
+ * so fewer leave most of the GPU idle while each invocation works through long intervals serially), when no
+ * interval holds more than {@link GPU_ENTROPY_MAX_INTERVAL_MCUS} MCUs.
+ */
+export const GPU_ENTROPY_MIN_INTERVALS = 64;
+export const GPU_ENTROPY_MAX_INTERVAL_MCUS = 64;
+/** 'auto' decodes scans without restart markers on the GPU from this many 4096-bit chunks (256 KiB) on. */
+export const GPU_SELF_SYNC_MIN_CHUNKS = 512;
+
+/** Which entropy decoder did the work, counted per decode (diagnostics for tests and benchmarks). */
+export interface EntropyStats {
+  /** Decodes whose Huffman decoding ran on the GPU. */
+  gpu: number;
+  /** Decodes whose coefficients came from the wasm reader. */
+  wasm: number;
+  /** Of `gpu`: scans without restart markers, decoded by the self-synchronising chunk decoders. */
+  gpuSelfSync: number;
+  /** GPU attempts given up (data libjpeg would warn about, or chunks that did not synchronise), then read
+   * again by the wasm reader. */
+  gpuRejected: number;
+}
+
+interface Live {
+  ctx: GpuContext;
+  decode: DecodeKernels;
+  pack: GPUComputePipeline;
+  entropy: GPUComputePipeline;
+  selfSync: SelfSyncKernels;
+  ownsDevice: boolean;
+}
+
+/** A decode the GPU entropy decoder gave up on: read the coefficients with libjpeg instead. */
+const ENTROPY_REJECTED = Symbol('entropy rejected');
+
+function initError(message: string, cause?: unknown): JpegError {
+  return new JpegError('E_BACKEND_INIT', message, { backend: BACKEND_NAME, cause });
+}
+
+/** Any failure as a JpegError of this backend (a wasm entropy-decoding error keeps its code and message). */
+function asJpegError(error: unknown): JpegError {
+  if (isJpegError(error)) {
+    return error.backend === BACKEND_NAME
+      ? error
+      : new JpegError(error.code, error.message, { backend: BACKEND_NAME, cause: error });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new JpegError('E_CORRUPT', `unexpected failure: ${message}`, {
+    backend: BACKEND_NAME,
+    cause: error,
+  });
+}
+
+function describeAdapter(info: GPUAdapterInfo | undefined): string {
+  const parts = [info?.vendor, info?.architecture, info?.device, info?.description].filter(
+    (p): p is string => typeof p === 'string' && p.length > 0,
+  );
+  return `${parts.length > 0 ? [...new Set(parts)].join(' ') : 'WebGPU adapter'} (WebGPU)`;
+}
+
+const OVERFLOW_REASON =
+  'DCT coefficients outside the range the GPU IDCT computes exactly in 32 bits (damaged or unusual data)';
+
+export class WebGPUBackend implements Backend {
+  readonly name = BACKEND_NAME;
+  readonly priority = 20;
+  #live: Live | undefined;
+  #reader: WasmBackend | undefined;
+  #options: WebGPUBackendOptions = {};
+  /** Which entropy decoder each decode used. */
+  readonly entropyStats: EntropyStats = { gpu: 0, gpuSelfSync: 0, wasm: 0, gpuRejected: 0 };
+
+  async init(options: WebGPUBackendOptions = {}): Promise<BackendCaps> {
+    await this.dispose();
+    this.#options = options;
+    let description: string;
+    try {
+      const live = await this.#open(options);
+      this.#live = live.live;
+      description = live.description;
+    } catch (error) {
+      throw isJpegError(error)
+        ? error
+        : initError(`WebGPU is not available: ${(error as Error)?.message ?? String(error)}`, error);
+    }
+    const reader = new WasmBackend();
+    try {
+      await reader.init(options.threads === undefined ? {} : { threads: options.threads });
+    } catch (error) {
+      await this.dispose();
+      throw initError(
+        `the entropy decoder (@jpegkit/wasm) could not load: ${(error as Error)?.message ?? String(error)}`,
+        error,
+      );
+    }
+    this.#reader = reader;
+    return {
+      device: description,
+      formats: PIXEL_FORMATS,
+      scales: [1, 0.5, 0.25, 0.125],
+      deviceImages: true,
+      encode: false,
+      transform: false,
+      ops: [],
+      notes: [
+        'decode equal to djpeg -dct int: Huffman decoding on the GPU for single-scan sequential JPEGs (by restart interval, or self-synchronising chunks without restart markers), libjpeg in @jpegkit/wasm workers for the rest; IDCT, upsampling and colour on the GPU',
+        'next backend: 12-bit and lossless JPEGs, partial decodes of damaged data, pixel ops and encode (not wired to webgpu yet)',
+      ],
+    };
+  }
+
+  async #open(options: WebGPUBackendOptions): Promise<{ live: Live; description: string }> {
+    let device: GPUDevice;
+    let description: string;
+    let ownsDevice = false;
+    if (options.gpuDevice) {
+      device = options.gpuDevice;
+      description = 'WebGPU device supplied by the application';
+    } else {
+      const found = await requestDevice({
+        ...(options.gpu ? { gpu: options.gpu } : {}),
+        ...(options.powerPreference ? { powerPreference: options.powerPreference } : {}),
+      });
+      device = found.device;
+      description = describeAdapter(found.adapter.info);
+      ownsDevice = true;
+    }
+    const ctx = new GpuContext(device);
+    try {
+      const [decode, pack, entropy, selfSync] = await Promise.all([
+        decodeKernels(ctx),
+        ctx.kernels.pipeline(PACK_SHADER),
+        ctx.kernels.pipeline(ENTROPY_SHADER),
+        selfSyncKernels(ctx),
+      ]);
+      return { live: { ctx, decode, pack, entropy, selfSync, ownsDevice }, description };
+    } catch (error) {
+      if (ownsDevice) device.destroy();
+      throw initError(
+        `the WGSL decode kernels did not build: ${(error as Error)?.message ?? String(error)}`,
+        error,
+      );
+    }
+  }
+
+  /** The working device; after a device loss, a fresh one (when this backend made the first). */
+  async #ready(): Promise<{ live: Live; reader: WasmBackend }> {
+    const reader = this.#reader;
+    let live = this.#live;
+    if (!live || !reader) {
+      throw initError('the webgpu backend is not initialised (await init() first)');
+    }
+    if (live.ctx.lost !== undefined) {
+      const lost = live.ctx.deviceLost();
+      if (!live.ownsDevice) throw lost;
+      try {
+        live = (await this.#open(this.#options)).live;
+      } catch {
+        throw lost;
+      }
+      this.#live = live;
+    }
+    return { live, reader };
+  }
+
+  canDecode(header: JpegHeader, options?: ResolvedDecodeOptions): true | string {
+    if (header.lossless) return 'lossless JPEG: libjpeg-turbo 2.1 reads no lossless coefficients';
+    if (header.precision !== 8)
+      return `${header.precision}-bit JPEG: the webgpu backend decodes 8-bit samples`;
+    const count = header.components.length;
+    if (count !== 1 && count !== 3 && count !== 4) return `JPEG with ${count} components`;
+    if (options?.partial) return 'partial decodes of damaged data are left to the next backend';
+    return true;
+  }
+
+  /**
+   * The parsed scan when this image's Huffman decoding should run on the GPU, or why it should not (for the
+   * configured `entropy` mode).
+   */
+  entropyRoute(bytes: Uint8Array, header: JpegHeader): BaselineScan | string {
+    const mode = this.#options.entropy ?? 'auto';
+    if (mode === 'wasm') return "the GPU Huffman decoder is off (entropy: 'wasm')";
+    if (header.progressive || header.arithmetic)
+      return 'progressive and arithmetic-coded scans are read by libjpeg';
+    const scan = parseBaselineScan(bytes);
+    if (typeof scan === 'string' || mode === 'gpu') return scan;
+    if (scan.restartInterval === 0) {
+      const chunks = chunkCount(scan);
+      if (chunks < GPU_SELF_SYNC_MIN_CHUNKS)
+        return `${chunks} chunks of entropy-coded data: too few to fill a GPU`;
+      return scan;
+    }
+    const intervals = scan.intervalStarts.length - 1;
+    if (intervals < GPU_ENTROPY_MIN_INTERVALS) return `${intervals} restart intervals: too few to fill a GPU`;
+    if (scan.restartInterval > GPU_ENTROPY_MAX_INTERVAL_MCUS)
+      return `${scan.restartInterval} MCUs per restart interval: too long for one invocation`;
+    return scan;
+  }
+
+  /** The GPU entropy decoder for `scan`, or undefined when the self-synchronising chunks did not agree. */
+  async #gpuEntropy(live: Live, scan: BaselineScan): Promise<GpuEntropyDecoder | undefined> {
+    if (scan.restartInterval > 0) return gpuEntropyDecoder(live.ctx, live.entropy, scan);
+    return (await synchronise(live.ctx, live.selfSync, scan))?.decoder;
+  }
+
+  async decode(
+    bytes: Uint8Array,
+    header: JpegHeader,
+    options: ResolvedDecodeOptions,
+  ): Promise<HostImage | WebGPUImage> {
+    try {
+      const { live, reader } = await this.#ready();
+      // Checks the crop against the scaled size (throws E_INVALID_ARGUMENT like core's own check).
+      decodedSize(header, options);
+      const scan = this.entropyRoute(bytes, header);
+      if (typeof scan !== 'string') {
+        const decoder = await this.#gpuEntropy(live, scan);
+        const result = decoder
+          ? await this.#decodeFrame(live, scan, header, options, decoder)
+          : ENTROPY_REJECTED;
+        if (result !== ENTROPY_REJECTED) {
+          this.entropyStats.gpu++;
+          if (scan.restartInterval === 0) this.entropyStats.gpuSelfSync++;
+          return result;
+        }
+        this.entropyStats.gpuRejected++;
+      }
+      const frame = await reader.readCoefficients(bytes);
+      this.entropyStats.wasm++;
+      const result = await this.#decodeFrame(live, frame, header, options);
+      if (result === ENTROPY_REJECTED) throw new Error('entropy status raised without GPU entropy decoding');
+      return result;
+    } catch (error) {
+      throw asJpegError(error);
+    }
+  }
+
+  async #decodeFrame(
+    live: Live,
+    frame: CoefficientFrame,
+    header: JpegHeader,
+    options: ResolvedDecodeOptions,
+    entropy?: GpuEntropyDecoder,
+  ): Promise<HostImage | WebGPUImage | typeof ENTROPY_REJECTED> {
+    const plan = planDecode(frame, options.scale, options.format === 'gray');
+    if (typeof plan === 'string') throw new JpegError('E_UNSUPPORTED', plan, { backend: BACKEND_NAME });
+    const crop = options.crop ?? { x: 0, y: 0, width: plan.width, height: plan.height };
+    const view: PixelView = { ...crop, orientation: options.orient ? header.orientation : 1 };
+    const orientation = resultOrientation(header, options.orient);
+    live.ctx.assertAlive();
+    return options.location === 'device'
+      ? this.#decodeToDevice(live, frame, plan, view, options, orientation, entropy)
+      : this.#decodeToHost(live, frame, plan, view, options, orientation, entropy);
+  }
+
+  async #decodeToHost(
+    live: Live,
+    frame: CoefficientFrame,
+    plan: DecodePlan,
+    view: PixelView,
+    options: ResolvedDecodeOptions,
+    orientation: HostImage['orientation'],
+    entropy?: GpuEntropyDecoder,
+  ): Promise<HostImage | typeof ENTROPY_REJECTED> {
+    const { ctx } = live;
+    const image = await submitAndRead(
+      ctx,
+      (encoder) => {
+        const decoded = recordDecode(ctx, live.decode, encoder, frame, plan, entropy);
+        const packed = recordPack(ctx, live.pack, encoder, decoded.pixels, view, options.format);
+        return {
+          reads: [
+            { buffer: packed.output, bytes: packed.bytes },
+            { buffer: decoded.status, bytes: STATUS_BYTES },
+          ],
+          scratch: [
+            ...decoded.scratch,
+            decoded.pixels.buffer,
+            decoded.status,
+            ...packed.scratch,
+            packed.output,
+          ],
+        };
+      },
+      ([packed, status]) => {
+        const flags = readStatus(status!);
+        if (flags !== 0) return flags;
+        const { width, height } = orientedSize(view);
+        return deliver(packed!, width, height, options.format, orientation, options.into);
+      },
+    );
+    if (typeof image === 'number') return statusOutcome(image);
+    image.backend = BACKEND_NAME;
+    return image;
+  }
+
+  async #decodeToDevice(
+    live: Live,
+    frame: CoefficientFrame,
+    plan: DecodePlan,
+    view: PixelView,
+    options: ResolvedDecodeOptions,
+    orientation: HostImage['orientation'],
+    entropy?: GpuEntropyDecoder,
+  ): Promise<WebGPUImage | typeof ENTROPY_REJECTED> {
+    const { ctx } = live;
+    let result: GpuPixels | undefined;
+    const flags = await submitAndRead(
+      ctx,
+      (encoder) => {
+        const decoded = recordDecode(ctx, live.decode, encoder, frame, plan, entropy);
+        const scratch = [...decoded.scratch, decoded.status];
+        const whole =
+          view.x === 0 && view.y === 0 && view.width === plan.width && view.height === plan.height;
+        if (whole && view.orientation === 1) {
+          result = decoded.pixels;
+        } else {
+          const packed = recordPack(ctx, live.pack, encoder, decoded.pixels, view, 'pixels');
+          result = {
+            buffer: packed.output,
+            width: packed.width,
+            height: packed.height,
+            gray: decoded.pixels.gray,
+          };
+          scratch.push(decoded.pixels.buffer, ...packed.scratch);
+        }
+        return { reads: [{ buffer: decoded.status, bytes: STATUS_BYTES }], scratch };
+      },
+      ([status]) => readStatus(status!),
+    ).catch((error: unknown) => {
+      if (result) ctx.buffers.release(result.buffer);
+      throw error;
+    });
+    if (flags !== 0) {
+      ctx.buffers.release(result!.buffer);
+      return statusOutcome(flags);
+    }
+    return new WebGPUImage(ctx, result!, options.format, orientation);
+  }
+
+  async decodeBatch(
+    items: readonly { bytes: Uint8Array; header: JpegHeader }[],
+    options: ResolvedDecodeOptions,
+  ): Promise<(HostImage | WebGPUImage | JpegError)[]> {
+    // The entropy decoding of the images spreads over the wasm workers; their GPU work queues up behind it.
+    return Promise.all(
+      items.map((item) =>
+        this.decode(item.bytes, item.header, options).catch((e: unknown) => asJpegError(e)),
+      ),
+    );
+  }
+
+  /** The GPU context of the working device (for kernels of this package that work on WebGPUImages). */
+  get context(): GpuContext | undefined {
+    return this.#live?.ctx;
+  }
+
+  async dispose(): Promise<void> {
+    const live = this.#live;
+    this.#live = undefined;
+    if (live) {
+      live.ctx.dispose();
+      if (live.ownsDevice) live.ctx.device.destroy();
+    }
+    const reader = this.#reader;
+    this.#reader = undefined;
+    await reader?.dispose();
+  }
+}
+
+function readStatus(bytes: Uint8Array): number {
+  return new Uint32Array(bytes.buffer, bytes.byteOffset, 1)[0]!;
+}
+
+/** What raised status flags mean: data for libjpeg to read instead, or blocks beyond the exact IDCT range. */
+function statusOutcome(flags: number): typeof ENTROPY_REJECTED {
+  if (flags & STATUS_ENTROPY_ERROR) return ENTROPY_REJECTED;
+  if (flags & STATUS_OVERFLOW)
+    throw new JpegError('E_UNSUPPORTED', OVERFLOW_REASON, { backend: BACKEND_NAME });
+  throw new Error(`unknown decode status ${flags}`);
+}
+
+/** A new webgpu backend (core discovers it through this export too). */
+export function createBackend(): WebGPUBackend {
+  return new WebGPUBackend();
+}

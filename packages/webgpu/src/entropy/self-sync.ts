@@ -1,0 +1,180 @@
+/**
+ * Huffman decoding on the GPU for scans without restart markers (entropy-selfsync.wgsl): the host repeats the
+ * `sync` pass until every chunk's exit state equals the next chunk's entry, turns the per-chunk block counts and
+ * DC sums into each chunk's first block and DC predictions, and recordDecode then records the `decode` pass.
+ */
+import type { GpuContext } from '../gpu-context.js';
+import type { GpuEntropyDecoder } from '../decode/record-decode.js';
+import { submitAndRead } from '../pack/submit-and-read.js';
+import type { BaselineScan } from './baseline-scan.js';
+
+export const SELF_SYNC_SHADER = new URL('../shaders/entropy-selfsync.wgsl', import.meta.url);
+
+/** Bits of entropy-coded data per chunk (one invocation each). */
+export const CHUNK_BITS = 4096;
+/** Sync passes before giving up on an image (each pass fixes at least one more chunk; most need two). */
+export const MAX_SYNC_PASSES = 12;
+
+const STORAGE = 0x80;
+const COPY_SRC = 0x4;
+const COPY_DST = 0x8;
+const WORKGROUP = 64;
+const MCU_BLOCKS_AT = 8;
+const COMPONENTS_AT = 48;
+const ENTRY_WORDS = 3;
+const COUNT_WORDS = 12;
+const START_WORDS = 12;
+const PHASES = 10;
+
+export interface SelfSyncKernels {
+  sync: GPUComputePipeline;
+  decode: GPUComputePipeline;
+}
+
+export async function selfSyncKernels(ctx: GpuContext): Promise<SelfSyncKernels> {
+  const [sync, decode] = await Promise.all([
+    ctx.kernels.pipeline(SELF_SYNC_SHADER, 'sync'),
+    ctx.kernels.pipeline(SELF_SYNC_SHADER, 'decode'),
+  ]);
+  return { sync, decode };
+}
+
+/** Chunks the scan's data is cut into. */
+export function chunkCount(scan: BaselineScan): number {
+  const bytes = scan.intervalStarts[scan.intervalStarts.length - 1]!;
+  return Math.max(1, Math.ceil((bytes * 8) / CHUNK_BITS));
+}
+
+function scanParams(scan: BaselineScan, chunks: number): Uint32Array<ArrayBuffer> {
+  const params = new Uint32Array(COMPONENTS_AT + 8 * 4);
+  const dataBytes = scan.intervalStarts[scan.intervalStarts.length - 1]!;
+  const slots = scan.tableSlots;
+  // With one set of tables for every component, the block of the MCU does not change how symbols decode.
+  const sharedTables = slots.every((t) => t.dc === slots[0]!.dc && t.ac === slots[0]!.ac);
+  params.set([
+    chunks,
+    CHUNK_BITS,
+    dataBytes,
+    scan.totalMcus * scan.blocksInMcu,
+    scan.blocksInMcu,
+    scan.mcusPerRow,
+    sharedTables ? 1 : 0,
+  ]);
+  const single = scan.components.length === 1;
+  let j = 0;
+  scan.components.forEach((c, ci) => {
+    const h = single ? 1 : c.h;
+    const v = single ? 1 : c.v;
+    for (let by = 0; by < v; by++) {
+      for (let bx = 0; bx < h; bx++) params.set([ci, bx, by], MCU_BLOCKS_AT + 4 * j++);
+    }
+    params.set([0, 0, c.blocksPerRow, 0, slots[ci]!.dc, 4 + slots[ci]!.ac, h, v], COMPONENTS_AT + 8 * ci);
+  });
+  return params;
+}
+
+/**
+ * Synchronises the chunk decoders; resolves with the GPU entropy decoder for recordDecode and the passes it
+ * took, or undefined when the chunks did not agree within `maxPasses` (the image then goes to the wasm reader).
+ */
+export async function synchronise(
+  ctx: GpuContext,
+  kernels: SelfSyncKernels,
+  scan: BaselineScan,
+  maxPasses = MAX_SYNC_PASSES,
+): Promise<{ decoder: GpuEntropyDecoder; passes: number } | undefined> {
+  const chunks = chunkCount(scan);
+  const params = scanParams(scan, chunks);
+  const guesses = new Uint32Array(chunks * ENTRY_WORDS);
+  for (let i = 1; i < chunks; i++) guesses[i * ENTRY_WORDS] = i * CHUNK_BITS;
+  const pool = ctx.buffers;
+  const data = pool.acquire(scan.data.byteLength, STORAGE | COPY_DST, 'jpegkit entropy data');
+  const tables = pool.acquire(scan.tables.byteLength, STORAGE | COPY_DST, 'jpegkit huffman tables');
+  const paramBuffer = pool.acquire(params.byteLength, STORAGE | COPY_DST, 'jpegkit entropy params');
+  const entries = pool.acquire(guesses.byteLength, STORAGE | COPY_DST, 'jpegkit chunk entries');
+  const exits = pool.acquire(guesses.byteLength, STORAGE | COPY_SRC, 'jpegkit chunk exits');
+  const counts = pool.acquire(chunks * COUNT_WORDS * 4, STORAGE | COPY_SRC, 'jpegkit chunk counts');
+  const changed = pool.acquire(4, STORAGE | COPY_SRC | COPY_DST, 'jpegkit sync flag');
+  const queue = ctx.device.queue;
+  queue.writeBuffer(data, 0, scan.data.buffer, scan.data.byteOffset, scan.data.byteLength);
+  queue.writeBuffer(tables, 0, scan.tables.buffer, scan.tables.byteOffset, scan.tables.byteLength);
+  queue.writeBuffer(paramBuffer, 0, params);
+  queue.writeBuffer(entries, 0, guesses);
+  const kept = [data, tables, paramBuffer, entries];
+  const release = (list: GPUBuffer[]) => list.forEach((b) => pool.release(b));
+  let settled: Uint32Array | undefined;
+  let passes = 0;
+  try {
+    while (passes < maxPasses && !settled) {
+      passes++;
+      const [chunkCounts, unsettled] = await submitAndRead(
+        ctx,
+        (encoder) => {
+          encoder.clearBuffer(changed, 0, 4);
+          ctx.dispatch(
+            encoder,
+            kernels.sync,
+            [data, tables, paramBuffer, entries, exits, counts, changed],
+            ctx.linearGroups(chunks, WORKGROUP),
+          );
+          // Each exit becomes the next chunk's entry for the next pass (chunk 0's entry is exact from the start).
+          if (chunks > 1)
+            encoder.copyBufferToBuffer(exits, 0, entries, ENTRY_WORDS * 4, (chunks - 1) * ENTRY_WORDS * 4);
+          return {
+            reads: [
+              { buffer: counts, bytes: chunks * COUNT_WORDS * 4 },
+              { buffer: changed, bytes: 4 },
+            ],
+            scratch: [],
+          };
+        },
+        ([countBytes, flag]) =>
+          [
+            new Uint32Array(countBytes!.slice().buffer),
+            new Uint32Array(flag!.buffer, flag!.byteOffset, 1)[0]!,
+          ] as const,
+      );
+      if (unsettled === 0) settled = chunkCounts;
+    }
+  } catch (error) {
+    release(kept);
+    throw error;
+  } finally {
+    release([exits, counts, changed]);
+  }
+  if (!settled) {
+    release(kept);
+    return undefined;
+  }
+  // Each chunk's first block and DC predictions: exclusive prefix sums (DC sums wrap as libjpeg's int does). A
+  // chunk's DC sums are by position from its first block; that block's place in the MCU gives the components.
+  const componentOf = Array.from({ length: scan.blocksInMcu }, (_, j) => params[MCU_BLOCKS_AT + 4 * j]!);
+  const starts = new Uint32Array((chunks + 1) * START_WORDS);
+  let block = 0;
+  const dc = [0, 0, 0, 0];
+  for (let i = 0; i <= chunks; i++) {
+    starts[i * START_WORDS] = block;
+    for (let c = 0; c < 4; c++) starts[i * START_WORDS + 1 + c] = dc[c]! >>> 0;
+    if (i === chunks) break;
+    const first = block % scan.blocksInMcu;
+    for (let phase = 0; phase < Math.min(PHASES, scan.blocksInMcu); phase++) {
+      const c = componentOf[(first + phase) % scan.blocksInMcu]!;
+      dc[c] = (dc[c]! + settled[i * COUNT_WORDS + 1 + phase]!) | 0;
+    }
+    block += settled[i * COUNT_WORDS]!;
+  }
+  const decoder: GpuEntropyDecoder = (encoder, coefficients, wordOffsets, status) => {
+    scan.components.forEach((_, ci) => params.set([wordOffsets[ci]!], COMPONENTS_AT + 8 * ci + 3));
+    queue.writeBuffer(paramBuffer, 0, params);
+    const startBuffer = pool.acquire(starts.byteLength, STORAGE | COPY_DST, 'jpegkit chunk starts');
+    queue.writeBuffer(startBuffer, 0, starts);
+    ctx.dispatch(
+      encoder,
+      kernels.decode,
+      [data, tables, paramBuffer, entries, startBuffer, coefficients, status],
+      ctx.linearGroups(chunks, WORKGROUP),
+    );
+    return [...kept, startBuffer];
+  };
+  return { decoder, passes };
+}

@@ -1,0 +1,237 @@
+// Huffman decoding of a sequential JPEG scan without restart markers, in parallel: the data is cut into chunks
+// of CHUNK_BITS, and each invocation decodes from its chunk's entry state — the bit position of the first
+// symbol at or after the chunk start, with the block of the MCU and the coefficient index the decoder is at
+// there (after Weißenberger & Schmidt, "Accelerating JPEG decompression on GPUs", 2021; our own code).
+//
+// `sync` (repeated by the host until nothing changes): each chunk decodes from its entry to the first symbol
+// boundary at or past its end and reports that exit state, which becomes the next chunk's entry. Entries start
+// as guesses (a chunk's start bit, first block, DC); Huffman codes resynchronise within a few symbols, so a
+// wrong guess soon follows the true symbol boundaries. Once every exit equals the next entry, all entries are
+// exact: chunk 0's entry is, and each exact entry gives an exact exit. When every component uses the same
+// tables the block of the MCU does not change how symbols decode, so it is left out of the comparison (it could
+// never resynchronise) and found from the block count instead. The same pass counts the blocks starting in
+// each chunk and sums their DC differences by position relative to the chunk's first block; the host turns
+// them into each chunk's first block and DC predictions per component.
+// `decode`: each chunk decodes the blocks starting in it into the coefficient buffer (decode-idct.wgsl's
+// layout), with the arithmetic of jdhuff.c, and flags what libjpeg would warn about (`status` bit 2).
+
+// params layout (u32 words):
+//   [0] chunks, [1] chunk bits, [2] data bytes, [3] blocks in the scan, [4] blocks per MCU, [5] MCUs per row,
+//   [6] 1 when every component uses the same Huffman tables
+//   MCU block j at 8 + 4j: [component, column in the MCU, row in the MCU, 0]
+//   component c at 48 + 8c: [0, 0, blocks per row, coefficient word offset, DC table, AC table (4 + slot), h, v]
+@group(0) @binding(0) var<storage, read> data: array<u32>;
+@group(0) @binding(1) var<storage, read> tables: array<i32>;
+@group(0) @binding(2) var<storage, read> params: array<u32>;
+@group(0) @binding(3) var<storage, read> entries: array<u32>;
+// sync: exits (3 words per chunk) and counts (12 words per chunk: blocks, then the DC sums of the blocks at
+// positions 0..9 modulo the MCU's block count, counted from the chunk's first block)
+@group(0) @binding(4) var<storage, read_write> exits: array<u32>;
+@group(0) @binding(5) var<storage, read_write> counts: array<u32>;
+@group(0) @binding(6) var<storage, read_write> changed: atomic<u32>;
+// decode: starts (12 words per chunk: first block, DC predictions of components 0..3), coefficients, status
+@group(0) @binding(4) var<storage, read> starts: array<u32>;
+@group(0) @binding(5) var<storage, read_write> coefficients: array<u32>;
+@group(0) @binding(6) var<storage, read_write> status: atomic<u32>;
+
+const ENTROPY_ERROR: u32 = 2u;
+const TABLE_WORDS: u32 = 548u;
+const MAXCODE_AT: u32 = 0u;
+const VALOFFSET_AT: u32 = 18u;
+const SYMBOLS_AT: u32 = 36u;
+const LOOKUP_AT: u32 = 292u;
+const MCU_BLOCKS_AT: u32 = 8u;
+const COMPONENTS_AT: u32 = 48u;
+
+const NATURAL_ORDER = array<u32, 80>(
+  0u, 1u, 8u, 16u, 9u, 2u, 3u, 10u, 17u, 24u, 32u, 25u, 18u, 11u, 4u, 5u, 12u, 19u, 26u, 33u, 40u, 48u, 41u, 34u,
+  27u, 20u, 13u, 6u, 7u, 14u, 21u, 28u, 35u, 42u, 49u, 56u, 57u, 50u, 43u, 36u, 29u, 22u, 15u, 23u, 30u, 37u, 44u,
+  51u, 58u, 59u, 52u, 45u, 38u, 31u, 39u, 46u, 53u, 60u, 61u, 54u, 47u, 55u, 62u, 63u,
+  63u, 63u, 63u, 63u, 63u, 63u, 63u, 63u, 63u, 63u, 63u, 63u, 63u, 63u, 63u, 63u);
+
+var<private> bit_pos: u32;
+var<private> end_byte: u32;
+var<private> failed: bool;
+var<private> block: array<i32, 64>;
+
+fn byte_at(i: u32) -> u32 {
+  if (i >= end_byte) { return 0u; }
+  return (data[i >> 2u] >> ((i & 3u) * 8u)) & 0xffu;
+}
+
+fn peek_bits(n: u32) -> u32 {
+  let b = bit_pos >> 3u;
+  let window = (byte_at(b) << 16u) | (byte_at(b + 1u) << 8u) | byte_at(b + 2u);
+  return (window >> (24u - (bit_pos & 7u) - n)) & ((1u << n) - 1u);
+}
+
+fn skip_bits(n: u32) {
+  bit_pos += n;
+  if (bit_pos > end_byte * 8u) { failed = true; }
+}
+
+fn get_bits(n: u32) -> u32 {
+  let value = peek_bits(n);
+  skip_bits(n);
+  return value;
+}
+
+fn decode_symbol(table: u32) -> u32 {
+  let base = table * TABLE_WORDS;
+  let look = u32(tables[base + LOOKUP_AT + peek_bits(8u)]);
+  if ((look >> 8u) <= 8u) {
+    skip_bits(look >> 8u);
+    return look & 0xffu;
+  }
+  var code = i32(get_bits(1u));
+  var length = 1u;
+  while (code > tables[base + MAXCODE_AT + length]) {
+    code = (code << 1u) | i32(get_bits(1u));
+    length++;
+    if (length > 16u) {
+      failed = true;
+      return 0u;
+    }
+  }
+  return u32(tables[base + SYMBOLS_AT + u32((code + tables[base + VALOFFSET_AT + length]) & 0xff)]);
+}
+
+fn receive_extend(s: u32) -> i32 {
+  if (s == 0u) { return 0; }
+  let x = i32(get_bits(s));
+  if (x < (1 << (s - 1u))) { return x + (-1 << s) + 1; }
+  return x;
+}
+
+fn component_of(mcu_block: u32) -> u32 {
+  return params[MCU_BLOCKS_AT + 4u * mcu_block];
+}
+
+fn dc_table(c: u32) -> u32 { return params[COMPONENTS_AT + 8u * c + 4u]; }
+fn ac_table(c: u32) -> u32 { return params[COMPONENTS_AT + 8u * c + 5u]; }
+
+// One AC symbol of a block at coefficient index k (≥ 1): the next k, 64 or more once the block is done. With
+// `keep`, the value goes into `block` (at jpeg_natural_order[k], its safety entries included).
+fn ac_step(c: u32, k: u32, keep: bool) -> u32 {
+  let rs = decode_symbol(ac_table(c));
+  let run = rs >> 4u;
+  let size = rs & 15u;
+  if (size != 0u) {
+    let at = k + run;
+    let value = receive_extend(size);
+    if (keep) { block[NATURAL_ORDER[at]] = value; }
+    return at + 1u;
+  }
+  if (run == 15u) { return k + 16u; }
+  return 64u;
+}
+
+@compute @workgroup_size(64)
+fn sync(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let chunk = gid.x + gid.y * groups.x * 64u;
+  let chunk_count = params[0];
+  if (chunk >= chunk_count) { return; }
+  end_byte = params[2];
+  let blocks_in_mcu = params[4];
+  let chunk_end = min((chunk + 1u) * params[1], end_byte * 8u);
+  bit_pos = entries[3u * chunk];
+  var b = entries[3u * chunk + 1u];
+  var k = entries[3u * chunk + 2u];
+  var blocks = 0u;
+  var dc = array<i32, 10>(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  while (bit_pos < chunk_end) {
+    let c = component_of(b);
+    if (k == 0u) {
+      dc[blocks % blocks_in_mcu] += receive_extend(decode_symbol(dc_table(c)));
+      blocks++;
+      k = 1u;
+    } else {
+      k = ac_step(c, k, false);
+    }
+    if (k >= 64u) {
+      k = 0u;
+      b = (b + 1u) % blocks_in_mcu;
+    }
+  }
+  exits[3u * chunk] = bit_pos;
+  exits[3u * chunk + 1u] = b;
+  exits[3u * chunk + 2u] = k;
+  counts[12u * chunk] = blocks;
+  for (var j = 0u; j < 10u; j++) { counts[12u * chunk + 1u + j] = u32(dc[j]); }
+  if (chunk + 1u < chunk_count) {
+    let next = 3u * chunk + 3u;
+    let same_block = params[6] == 1u || entries[next + 1u] == b;
+    if (entries[next] != bit_pos || entries[next + 2u] != k || !same_block) { atomicAdd(&changed, 1u); }
+  }
+}
+
+fn store_block(word_offset: u32) {
+  for (var i = 0u; i < 32u; i++) {
+    coefficients[word_offset + i] = (u32(block[2u * i]) & 0xffffu) | (u32(block[2u * i + 1u]) << 16u);
+  }
+}
+
+@compute @workgroup_size(64)
+fn decode(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let chunk = gid.x + gid.y * groups.x * 64u;
+  let chunk_count = params[0];
+  if (chunk >= chunk_count) { return; }
+  end_byte = params[2];
+  let total = params[3];
+  let blocks_in_mcu = params[4];
+  let per_row = params[5];
+  let last = chunk + 1u == chunk_count;
+  var next_entry = 0u;
+  if (!last) { next_entry = entries[3u * chunk + 3u]; }
+  bit_pos = entries[3u * chunk];
+  var b = entries[3u * chunk + 1u];
+  var k = entries[3u * chunk + 2u];
+  failed = false;
+  // The rest of a block that started in the previous chunk, which writes it (its component only picks the
+  // tables, and those are right: exact, or the same for every component).
+  while (k != 0u && !failed) {
+    k = ac_step(component_of(b), k, false);
+    if (k >= 64u) {
+      k = 0u;
+      b = (b + 1u) % blocks_in_mcu;
+    }
+  }
+  var g = starts[12u * chunk];
+  var dc = array<i32, 4>(
+    i32(starts[12u * chunk + 1u]), i32(starts[12u * chunk + 2u]), i32(starts[12u * chunk + 3u]),
+    i32(starts[12u * chunk + 4u]));
+  loop {
+    if (failed) { break; }
+    if (last) {
+      if (g >= total) { break; }
+    } else if (bit_pos >= next_entry) {
+      break;
+    }
+    if (g >= total) {
+      failed = true;
+      break;
+    }
+    // The block's place in its MCU follows from its number (the entry's may be off when all tables are shared).
+    b = g % blocks_in_mcu;
+    let c = component_of(b);
+    for (var i = 0u; i < 64u; i++) { block[i] = 0; }
+    dc[c] += receive_extend(decode_symbol(dc_table(c)));
+    block[0] = dc[c];
+    var at = 1u;
+    while (at < 64u) { at = ac_step(c, at, true); }
+    let mcu = g / blocks_in_mcu;
+    let j = MCU_BLOCKS_AT + 4u * b;
+    let cat = COMPONENTS_AT + 8u * c;
+    let row = (mcu / per_row) * params[cat + 7u] + params[j + 2u];
+    let col = (mcu % per_row) * params[cat + 6u] + params[j + 1u];
+    store_block(params[cat + 3u] + (row * params[cat + 2u] + col) * 32u);
+    g++;
+  }
+  if (last) {
+    // Whole bytes left before EOI are extraneous data to libjpeg (a warning).
+    if (g != total || (bit_pos + 7u) / 8u != end_byte) { failed = true; }
+  } else if (g != starts[12u * chunk + 12u]) {
+    failed = true;
+  }
+  if (failed) { atomicOr(&status, ENTROPY_ERROR); }
+}
