@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The main job: set up, then run the jpegkit CLI over the bundled fixtures (header facts of each JPEG).
+# The main job: set up, then serve the demo (editor + benchmark page) on localhost and print its URL.
+# Arguments go to scripts/demo.sh (--dev for Vite's dev server, --check to serve, fetch the pages and stop).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-bash scripts/setup.sh >&2
-node packages/cli/dist/index.js inspect fixtures/jpeg/*.jpg
+exec bash scripts/demo.sh "$@"
