@@ -4,6 +4,9 @@
 #   .corpus/full/    every full-size JPEG wallpaper in the package, unchanged (names: <Wallpaper>[-dark]-<WxH>.jpg)
 #   .corpus/1080p/   the landscape ones scaled and centre-cropped to 1920x1080, cjpeg -quality 90 -sample 2x2
 #   .corpus/4k/      the same at 3840x2160 (the 2560x1600 sources are upscaled)
+#   .corpus/5k/      the 5120x2880 wallpapers re-encoded as camera-like baseline JPEGs (cjpeg -quality 90
+#                    -sample 2x2), each also with a restart marker every MCU row (-restart 1): <name>-q90.jpg,
+#                    <name>-q90-restart.jpg
 #
 # The package is fetched with `apt-get download` and unpacked with `dpkg-deb -x` (no root needed, nothing
 # installed). ImageMagick and cjpeg are needed for the derived sets; when missing they are installed with
@@ -45,7 +48,7 @@ fi
 if command -v convert-im6.q16 >/dev/null; then im=(convert-im6.q16 -quiet); else im=(magick -quiet); fi
 
 # ------------------------------------------------------------------------------- download + unpack
-mkdir -p "$corpus/deb" "$corpus/full" "$corpus/1080p" "$corpus/4k"
+mkdir -p "$corpus/deb" "$corpus/full" "$corpus/1080p" "$corpus/4k" "$corpus/5k"
 if ! ls "$corpus/deb/${pkg}"_*.deb >/dev/null 2>&1; then
   echo "corpus: apt-get download $pkg" >&2
   apt_opts=()
@@ -91,6 +94,15 @@ for f in "$corpus"/full/*.jpg; do
   derive "$f" "$corpus/4k" 3840 2160
 done
 
+for f in "$corpus"/full/*-5120x2880.jpg; do
+  base="$corpus/5k/$(basename "${f%.jpg}")-q90"
+  [ -f "$base-restart.jpg" ] && continue
+  djpeg -outfile "$base.ppm" "$f"
+  cjpeg -quality 90 -sample 2x2 -outfile "$base.jpg" "$base.ppm"
+  cjpeg -quality 90 -sample 2x2 -restart 1 -outfile "$base-restart.jpg" "$base.ppm"
+  rm -f "$base.ppm"
+done
+
 # ----------------------------------------------------------------------------------------- summary
 summary() { # DIR
   local dir=$1 n bytes
@@ -107,3 +119,4 @@ echo "corpus: $(basename "$deb") -> $corpus"
 summary "$corpus/full"
 summary "$corpus/1080p"
 summary "$corpus/4k"
+summary "$corpus/5k"

@@ -1,5 +1,6 @@
 // GPU host: device memory the cuda backend takes per stream — free device memory before init and after decoding
-// batches of the photo set with 1, 2, 4 and 8 streams (nvJPEG states, staging and the device pool included).
+// batches of the photo set with 1, 2, 4 and 8 streams, each stream kept busy by its own decodeBatch of 16 at
+// the same time (nvJPEG states, staging and the images in flight included; the pool's cache is off).
 //   node bench/gpu/cuda-memory.mjs OUT.json DIR
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ const images = readdirSync(dir)
   .filter((n) => /\.jpe?g$/i.test(n))
   .sort()
   .map((n) => new Uint8Array(readFileSync(join(dir, n))));
-const batch = Array.from({ length: 64 }, (_, i) => images[i % images.length]);
+const batch = Array.from({ length: 16 }, (_, i) => images[i % images.length]);
 const report = { set: dir, runs: [] };
 for (const streams of [1, 2, 4, 8]) {
   const probe = new CudaBackend();
@@ -22,9 +23,12 @@ for (const streams of [1, 2, 4, 8]) {
   registerBackend(backend);
   const codec = await createCodec({ backends: ['cuda'], strict: true, init: { streams, poolKeepMiB: 0 } });
   for (let i = 0; i < 5; i++) {
-    for (const r of await codec.decodeBatch(batch, { location: 'device' })) {
-      if (r instanceof Error) throw r;
-      r.release();
+    const calls = Array.from({ length: streams }, () => codec.decodeBatch(batch, { location: 'device' }));
+    for (const results of await Promise.all(calls)) {
+      for (const r of results) {
+        if (r instanceof Error) throw r;
+        r.release();
+      }
     }
   }
   const after = backend.stats().deviceFreeBytes;

@@ -115,3 +115,16 @@ describe('the built jpegkit binary (run scripts/setup.sh first)', () => {
     );
   });
 });
+
+describe('jpegkit inspect into a pipe closed early', () => {
+  it('stops quietly with status 0 when the reader goes away (| head)', async () => {
+    const { spawn } = await import('node:child_process');
+    const files = Array.from({ length: 400 }, (_, i) => fixtures + facts[i % facts.length]!.file);
+    const child = spawn(process.execPath, [bin, 'inspect', ...files], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  });
+});
