@@ -104,9 +104,10 @@ built $(date -u +%Y-%m-%dT%H:%M:%SZ)
 $(cd "$out" && ls -l node.tar.xz deps.tar.xz run.sh | awk '{print $5, $9}')
 EOF
 cat "$out/MANIFEST"
-# What the device run sends besides the bundle: tracked files and untracked ones git does not ignore.
+# What the device run sends besides the bundle: tracked files and untracked ones git does not ignore (files
+# deleted in the working tree are not sent: du's complaints about them are ignored).
 tree_bytes="$(cd "$root" && git ls-files -z --cached --others --exclude-standard -- . ':!.gpu-bundle' |
-  xargs -0 -r du -cb 2>/dev/null | awk '$2 == "total" { sum += $1 } END { print sum + 0 }')"
+  { xargs -0 -r du -cb 2>/dev/null || true; } | awk '$2 == "total" { sum += $1 } END { print sum + 0 }')"
 bundle_bytes="$(du -cb "$out"/* | tail -1 | cut -f1)"
 echo "gpu-bundle: bundle $((bundle_bytes >> 20)) MiB + working tree $((tree_bytes >> 20)) MiB = $(((bundle_bytes + tree_bytes) >> 20)) MiB (limit 64)"
 (( bundle_bytes + tree_bytes < 64 << 20 )) || { echo "gpu-bundle: over the 64 MiB limit" >&2; exit 1; }
