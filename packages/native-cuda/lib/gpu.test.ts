@@ -546,3 +546,93 @@ describe('cuda pixel ops on a GPU', () => {
     expect(gpu.stats().inUseBytes).toBe(before);
   });
 });
+
+// Several GPUs: every visible one ('all'), or GPU 0 twice where there is only one — two engines either way, so
+// the sharing out, the turns and the ownership of device images are exercised on any GPU host.
+describe('cuda backend over several engines (multi-GPU pool)', () => {
+  const single = new CudaBackend();
+  const multi = new CudaBackend();
+  let gpus = 0;
+
+  beforeAll(async () => {
+    await single.init();
+    gpus = single.device!.count;
+    const caps = await multi.init({ devices: gpus > 1 ? 'all' : [0, 0] });
+    expect(multi.gpuCount).toBe(Math.max(2, gpus));
+    if (gpus > 1) expect(caps.device).toMatch(new RegExp(`^${gpus}× `));
+  });
+  afterAll(async () => {
+    await single.dispose();
+    await multi.dispose();
+  });
+
+  it('decodes a batch spread over the engines with the pixels of one engine, failures in place', async () => {
+    const files = [
+      'jpeg/photo-420.jpg',
+      'jpeg/photo-420-progressive.jpg',
+      'jpeg/photo-444.jpg',
+      'jpeg/odd-33x21-420.jpg',
+    ];
+    const list = Array.from({ length: 40 }, (_, i) => fixture(files[i % files.length]!));
+    list[13] = fixture('malformed/truncated-mid-scan.jpg');
+    const items = list.map((bytes) => ({ bytes, header: inspect(bytes) }));
+    const options = resolveDecodeOptions({ format: 'rgb' });
+    const want = await single.decodeBatch(items, options);
+    const got = await multi.decodeBatch(items, options);
+    got.forEach((r, i) => {
+      if (want[i] instanceof JpegError) {
+        expect(r).toBeInstanceOf(JpegError);
+        return;
+      }
+      expect(Buffer.from((r as HostImage).data).equals(Buffer.from((want[i] as HostImage).data))).toBe(true);
+    });
+  });
+
+  it('keeps each device image on its own GPU for encode and ops, and pipelines take turns', async () => {
+    const bytes = fixture('jpeg/photo-420.jpg');
+    const header = inspect(bytes);
+    const images = (await Promise.all(
+      Array.from({ length: 6 }, () =>
+        multi.decode(bytes, header, resolveDecodeOptions({ location: 'device', format: 'rgb' })),
+      ),
+    )) as CudaImage[];
+    const encode = resolveEncodeOptions({ quality: 80 });
+    const reference = await single.encode(await images[0]!.download(), encode);
+    for (const image of images) {
+      expect(Buffer.from(await multi.encode(image, encode)).equals(Buffer.from(reference))).toBe(true);
+      const rotated = (await multi.run({
+        input: { kind: 'image', image },
+        orient: false,
+        steps: [{ op: 'rotate', angle: 90 }],
+        output: { kind: 'image', format: 'rgb', location: 'device' },
+      })) as CudaImage;
+      expect([rotated.width, rotated.height]).toEqual([image.height, image.width]);
+      expect(Buffer.from(await multi.encode(rotated, encode)).length).toBeGreaterThan(0);
+      rotated.release();
+      image.release();
+    }
+    const jpegs = await Promise.all(
+      Array.from({ length: 24 }, () =>
+        multi.run({
+          input: { kind: 'jpeg', bytes, header },
+          orient: true,
+          steps: [
+            {
+              op: 'resize',
+              width: 64,
+              height: 48,
+              fit: 'fill',
+              filter: 'lanczos3',
+              linear: false,
+              background: [0, 0, 0, 255],
+            },
+          ],
+          output: { kind: 'jpeg', encode },
+        }),
+      ),
+    );
+    for (const jpeg of jpegs)
+      expect(Buffer.from(jpeg as Uint8Array).equals(Buffer.from(jpegs[0] as Uint8Array))).toBe(true);
+    expect(multi.stats().inUseBytes).toBe(0);
+  });
+});

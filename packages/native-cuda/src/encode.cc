@@ -45,6 +45,10 @@ class EncodeWorker : public PromiseWorker {
   }
 
   Failure Encode() {
+    if (job_.device.memory && job_.device.memory->device() != engine_->device()) {
+      return Fail("E_INVALID_ARGUMENT", "the device image is on GPU " + std::to_string(job_.device.memory->device()) +
+                                            " but this engine runs on GPU " + std::to_string(engine_->device()));
+    }
     Lease<EncodeSlot> slot;
     JK_TRY(engine_->AcquireEncode(&slot));
     cudaStream_t stream = slot->stream;

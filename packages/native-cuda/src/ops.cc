@@ -50,6 +50,10 @@ class OpsWorker : public PromiseWorker {
 
   Failure RunOps() {
     JK_CUDA(cudaSetDevice(engine_->device()));
+    if (job_.device.memory && job_.device.memory->device() != engine_->device()) {
+      return Fail("E_INVALID_ARGUMENT", "the device image is on GPU " + std::to_string(job_.device.memory->device()) +
+                                            " but this engine runs on GPU " + std::to_string(engine_->device()));
+    }
     Lease<DecodeSlot> slot;  // for its stream and pinned staging
     JK_TRY(engine_->AcquireDecode(&slot));
     cudaStream_t stream = slot->stream;
