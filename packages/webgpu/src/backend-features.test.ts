@@ -1,19 +1,26 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCodec, inspect, isJpegError, readPnm, registerBackend } from '@jpegkit/core';
-import type { Codec, HostImage, JpegError, ResolvedDecodeOptions } from '@jpegkit/core';
+import {
+  createCodec,
+  inspect,
+  isJpegError,
+  ops,
+  readPnm,
+  registerBackend,
+  resolveEncodeOptions,
+  resolveResizeStep,
+} from '@jpegkit/core';
+import type { Codec, HostImage, JpegError, OpStep, Pipeline, PipelinePlan } from '@jpegkit/core';
 import { diffImages } from '@jpegkit/core/testing';
 import { WasmBackend } from '@jpegkit/wasm';
 import { WebGPUBackend } from './backend.js';
-import { requestDevice } from './gpu.js';
+import { getGpu, requestDevice } from './gpu.js';
 import { WebGPUImage } from './webgpu-image.js';
+import { decodeOptions, readFixture, useSwiftShader } from './test-support.js';
 
 // Device images, batches, buffer and pipeline reuse, and device loss — on Dawn + SwiftShader.
-const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
-if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
+useSwiftShader();
 
-const fixtures = new URL('../../../fixtures/', import.meta.url);
-const read = (path: string) => new Uint8Array(readFileSync(new URL(path, fixtures)));
+const read = readFixture;
 const photo = read('jpeg/photo-420.jpg');
 const photoRef = readPnm(read('ref/photo-420.ppm'));
 const oriented = read('jpeg/orient-6-ii.jpg');
@@ -30,10 +37,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await codec?.dispose();
 });
-
-function options(overrides: Partial<ResolvedDecodeOptions> = {}): ResolvedDecodeOptions {
-  return { format: 'rgb', scale: 1, orient: false, location: 'host', partial: false, ...overrides };
-}
 
 describe('webgpu device images', () => {
   it('keeps a decode on the GPU as a WebGPUImage and downloads it byte-exact, into a strided image too', async () => {
@@ -72,7 +75,7 @@ describe('webgpu device images', () => {
     };
     const dev = (await codec.decode(oriented, { ...opts, location: 'device' })) as WebGPUImage;
     const host = (await codec.decode(oriented, opts)) as HostImage;
-    const cpu = await wasm.decode(oriented, inspect(oriented), options(opts));
+    const cpu = await wasm.decode(oriented, inspect(oriented), decodeOptions(opts));
     expect([dev.width, dev.height, dev.orientation]).toEqual([21, 40, 1]);
     const downloaded = await dev.download();
     dev.release();
@@ -81,17 +84,115 @@ describe('webgpu device images', () => {
     expect(host.backend).toBe('webgpu');
   });
 
-  it('leaves encoding a WebGPUImage to the caller until GPU encode is wired: core names why', async () => {
+  it('encodes a WebGPUImage where it lies, and a host image, to the bytes @jpegkit/wasm writes', async () => {
     const dev = (await codec.decode(photo, { location: 'device' })) as WebGPUImage;
     try {
-      await expect(codec.encode(dev)).rejects.toMatchObject({ code: 'E_UNSUPPORTED' });
-      const jpeg = await codec.encode(await dev.download(), { quality: 95 });
-      const back = (await codec.decode(jpeg)) as HostImage;
-      expect(back.backend).toBe('webgpu');
-      expect(diffImages(back, photoRef).psnr).toBeGreaterThan(35);
+      const host = await dev.download();
+      for (const opts of [
+        { quality: 90, subsampling: '4:2:0' as const },
+        { quality: 75, subsampling: '4:4:4' as const, progressive: true },
+        { quality: 85, subsampling: '4:2:2' as const, restartInterval: 3, optimize: true },
+      ]) {
+        const fromDevice = await codec.encode(dev, opts);
+        const fromHost = await backend.encode(host, resolveEncodeOptions(opts));
+        const cjpeg = await wasm.encode(host, resolveEncodeOptions(opts));
+        expect(fromDevice).toEqual(cjpeg);
+        expect(fromHost).toEqual(cjpeg);
+      }
+      expect(dev.released).toBe(false);
+      await expect(codec.encode(dev, { arithmetic: true })).rejects.toMatchObject({ code: 'E_UNSUPPORTED' });
     } finally {
       dev.release();
     }
+  });
+
+  it('runs an edit-and-export from JPEG bytes to JPEG bytes on webgpu, equal to its own steps and encode', async () => {
+    const steps = (p: Pipeline) =>
+      p.resize({ width: 50, height: 50, fit: 'cover' }).sharpen({ sigma: 0.95 }).adjust({ contrast: 1.2 });
+    const chain = steps(codec.pipeline(oriented));
+    const pixels = (await chain.toImage()) as HostImage;
+    expect(pixels.backend).toBe('webgpu');
+    const upright = (await wasm.decode(
+      oriented,
+      inspect(oriented),
+      decodeOptions({ orient: true }),
+    )) as HostImage;
+    const reference = chain.steps.reduce(ops.applyOp, upright);
+    expect(diffImages(pixels, reference).maxAbs).toBeLessThanOrEqual(1);
+    const jpeg = await steps(codec.pipeline(oriented)).toJpeg({ quality: 88 });
+    expect(jpeg).toEqual(await wasm.encode(pixels, resolveEncodeOptions({ quality: 88 })));
+  });
+
+  it('runs a pipeline on a WebGPUImage and keeps the result on the device', async () => {
+    const dev = (await codec.decode(photo, { location: 'device' })) as WebGPUImage;
+    try {
+      const rotated = await codec
+        .pipeline(dev)
+        .rotate(90)
+        .crop({ x: 2, y: 3, width: 50, height: 70 })
+        .toImage({
+          format: 'gray',
+          location: 'device',
+        });
+      expect(rotated).toBeInstanceOf(WebGPUImage);
+      const out = rotated as WebGPUImage;
+      expect([out.width, out.height, out.format, out.pixels.gray, dev.released]).toEqual([
+        50,
+        70,
+        'gray',
+        true,
+        false,
+      ]);
+      const expected = [
+        { op: 'rotate', angle: 90 },
+        { op: 'crop', x: 2, y: 3, width: 50, height: 70 },
+        { op: 'convert', format: 'gray' },
+      ].reduce((img, step) => ops.applyOp(img, step as OpStep), photoRef);
+      expect(diffImages(await out.download(), expected).maxAbs).toBe(0);
+      out.release();
+      // No steps: the result is still a buffer of its own.
+      const copy = (await codec.pipeline(dev).toImage({ location: 'device' })) as WebGPUImage;
+      expect(copy.pixels.buffer).not.toBe(dev.pixels.buffer);
+      copy.release();
+      expect(diffImages(await dev.download(), photoRef).maxAbs).toBe(0);
+    } finally {
+      dev.release();
+    }
+  });
+
+  it('sends a pipeline whose buffers exceed the device’s binding limit to the next backend', async () => {
+    // A device with WebGPU's default limits binds at most 128 MiB: an 8200×4100 result (134.5 MB) does not fit.
+    const adapter = await (await getGpu()).requestAdapter();
+    const device = await adapter!.requestDevice();
+    const own = new WebGPUBackend();
+    try {
+      await own.init({ gpuDevice: device, threads: 0 });
+      const plan: PipelinePlan = {
+        input: { kind: 'jpeg', bytes: photo, header: inspect(photo) },
+        orient: true,
+        steps: [resolveResizeStep({ width: 8200, height: 4100, fit: 'fill', filter: 'nearest' })],
+        output: { kind: 'image', format: 'rgb', location: 'host' },
+      };
+      await expect(own.run(plan)).rejects.toMatchObject({ code: 'E_UNSUPPORTED', backend: 'webgpu' });
+      // The same backend keeps working afterwards.
+      const small = (await own.run({ ...plan, steps: [{ op: 'flip' }] })) as HostImage;
+      expect(diffImages(small, ops.applyOp(photoRef, { op: 'flip' })).maxAbs).toBe(0);
+    } finally {
+      await own.dispose();
+      device.destroy();
+    }
+  });
+
+  it('exports a pipeline from a gray JPEG with three components, as wasm and cuda do', async () => {
+    const gray = read('jpeg/photo-gray.jpg');
+    const jpeg = await codec.pipeline(gray).resize({ width: 64 }).toJpeg({ quality: 90 });
+    const header = inspect(jpeg);
+    expect([header.components.length, header.width]).toEqual([3, 64]);
+    const asGray = await codec
+      .pipeline(gray)
+      .resize({ width: 64 })
+      .toJpeg({ quality: 90, subsampling: 'gray' });
+    expect(inspect(asGray).components.length).toBe(1);
   });
 
   it('decodes a batch with failures in place', async () => {
@@ -126,19 +227,36 @@ describe('webgpu steady state', () => {
     try {
       await own.init({ gpuDevice: device, threads: 0 });
       const header = inspect(photo);
-      await own.decode(photo, header, options());
-      await own.decode(photo, header, options({ format: 'rgba' }));
+      await own.decode(photo, header, decodeOptions());
+      await own.decode(photo, header, decodeOptions({ format: 'rgba' }));
       const warm = { ...created };
       expect(warm.pipelines).toBe(6); // IDCT, colour, pack, Huffman by restart interval, chunk sync + decode
       for (let i = 0; i < 4; i++) {
         const img = (await own.decode(
           photo,
           header,
-          options({ format: i % 2 ? 'rgba' : 'rgb' }),
+          decodeOptions({ format: i % 2 ? 'rgba' : 'rgb' }),
         )) as HostImage;
         expect(img.width).toBe(160);
       }
       expect(created).toEqual(warm);
+      // An edit-and-export (decode, resize, sharpen, encode): no new pipelines, buffers or bind groups once warm.
+      const plan: PipelinePlan = {
+        input: { kind: 'jpeg', bytes: photo, header },
+        orient: true,
+        steps: [
+          resolveResizeStep({ width: 64, height: 48 }),
+          { op: 'sharpen', sigma: 0.95, amount: 1, threshold: 0 },
+        ],
+        output: { kind: 'jpeg', encode: resolveEncodeOptions({ quality: 85 }) },
+      };
+      const first = await own.run(plan);
+      // The pool hands buffers back in a different order than they were taken, so the first few runs see new
+      // combinations of the same buffers (new bind groups); the combinations recur from then on.
+      for (let i = 0; i < 6; i++) await own.run(plan);
+      const warmRun = { ...created };
+      for (let i = 0; i < 3; i++) expect(await own.run(plan)).toEqual(first);
+      expect(created).toEqual(warmRun);
     } finally {
       await own.dispose();
       device.destroy();
@@ -161,7 +279,7 @@ describe('webgpu device loss', () => {
       expect(diffImages(before, photoRef).maxAbs).toBe(0);
       device.destroy();
       await device.lost;
-      await expect(own.decode(photo, inspect(photo), options())).rejects.toMatchObject({
+      await expect(own.decode(photo, inspect(photo), decodeOptions())).rejects.toMatchObject({
         code: 'E_DEVICE_LOST',
         backend: 'webgpu',
       });
@@ -181,7 +299,7 @@ describe('webgpu device loss', () => {
       const first = own.context!.device;
       first.destroy();
       await first.lost;
-      const img = (await own.decode(photo, inspect(photo), options())) as HostImage;
+      const img = (await own.decode(photo, inspect(photo), decodeOptions())) as HostImage;
       expect(own.context!.device).not.toBe(first);
       expect(diffImages(img, photoRef).maxAbs).toBe(0);
     } finally {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspect, isJpegError } from '@jpegkit/core';
@@ -6,17 +6,16 @@ import type { HostImage, JpegError, JpegHeader, ResolvedDecodeOptions } from '@j
 import { diffImages } from '@jpegkit/core/testing';
 import { WasmBackend } from '@jpegkit/wasm';
 import { WebGPUBackend } from './backend.js';
+import { FIXTURES, readFixture, useSwiftShader } from './test-support.js';
 
 // Mutated fixtures through the webgpu decoder, with Huffman decoding on the GPU wherever the file allows it:
 // every failure must be a JpegError with libjpeg's (wasm's) code, nothing may hang, and what it decodes libjpeg
 // must decode to the same pixels. A few hundred runs: SwiftShader is slow.
-const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
-if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
+useSwiftShader();
 
-const fixtures = new URL('../../../fixtures/jpeg/', import.meta.url);
-const small = readdirSync(fixtures)
+const small = readdirSync(new URL('jpeg/', FIXTURES))
   .filter((n) => n.endsWith('.jpg'))
-  .map((n) => new Uint8Array(readFileSync(new URL(n, fixtures))))
+  .map((n) => readFixture(`jpeg/${n}`))
   .filter((b) => b.length < 40_000);
 
 const gpu = new WebGPUBackend();

@@ -8,19 +8,36 @@
  * dequantises, runs libjpeg's islow IDCT (or its reduced 4×4, 2×2, 1×1 IDCTs for DCT scaling), upsamples the
  * chroma, converts the colours and lays the pixels out in the requested format, crop and orientation.
  *
- * Pixel ops and encode are not wired to this backend yet: its caps say so, and core runs them on the next
- * backend.
+ * Pixel ops run as compute kernels (runOps) and encode does colour conversion, downsampling, FDCT and
+ * quantisation on the GPU, with @jpegkit/wasm's coefficient writer doing the Huffman coding: a pipeline from JPEG
+ * bytes to JPEG bytes keeps the pixels on the GPU from the decode to the quantised coefficients.
  */
-import { JpegError, PIXEL_FORMATS, decodedSize, isJpegError, resultOrientation } from '@jpegkit/core';
+import {
+  JpegError,
+  OP_NAMES,
+  PIXEL_FORMATS,
+  checkHostImage,
+  decodedSize,
+  isDeviceImage,
+  isJpegError,
+  resultOrientation,
+} from '@jpegkit/core';
 import type {
   Backend,
   BackendCaps,
   BackendInitOptions,
+  DeviceImage,
   HostImage,
   JpegHeader,
+  OpStep,
+  Orientation,
+  PipelinePlan,
+  PlanResult,
   ResolvedDecodeOptions,
+  ResolvedEncodeOptions,
 } from '@jpegkit/core';
-import { WasmBackend } from '@jpegkit/wasm';
+import { WasmBackend, loadModule } from '@jpegkit/wasm';
+import type { JpegkitWasm } from '@jpegkit/wasm';
 import { planDecode } from './decode/decode-plan.js';
 import type { DecodePlan } from './decode/decode-plan.js';
 import {
@@ -39,9 +56,12 @@ import type { SelfSyncKernels } from './entropy/self-sync.js';
 import { requestDevice } from './gpu.js';
 import { BACKEND_NAME, GpuContext } from './gpu-context.js';
 import type { GpuPixels } from './gpu-pixels.js';
+import { encodeGpuPixels } from './encode/encode-jpeg.js';
+import { runOps } from './ops/run-ops.js';
 import { PACK_SHADER, deliver, orientedSize, recordPack } from './pack/record-pack.js';
 import type { PixelView } from './pack/record-pack.js';
 import { submitAndRead } from './pack/submit-and-read.js';
+import { downloadPixels, uploadHostImage } from './pixel-transfer.js';
 import { WebGPUImage } from './webgpu-image.js';
 
 export interface WebGPUBackendOptions extends BackendInitOptions {
@@ -93,6 +113,17 @@ interface Live {
   ownsDevice: boolean;
 }
 
+/** A pipeline's input on the GPU, with what its result reports. */
+interface PlanPixels {
+  pixels: GpuPixels;
+  /** Made for this run (decoded or uploaded): released when done. */
+  owned: boolean;
+  /** Whether A is an alpha channel. */
+  alpha: boolean;
+  orientation: Orientation;
+  icc: Uint8Array | undefined;
+}
+
 /** A decode the GPU entropy decoder gave up on: read the coefficients with libjpeg instead. */
 const ENTROPY_REJECTED = Symbol('entropy rejected');
 
@@ -129,6 +160,8 @@ export class WebGPUBackend implements Backend {
   readonly priority = 20;
   #live: Live | undefined;
   #reader: WasmBackend | undefined;
+  /** The wasm codec whose coefficient writer does the Huffman coding of encodes. */
+  #wasm: Promise<JpegkitWasm> | undefined;
   #options: WebGPUBackendOptions = {};
   /** Which entropy decoder each decode used. */
   readonly entropyStats: EntropyStats = { gpu: 0, gpuSelfSync: 0, wasm: 0, gpuRejected: 0 };
@@ -162,12 +195,13 @@ export class WebGPUBackend implements Backend {
       formats: PIXEL_FORMATS,
       scales: [1, 0.5, 0.25, 0.125],
       deviceImages: true,
-      encode: false,
+      encode: true,
       transform: false,
-      ops: [],
+      ops: [...OP_NAMES],
       notes: [
         'decode equal to djpeg -dct int: Huffman decoding on the GPU for single-scan sequential JPEGs (by restart interval, or self-synchronising chunks without restart markers), libjpeg in @jpegkit/wasm workers for the rest; IDCT, upsampling and colour on the GPU',
-        'next backend: 12-bit and lossless JPEGs, partial decodes of damaged data, pixel ops and encode (not wired to webgpu yet)',
+        'pixel ops as compute kernels (within ±1 of core); encode: colour conversion, downsampling, FDCT and quantisation on the GPU (equal to cjpeg), Huffman coding by @jpegkit/wasm; pipelines stay on the GPU from decode to coefficients',
+        'next backend: 12-bit and lossless JPEGs, partial decodes of damaged data, arithmetic-coded encodes',
       ],
     };
   }
@@ -273,59 +307,76 @@ export class WebGPUBackend implements Backend {
   ): Promise<HostImage | WebGPUImage> {
     try {
       const { live, reader } = await this.#ready();
-      // Checks the crop against the scaled size (throws E_INVALID_ARGUMENT like core's own check).
-      decodedSize(header, options);
-      const scan = this.entropyRoute(bytes, header);
-      if (typeof scan !== 'string') {
-        const decoder = await this.#gpuEntropy(live, scan);
-        const result = decoder
-          ? await this.#decodeFrame(live, scan, header, options, decoder)
-          : ENTROPY_REJECTED;
-        if (result !== ENTROPY_REJECTED) {
-          this.entropyStats.gpu++;
-          if (scan.restartInterval === 0) this.entropyStats.gpuSelfSync++;
-          return result;
-        }
-        this.entropyStats.gpuRejected++;
+      if (options.location === 'device') {
+        const pixels = await this.#decodePixels(live, reader, bytes, header, options);
+        return new WebGPUImage(live.ctx, pixels, options.format, resultOrientation(header, options.orient));
       }
-      const frame = await reader.readCoefficients(bytes);
-      this.entropyStats.wasm++;
-      const result = await this.#decodeFrame(live, frame, header, options);
-      if (result === ENTROPY_REJECTED) throw new Error('entropy status raised without GPU entropy decoding');
-      return result;
+      return await this.#decodeRouted(live, reader, bytes, header, options, (frame, entropy) =>
+        this.#decodeToHost(live, frame, header, options, entropy),
+      );
     } catch (error) {
       throw asJpegError(error);
     }
   }
 
-  async #decodeFrame(
+  /** Decodes to GpuPixels that stay on the GPU (cropped and oriented as `options` say; the caller owns them). */
+  #decodePixels(
     live: Live,
-    frame: CoefficientFrame,
+    reader: WasmBackend,
+    bytes: Uint8Array,
     header: JpegHeader,
     options: ResolvedDecodeOptions,
-    entropy?: GpuEntropyDecoder,
-  ): Promise<HostImage | WebGPUImage | typeof ENTROPY_REJECTED> {
-    const plan = planDecode(frame, options.scale, options.format === 'gray');
-    if (typeof plan === 'string') throw new JpegError('E_UNSUPPORTED', plan, { backend: BACKEND_NAME });
-    const crop = options.crop ?? { x: 0, y: 0, width: plan.width, height: plan.height };
-    const view: PixelView = { ...crop, orientation: options.orient ? header.orientation : 1 };
-    const orientation = resultOrientation(header, options.orient);
-    live.ctx.assertAlive();
-    return options.location === 'device'
-      ? this.#decodeToDevice(live, frame, plan, view, options, orientation, entropy)
-      : this.#decodeToHost(live, frame, plan, view, options, orientation, entropy);
+  ): Promise<GpuPixels> {
+    return this.#decodeRouted(live, reader, bytes, header, options, (frame, entropy) =>
+      this.#decodeToPixels(live, frame, header, options, entropy),
+    );
+  }
+
+  /**
+   * Runs `decodeFrame` on the GPU entropy decoder's output when this image's Huffman decoding goes to the GPU,
+   * and on the coefficients libjpeg reads otherwise (or when the GPU decoder gave up on the data).
+   */
+  async #decodeRouted<T>(
+    live: Live,
+    reader: WasmBackend,
+    bytes: Uint8Array,
+    header: JpegHeader,
+    options: ResolvedDecodeOptions,
+    decodeFrame: (
+      frame: CoefficientFrame,
+      entropy?: GpuEntropyDecoder,
+    ) => Promise<T | typeof ENTROPY_REJECTED>,
+  ): Promise<T> {
+    // Checks the crop against the scaled size (throws E_INVALID_ARGUMENT like core's own check).
+    decodedSize(header, options);
+    const scan = this.entropyRoute(bytes, header);
+    if (typeof scan !== 'string') {
+      const decoder = await this.#gpuEntropy(live, scan);
+      const result = decoder ? await decodeFrame(scan, decoder) : ENTROPY_REJECTED;
+      if (result !== ENTROPY_REJECTED) {
+        this.entropyStats.gpu++;
+        if (scan.restartInterval === 0) this.entropyStats.gpuSelfSync++;
+        return result;
+      }
+      this.entropyStats.gpuRejected++;
+    }
+    const frame = await reader.readCoefficients(bytes);
+    this.entropyStats.wasm++;
+    const result = await decodeFrame(frame);
+    if (result === ENTROPY_REJECTED) throw new Error('entropy status raised without GPU entropy decoding');
+    return result;
   }
 
   async #decodeToHost(
     live: Live,
     frame: CoefficientFrame,
-    plan: DecodePlan,
-    view: PixelView,
+    header: JpegHeader,
     options: ResolvedDecodeOptions,
-    orientation: HostImage['orientation'],
     entropy?: GpuEntropyDecoder,
   ): Promise<HostImage | typeof ENTROPY_REJECTED> {
     const { ctx } = live;
+    const { plan, view } = planView(frame, header, options);
+    ctx.assertAlive();
     const image = await submitAndRead(
       ctx,
       (encoder) => {
@@ -349,6 +400,7 @@ export class WebGPUBackend implements Backend {
         const flags = readStatus(status!);
         if (flags !== 0) return flags;
         const { width, height } = orientedSize(view);
+        const orientation = resultOrientation(header, options.orient);
         return deliver(packed!, width, height, options.format, orientation, options.into);
       },
     );
@@ -357,16 +409,16 @@ export class WebGPUBackend implements Backend {
     return image;
   }
 
-  async #decodeToDevice(
+  async #decodeToPixels(
     live: Live,
     frame: CoefficientFrame,
-    plan: DecodePlan,
-    view: PixelView,
+    header: JpegHeader,
     options: ResolvedDecodeOptions,
-    orientation: HostImage['orientation'],
     entropy?: GpuEntropyDecoder,
-  ): Promise<WebGPUImage | typeof ENTROPY_REJECTED> {
+  ): Promise<GpuPixels | typeof ENTROPY_REJECTED> {
     const { ctx } = live;
+    const { plan, view } = planView(frame, header, options);
+    ctx.assertAlive();
     let result: GpuPixels | undefined;
     const flags = await submitAndRead(
       ctx,
@@ -398,7 +450,7 @@ export class WebGPUBackend implements Backend {
       ctx.buffers.release(result!.buffer);
       return statusOutcome(flags);
     }
-    return new WebGPUImage(ctx, result!, options.format, orientation);
+    return result!;
   }
 
   async decodeBatch(
@@ -411,6 +463,137 @@ export class WebGPUBackend implements Backend {
         this.decode(item.bytes, item.header, options).catch((e: unknown) => asJpegError(e)),
       ),
     );
+  }
+
+  /**
+   * Encodes a host image (uploaded once) or a WebGPUImage of this backend (read where it lies, no copy): colour
+   * conversion, downsampling, FDCT and quantisation on the GPU, Huffman coding by @jpegkit/wasm's coefficient
+   * writer. Arithmetic coding rejects with E_UNSUPPORTED (core then asks the next backend).
+   */
+  async encode(image: HostImage | DeviceImage, options: ResolvedEncodeOptions): Promise<Uint8Array> {
+    try {
+      const { live } = await this.#ready();
+      const input = this.#pixelsOf(live, image);
+      try {
+        return await encodeGpuPixels(live.ctx, input.pixels, options, await this.#writer());
+      } finally {
+        if (input.owned) live.ctx.buffers.release(input.pixels.buffer);
+      }
+    } catch (error) {
+      throw asJpegError(error);
+    }
+  }
+
+  /**
+   * Runs a whole pipeline on the GPU: the JPEG decoded (auto-oriented) or the image uploaded (a WebGPUImage is
+   * used where it lies), every step as compute kernels in one submission, then the output — JPEG bytes (the
+   * encoder reads the pixels on the GPU; only quantised coefficients come back), a host image, or a WebGPUImage
+   * that stays on the device.
+   */
+  async run(plan: PipelinePlan): Promise<PlanResult> {
+    try {
+      const { live, reader } = await this.#ready();
+      const { ctx } = live;
+      const input = await this.#planInput(live, reader, plan);
+      const output = plan.output;
+      // Image outputs end with the format's convert (luma for gray, A = 255 without alpha), as core's reference
+      // pipeline does; the channel order and planar layout are the read-back's. runOps always returns a buffer
+      // of its own, so a device result never shares the input WebGPUImage's.
+      const steps: OpStep[] =
+        output.kind === 'image' ? [...plan.steps, { op: 'convert', format: output.format }] : plan.steps;
+      let pixels = input.pixels;
+      let owned = input.owned;
+      if (steps.length > 0) {
+        try {
+          pixels = await runOps(ctx, input.pixels, steps, { alpha: input.alpha });
+        } finally {
+          if (input.owned) ctx.buffers.release(input.pixels.buffer);
+        }
+        owned = true;
+      }
+      const orientation: Orientation = plan.steps.some((s) => s.op === 'orient') ? 1 : input.orientation;
+      if (output.kind === 'image' && output.location === 'device') {
+        return new WebGPUImage(ctx, pixels, output.format, orientation);
+      }
+      try {
+        if (output.kind === 'jpeg')
+          return await encodeGpuPixels(ctx, pixels, output.encode, await this.#writer());
+        const image = await downloadPixels(ctx, pixels, output.format, { orientation });
+        if (input.icc !== undefined) image.icc = input.icc;
+        return image;
+      } finally {
+        if (owned) ctx.buffers.release(pixels.buffer);
+      }
+    } catch (error) {
+      throw asJpegError(error);
+    }
+  }
+
+  /** A plan's input as GpuPixels: decoded or uploaded (owned: the caller releases them) or a WebGPUImage's own. */
+  async #planInput(live: Live, reader: WasmBackend, plan: PipelinePlan): Promise<PlanPixels> {
+    if (plan.input.kind === 'image') {
+      const image = plan.input.image;
+      const icc = isDeviceImage(image) ? undefined : image.icc;
+      return { ...this.#pixelsOf(live, image), orientation: image.orientation, icc };
+    }
+    const { bytes, header } = plan.input;
+    const options: ResolvedDecodeOptions = {
+      format: 'rgb',
+      scale: 1,
+      orient: plan.orient,
+      location: 'device',
+      partial: false,
+    };
+    const decoded = await this.#decodePixels(live, reader, bytes, header, options);
+    // A pipeline decodes to rgb on every backend: a gray JPEG's pixels continue as colour (R = G = B), so its
+    // export has three components as with wasm and cuda, unless a step converts to gray.
+    const pixels: GpuPixels = { ...decoded, gray: false };
+    return {
+      pixels,
+      owned: true,
+      alpha: false,
+      orientation: resultOrientation(header, plan.orient),
+      icc: header.icc,
+    };
+  }
+
+  /** The GpuPixels of an image: a host image uploaded (owned by the caller), a WebGPUImage's as they are. */
+  #pixelsOf(
+    live: Live,
+    image: HostImage | DeviceImage,
+  ): { pixels: GpuPixels; owned: boolean; alpha: boolean } {
+    const alpha = image.format === 'rgba' || image.format === 'bgra';
+    if (!isDeviceImage(image)) {
+      checkHostImage(image, 'image');
+      return { ...uploadHostImage(live.ctx, image), owned: true };
+    }
+    if (!(image instanceof WebGPUImage)) {
+      throw new JpegError(
+        'E_INVALID_ARGUMENT',
+        `a ${image.location} image cannot be read by the webgpu backend`,
+        {
+          backend: BACKEND_NAME,
+        },
+      );
+    }
+    if (image.context !== live.ctx) {
+      throw new JpegError('E_DEVICE_LOST', 'this WebGPUImage belongs to a WebGPU device that is gone', {
+        backend: BACKEND_NAME,
+      });
+    }
+    return { pixels: image.pixels, owned: false, alpha };
+  }
+
+  /** The calling thread's wasm codec, for its coefficient writer (loaded on the first encode). */
+  #writer(): Promise<JpegkitWasm> {
+    if (!this.#wasm) {
+      const loading = loadModule();
+      loading.catch(() => {
+        if (this.#wasm === loading) this.#wasm = undefined;
+      });
+      this.#wasm = loading;
+    }
+    return this.#wasm;
   }
 
   /** The GPU context of the working device (for kernels of this package that work on WebGPUImages). */
@@ -428,7 +611,22 @@ export class WebGPUBackend implements Backend {
     const reader = this.#reader;
     this.#reader = undefined;
     await reader?.dispose();
+    const wasm = this.#wasm;
+    this.#wasm = undefined;
+    (await wasm?.catch(() => undefined))?.dispose();
   }
+}
+
+/** The decode plan of a frame and the part of it to deliver (crop in stored orientation, orientation to undo). */
+function planView(
+  frame: CoefficientFrame,
+  header: JpegHeader,
+  options: ResolvedDecodeOptions,
+): { plan: DecodePlan; view: PixelView } {
+  const plan = planDecode(frame, options.scale, options.format === 'gray');
+  if (typeof plan === 'string') throw new JpegError('E_UNSUPPORTED', plan, { backend: BACKEND_NAME });
+  const crop = options.crop ?? { x: 0, y: 0, width: plan.width, height: plan.height };
+  return { plan, view: { ...crop, orientation: options.orient ? header.orientation : 1 } };
 }
 
 function readStatus(bytes: Uint8Array): number {

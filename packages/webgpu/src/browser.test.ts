@@ -1,46 +1,26 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPnm } from '@jpegkit/core';
+import { inside, launchChromium, serveFiles } from './test-support.js';
+import type { TestServer } from './test-support.js';
 
 // The webgpu backend in a real browser: headless Chromium (Debian's, with --enable-unsafe-webgpu, which gives
 // navigator.gpu on SwiftShader) loads a Vite bundle of the built package, decodes fixtures on the GPU
-// byte-identical to djpeg -dct int, and passes core's conformance suite with Huffman decoding on the GPU.
+// byte-identical to djpeg -dct int, and passes core's conformance suite on webgpu alone (Huffman decoding on the
+// GPU; pixel ops and encode on the GPU too).
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.wasm': 'application/wasm',
-  '.wgsl': 'text/plain',
-  '.jpg': 'image/jpeg',
-  '.json': 'application/json',
-};
-
-let server: Server;
+let server: TestServer;
 let browser: Browser;
 let base: string;
 let bundle: string;
 const pages = fileURLToPath(new URL('../test-browser/vite/', import.meta.url));
-
-/** Serves the fixtures read-only, and the Vite bundle under /__vite/. */
-function resolveRequest(url: string): string | undefined {
-  const path = normalize(decodeURIComponent(new URL(url, 'http://x').pathname));
-  const [top, file] = path.startsWith('/__vite/')
-    ? [bundle, join(bundle, path.slice('/__vite/'.length))]
-    : [join(root, 'fixtures'), join(root, path)];
-  return file.startsWith(top) && existsSync(file) ? file : undefined;
-}
 
 beforeAll(async () => {
   bundle = await mkdtemp(join(tmpdir(), 'jpegkit-webgpu-vite-'));
@@ -56,37 +36,20 @@ beforeAll(async () => {
     },
     worker: { format: 'es' },
   });
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} not found: run scripts/system-deps.sh (installs Debian's chromium)`);
-  server = createServer((req, res) => {
-    const file = resolveRequest(req.url ?? '/');
-    if (!file || statSync(file).isDirectory()) {
-      res.writeHead(404).end();
-      return;
-    }
-    res
-      .writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
-      .end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--enable-unsafe-webgpu',
-    ],
-  });
+  browser = await launchChromium();
+  // The Vite bundle under /__vite/, the fixtures read-only.
+  server = await serveFiles((path) =>
+    path.startsWith('/__vite/')
+      ? inside(bundle, join(bundle, path.slice('/__vite/'.length)))
+      : inside(join(root, 'fixtures'), join(root, path)),
+  );
+  base = server.base;
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.close();
+  if (bundle) await rm(bundle, { recursive: true, force: true });
 });
 
 function digest(reference: string): string {

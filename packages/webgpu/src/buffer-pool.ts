@@ -1,6 +1,17 @@
+/** GPUBufferUsage values, spelled out because Node has no GPUBufferUsage global before Dawn is loaded. */
+export const USAGE = {
+  MAP_READ: 0x1,
+  COPY_SRC: 0x4,
+  COPY_DST: 0x8,
+  UNIFORM: 0x40,
+  STORAGE: 0x80,
+} as const;
+
 /**
- * GPU buffers kept for reuse, by usage and size class: a decode asks for what it needs and gives it back when
- * its commands are submitted, so steady-state work creates no buffers.
+ * GPU buffers kept for reuse, by usage and size class: decode, pixel ops and encode ask for what they need
+ * (pixels, intermediates, parameters, tables, read-back) and give it back when their commands are submitted, so
+ * steady-state work creates no buffers. A buffer may be larger than asked for: kernels get their sizes from
+ * their parameters, never from `buffer.size`.
  *
  * Giving a buffer back right after `queue.submit` is safe: anything that later writes it (queue.writeBuffer or
  * another submission) is ordered after the commands already submitted. Mappable buffers come back only once
@@ -9,6 +20,7 @@
 export class BufferPool {
   readonly #free = new Map<string, GPUBuffer[]>();
   readonly #sizes = new WeakMap<GPUBuffer, string>();
+  #freeBytes = 0;
   #onDestroy: (() => void) | undefined;
 
   /** Free buffers kept per size class; more are destroyed when given back. */
@@ -33,7 +45,10 @@ export class BufferPool {
     const size = BufferPool.sizeClass(bytes);
     const key = `${usage}:${size}`;
     const reused = this.#free.get(key)?.pop();
-    if (reused) return reused;
+    if (reused) {
+      this.#freeBytes -= size;
+      return reused;
+    }
     const buffer = this.device.createBuffer({ size, usage, label });
     this.#sizes.set(buffer, key);
     return buffer;
@@ -52,12 +67,19 @@ export class BufferPool {
     }
     list.push(buffer);
     this.#free.set(key, list);
+    this.#freeBytes += buffer.size;
+  }
+
+  /** Bytes held in free buffers. */
+  get freeBytes(): number {
+    return this.#freeBytes;
   }
 
   /** Destroys every free buffer (buffers still handed out are destroyed by their holders' release). */
   clear(): void {
     for (const list of this.#free.values()) for (const buffer of list) buffer.destroy();
     this.#free.clear();
+    this.#freeBytes = 0;
     this.#onDestroy?.();
   }
 }

@@ -1,6 +1,6 @@
 import { JpegError } from '@jpegkit/core';
 import { BindGroupCache } from './bind-group-cache.js';
-import { BufferPool } from './buffer-pool.js';
+import { BufferPool, USAGE } from './buffer-pool.js';
 import { KernelCache } from './kernel-cache.js';
 
 export const BACKEND_NAME = 'webgpu';
@@ -42,6 +42,20 @@ export class GpuContext {
   /** Throws E_DEVICE_LOST once the device is gone. */
   assertAlive(): void {
     if (this.#lost !== undefined) throw this.deviceLost();
+  }
+
+  /**
+   * A pooled buffer holding `data` (written through the queue, so ordered before later submissions): kernel
+   * inputs, parameters and tables. Default usage: storage that kernels read.
+   */
+  upload(
+    data: ArrayBufferView,
+    label: string,
+    usage: GPUBufferUsageFlags = USAGE.STORAGE | USAGE.COPY_DST,
+  ): GPUBuffer {
+    const buffer = this.buffers.acquire(data.byteLength, usage, label);
+    this.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+    return buffer;
   }
 
   /** Buffers of the pool bound at bindings 0, 1, 2 … of `pipeline`'s group 0. */

@@ -1,3 +1,5 @@
+import { USAGE } from './buffer-pool.js';
+
 /**
  * The one in-GPU pixel layout every kernel of this package reads and writes: one u32 per pixel, RGBA8 with R in
  * the low byte (what `unpack4x8unorm` / `pack4x8unorm` and byte shifts in WGSL expect), rows tightly packed
@@ -13,7 +15,7 @@ export interface GpuPixels {
 }
 
 /** Buffer usage for pixel buffers: kernels read and write them, copies move them in and out. */
-export const PIXEL_BUFFER_USAGE = 0x80 /* STORAGE */ | 0x4 /* COPY_SRC */ | 0x8; /* COPY_DST */
+export const PIXEL_BUFFER_USAGE = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
 
 /** Bytes a {@link GpuPixels} buffer of this size needs. */
 export function pixelBufferBytes(width: number, height: number): number {

@@ -1,6 +1,6 @@
 /**
- * @jpegkit/webgpu — JPEG decode on WebGPU compute shaders (browsers with `navigator.gpu`, Node through Dawn),
- * bit-exact with libjpeg-turbo's `djpeg -dct int`.
+ * @jpegkit/webgpu — JPEG decode, pixel ops and encode on WebGPU compute shaders (browsers with `navigator.gpu`,
+ * Node through Dawn); decode bit-exact with libjpeg-turbo's `djpeg -dct int`.
  *
  * @example
  * ```ts
@@ -22,6 +22,13 @@ export type { GpuRequestOptions } from './gpu.js';
 export type { GpuPixels } from './gpu-pixels.js';
 export { PIXEL_BUFFER_USAGE, pixelBufferBytes } from './gpu-pixels.js';
 export { KernelCache } from './kernel-cache.js';
+export { runOps, alphaAfter } from './ops/run-ops.js';
+export type { RunOpsOptions } from './ops/run-ops.js';
+export { encodeGpuPixels } from './encode/encode-jpeg.js';
+export { computeDctCoefficients } from './encode/dct-coefficients.js';
+export type { CoefficientOptions } from './encode/dct-coefficients.js';
+export { uploadHostImage, downloadPixels } from './pixel-transfer.js';
+export type { DownloadOptions, UploadedPixels } from './pixel-transfer.js';
 
 // Importing the package makes the backend available to createCodec (in bundlers too).
 registerBackend(createBackend());

@@ -3,8 +3,7 @@ import type { DeviceImage, HostImage, Orientation, PixelFormat } from '@jpegkit/
 import { BACKEND_NAME } from './gpu-context.js';
 import type { GpuContext } from './gpu-context.js';
 import type { GpuPixels } from './gpu-pixels.js';
-import { PACK_SHADER, deliver, fullView, recordPack } from './pack/record-pack.js';
-import { submitAndRead } from './pack/submit-and-read.js';
+import { downloadPixels } from './pixel-transfer.js';
 
 /**
  * A decoded image that stays on the GPU: {@link GpuPixels} (one RGBA8 word per pixel) that WebGPU kernels can
@@ -62,23 +61,12 @@ export class WebGPUImage implements DeviceImage {
         );
       }
     }
-    const ctx = this.context;
-    const pipeline = await ctx.kernels.pipeline(PACK_SHADER);
-    // Read after the await: a release() meanwhile must not leave us packing a buffer the pool handed on.
-    const pixels = this.pixels;
-    const image = await submitAndRead(
-      ctx,
-      (encoder) => {
-        const packed = recordPack(ctx, pipeline, encoder, pixels, fullView(pixels), this.format);
-        return {
-          reads: [{ buffer: packed.output, bytes: packed.bytes }],
-          scratch: [...packed.scratch, packed.output],
-        };
-      },
-      ([bytes]) => deliver(bytes!, this.width, this.height, this.format, this.orientation, into),
-    );
-    image.backend = BACKEND_NAME;
-    return image;
+    // The pixels are read once the pack kernel is ready: a release() meanwhile must not leave us packing a
+    // buffer the pool handed on.
+    return downloadPixels(this.context, () => this.pixels, this.format, {
+      orientation: this.orientation,
+      ...(into ? { into } : {}),
+    });
   }
 
   /** Gives the GPU buffer back to the backend's pool; idempotent. */

@@ -1,30 +1,22 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCodec, inspect, isJpegError, registerBackend } from '@jpegkit/core';
-import type {
-  Codec,
-  DctScale,
-  HostImage,
-  JpegHeader,
-  PixelFormat,
-  ResolvedDecodeOptions,
-} from '@jpegkit/core';
+import { createCodec, inspect, registerBackend } from '@jpegkit/core';
+import type { Codec, DctScale, HostImage, PixelFormat, ResolvedDecodeOptions } from '@jpegkit/core';
 import { diffImages, describeDiff } from '@jpegkit/core/testing';
 import { WasmBackend, loadModule, writeCoefficients } from '@jpegkit/wasm';
 import type { DctCoefficients, JpegkitWasm } from '@jpegkit/wasm';
 import { WebGPUBackend } from '../backend.js';
 import { planDecode, UPSAMPLE } from './decode-plan.js';
+import { FIXTURES, decodeOptions, decodeOutcome, readFixture, useSwiftShader } from '../test-support.js';
 
 // The GPU kernels (IDCT, upsampling, colour, pack) against libjpeg-turbo itself (the wasm decoder, djpeg's
 // code): every fixture at every DCT scale, gray, CMYK/YCCK, crops with orientations, and synthetic frames with
 // sampling layouts, odd sizes and coefficient ranges the fixtures do not have — byte for byte.
-const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
-if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
+useSwiftShader();
 
-const fixtures = new URL('../../../../fixtures/jpeg/', import.meta.url);
-const eightBit = readdirSync(fixtures)
+const eightBit = readdirSync(new URL('jpeg/', FIXTURES))
   .filter((n) => n.endsWith('.jpg') && n !== 'testorig12.jpg')
-  .map((name) => ({ name, bytes: new Uint8Array(readFileSync(new URL(name, fixtures))) }));
+  .map((name) => ({ name, bytes: readFixture(`jpeg/${name}`) }));
 
 const gpu = new WebGPUBackend();
 const cpu = new WasmBackend();
@@ -41,25 +33,6 @@ afterAll(async () => {
   module?.dispose();
 });
 
-function options(overrides: Partial<ResolvedDecodeOptions> = {}): ResolvedDecodeOptions {
-  return { format: 'rgb', scale: 1, orient: false, location: 'host', partial: false, ...overrides };
-}
-
-/** Both decoders' outcome: the image, or the error code. */
-async function decodeWith(
-  backend: WebGPUBackend | WasmBackend,
-  bytes: Uint8Array,
-  header: JpegHeader,
-  o: ResolvedDecodeOptions,
-): Promise<HostImage | string> {
-  try {
-    return (await backend.decode(bytes, header, o)) as HostImage;
-  } catch (error) {
-    if (!isJpegError(error)) throw error;
-    return error.code;
-  }
-}
-
 /** Resolves with libjpeg's error code when both refused the same way, else with 'decoded'. */
 async function expectSameAsLibjpeg(
   bytes: Uint8Array,
@@ -68,8 +41,8 @@ async function expectSameAsLibjpeg(
 ): Promise<string> {
   const header = inspect(bytes);
   const [actual, expected] = await Promise.all([
-    decodeWith(gpu, bytes, header, o),
-    decodeWith(cpu, bytes, header, o),
+    decodeOutcome(gpu, bytes, header, o),
+    decodeOutcome(cpu, bytes, header, o),
   ]);
   if (typeof expected === 'string' || typeof actual === 'string') {
     expect(actual, what).toEqual(expected);
@@ -93,7 +66,7 @@ describe('webgpu decode kernels vs libjpeg-turbo (wasm)', () => {
     const outcomes = new Set<string>();
     for (const { name, bytes } of eightBit) {
       for (const scale of SCALES)
-        outcomes.add(await expectSameAsLibjpeg(bytes, options({ scale }), `${name} at ${scale}`));
+        outcomes.add(await expectSameAsLibjpeg(bytes, decodeOptions({ scale }), `${name} at ${scale}`));
     }
     expect([...outcomes]).toEqual(['decoded']);
   });
@@ -104,7 +77,7 @@ describe('webgpu decode kernels vs libjpeg-turbo (wasm)', () => {
       for (const scale of [1, 0.25] as DctScale[]) {
         const outcome = await expectSameAsLibjpeg(
           bytes,
-          options({ format: 'gray', scale }),
+          decodeOptions({ format: 'gray', scale }),
           `${name} gray at ${scale}`,
         );
         expect(outcome, name).toBe(cmyk ? 'E_UNSUPPORTED' : 'decoded');
@@ -137,7 +110,7 @@ describe('webgpu decode kernels vs libjpeg-turbo (wasm)', () => {
         for (const orient of [false, true]) {
           const outcome = await expectSameAsLibjpeg(
             bytes,
-            options({ format, scale, crop, orient }),
+            decodeOptions({ format, scale, crop, orient }),
             `${name} ${format} at ${scale}, crop ${JSON.stringify(crop)}, orient ${orient}`,
           );
           expect(outcome).toBe(name === 'photo-cmyk.jpg' && format === 'gray' ? 'E_UNSUPPORTED' : 'decoded');
@@ -305,7 +278,7 @@ describe('webgpu decode kernels on synthetic frames vs libjpeg-turbo', () => {
         for (const scale of SCALES) {
           const label = `${JSON.stringify(sampling)} ${width}×${height} at ${scale}`;
           if (typeof planDecode(frame, scale, false) !== 'string') planned++;
-          expect(await expectSameAsLibjpeg(jpeg, options({ scale }), label)).toBe('decoded');
+          expect(await expectSameAsLibjpeg(jpeg, decodeOptions({ scale }), label)).toBe('decoded');
         }
       }
     }
@@ -366,7 +339,7 @@ describe('webgpu decode kernels on synthetic frames vs libjpeg-turbo', () => {
       for (const scale of SCALES) {
         for (const format of ['rgb', 'gray'] as PixelFormat[]) {
           const what = `${colorSpace} ${JSON.stringify(sampling)} ${format} at ${scale}`;
-          const outcome = await expectSameAsLibjpeg(jpeg, options({ scale, format }), what);
+          const outcome = await expectSameAsLibjpeg(jpeg, decodeOptions({ scale, format }), what);
           expect(outcome, what).toBe(format === 'gray' && colorSpace !== 'rgb' ? 'E_UNSUPPORTED' : 'decoded');
         }
       }
@@ -379,7 +352,7 @@ describe('webgpu decode kernels on synthetic frames vs libjpeg-turbo', () => {
     frame.components[0]!.coefficients[64] = 1000; // 255000 dequantised: over the i32-safe bound
     const jpeg = writeCoefficients(module, frame);
     const header = inspect(jpeg);
-    await expect(gpu.decode(jpeg, header, options({ format: 'gray' }))).rejects.toMatchObject({
+    await expect(gpu.decode(jpeg, header, decodeOptions({ format: 'gray' }))).rejects.toMatchObject({
       code: 'E_UNSUPPORTED',
       backend: 'webgpu',
     });
@@ -389,7 +362,7 @@ describe('webgpu decode kernels on synthetic frames vs libjpeg-turbo', () => {
     try {
       codec = await createCodec({ backends: ['webgpu', 'wasm'] });
       const img = (await codec.decode(jpeg, { format: 'gray' })) as HostImage;
-      const expected = (await cpu.decode(jpeg, header, options({ format: 'gray' }))) as HostImage;
+      const expected = (await cpu.decode(jpeg, header, decodeOptions({ format: 'gray' }))) as HostImage;
       expect(img.backend).toBe('wasm');
       expect(diffImages(img, expected).maxAbs).toBe(0);
     } finally {

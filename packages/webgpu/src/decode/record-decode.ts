@@ -9,6 +9,7 @@ import { PIXEL_BUFFER_USAGE, pixelBufferBytes } from '../gpu-pixels.js';
 import type { GpuPixels } from '../gpu-pixels.js';
 import { COLOR } from './decode-plan.js';
 import type { DecodePlan, FrameFacts } from './decode-plan.js';
+import { USAGE } from '../buffer-pool.js';
 
 export const DECODE_SHADERS = {
   idct: new URL('../shaders/decode-idct.wgsl', import.meta.url),
@@ -28,9 +29,6 @@ export async function decodeKernels(ctx: GpuContext): Promise<DecodeKernels> {
   return { idct, color };
 }
 
-const STORAGE = 0x80;
-const COPY_SRC = 0x4;
-const COPY_DST = 0x8;
 const IDCT_COMPONENTS_AT = 4;
 const IDCT_QUANT_AT = 36;
 const COLOR_COMPONENTS_AT = 8;
@@ -140,16 +138,18 @@ export function recordDecode(
   checkSize(ctx, pixelBytes, 'pixels');
 
   const pool = ctx.buffers;
-  const coefficients = pool.acquire(coefficientBytes, STORAGE | COPY_DST, 'jpegkit coefficients');
-  const idctParamBuffer = pool.acquire(idctParams.byteLength, STORAGE | COPY_DST, 'jpegkit idct params');
-  const planes = pool.acquire(planeBytes, STORAGE, 'jpegkit component planes');
-  const status = pool.acquire(STATUS_BYTES, STORAGE | COPY_SRC | COPY_DST, 'jpegkit decode status');
-  const colorParamBuffer = pool.acquire(colorParams.byteLength, STORAGE | COPY_DST, 'jpegkit color params');
+  const coefficients = pool.acquire(coefficientBytes, USAGE.STORAGE | USAGE.COPY_DST, 'jpegkit coefficients');
+  const idctParamBuffer = ctx.upload(idctParams, 'jpegkit idct params');
+  const planes = pool.acquire(planeBytes, USAGE.STORAGE, 'jpegkit component planes');
+  const status = pool.acquire(
+    STATUS_BYTES,
+    USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST,
+    'jpegkit decode status',
+  );
+  const colorParamBuffer = ctx.upload(colorParams, 'jpegkit color params');
   const pixelBuffer = pool.acquire(pixelBytes, PIXEL_BUFFER_USAGE, 'jpegkit pixels');
   const scratch = [coefficients, idctParamBuffer, planes, colorParamBuffer];
 
-  queue.writeBuffer(idctParamBuffer, 0, idctParams);
-  queue.writeBuffer(colorParamBuffer, 0, colorParams);
   encoder.clearBuffer(status, 0, STATUS_BYTES);
   if (entropy) {
     // Blocks no scan codes (padding of a single-component scan) stay zero, as in libjpeg's coefficient arrays.

@@ -1,58 +1,46 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHostImage, ops } from '@jpegkit/core';
 import type { EncodeOptions, HostImage, OpStep, PixelFormat } from '@jpegkit/core';
 import { diffImages, describeDiff } from '@jpegkit/core/testing';
 import { loadModule } from '@jpegkit/wasm';
 import type { JpegkitWasm } from '@jpegkit/wasm';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeFixture, inside, launchChromium, serveFiles } from '../test-support.js';
+import type { TestServer } from '../test-support.js';
 
 // Edit and export in a real browser: headless Chromium (Debian's, WebGPU on SwiftShader) runs a Vite bundle of the
 // pixel ops and the encoder — the WGSL files reached through `new URL(…, import.meta.url)` as bundled assets —
 // and hands back the pixels and the JPEG, checked here against core's reference ops and @jpegkit/wasm's encoder.
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FIXTURES = new URL('../../../../fixtures/jpeg/', import.meta.url);
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.wasm': 'application/wasm',
-  '.wgsl': 'text/plain',
-};
 
 /** The page: sets up a device, the kernels and the wasm module, then runs the cases the test sends. */
 const PAGE_MAIN = `
 import { createHostImage, resolveEncodeOptions } from '@jpegkit/core';
 import { loadModule } from '@jpegkit/wasm';
 import { requestDevice } from '@webgpu-src/gpu.ts';
-import { KernelCache } from '@webgpu-src/kernel-cache.ts';
+import { GpuContext } from '@webgpu-src/gpu-context.ts';
 import { runOps } from '@webgpu-src/ops/run-ops.ts';
-import { uploadHostImage } from '@webgpu-src/ops/upload.ts';
-import { downloadHostImage } from '@webgpu-src/ops/download.ts';
+import { downloadPixels, uploadHostImage } from '@webgpu-src/pixel-transfer.ts';
 import { encodeGpuPixels } from '@webgpu-src/encode/encode-jpeg.ts';
 
 const ready = (async () => {
   const { adapter, device } = await requestDevice();
-  return { adapter, device, kernels: new KernelCache(device), wasm: await loadModule() };
+  return { adapter, ctx: new GpuContext(device), wasm: await loadModule() };
 })();
 
 window.jpegkitRun = async (job) => {
   try {
-    const { adapter, device, kernels, wasm } = await ready;
+    const { adapter, ctx, wasm } = await ready;
     const img = createHostImage(job.width, job.height, job.format, { data: Uint8Array.from(job.data) });
-    const { pixels, alpha } = uploadHostImage(device, img);
-    const out = await runOps(kernels, pixels, job.steps, { alpha });
-    const edited = await downloadHostImage(device, out, job.outFormat);
-    const jpeg = await encodeGpuPixels(kernels, out, resolveEncodeOptions(job.encode), wasm);
+    const { pixels, alpha } = uploadHostImage(ctx, img);
+    const out = await runOps(ctx, pixels, job.steps, { alpha });
+    const edited = await downloadPixels(ctx, out, job.outFormat);
+    const jpeg = await encodeGpuPixels(ctx, out, resolveEncodeOptions(job.encode), wasm);
     pixels.buffer.destroy();
     out.buffer.destroy();
     return {
@@ -69,16 +57,13 @@ window.jpegkitRun = async (job) => {
 `;
 
 let bundle: string;
-let server: Server;
+let server: TestServer;
 let browser: Browser;
 let page: Page;
 let wasm: JpegkitWasm;
 let photo: HostImage;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} not found: run scripts/system-deps.sh (installs Debian's chromium)`);
-  }
   bundle = await mkdtemp(join(tmpdir(), 'jpegkit-webgpu-vite-'));
   const source = join(bundle, 'src');
   const out = join(bundle, 'out');
@@ -102,44 +87,19 @@ beforeAll(async () => {
     build: { outDir: out, emptyOutDir: true, target: 'es2022' },
     worker: { format: 'es' },
   });
-  server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
-    const file = join(out, path === '/' ? 'index.html' : path);
-    if (!file.startsWith(out) || !existsSync(file) || statSync(file).isDirectory()) {
-      res.writeHead(404).end();
-      return;
-    }
-    res
-      .writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
-      .end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--enable-unsafe-webgpu',
-    ],
-  });
+  server = await serveFiles((path) => inside(out, join(out, path === '/' ? 'index.html' : path)));
+  browser = await launchChromium();
   page = await browser.newPage();
-  await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+  await page.goto(`${server.base}/`);
   await page.waitForFunction(() => 'jpegkitRun' in window);
 
   wasm = await loadModule();
-  const decoded = wasm.decode(new Uint8Array(await readFile(new URL('photo-420.jpg', FIXTURES))), {
-    format: 'rgb',
-  });
-  photo = createHostImage(decoded.width, decoded.height, 'rgb', { data: decoded.data });
+  photo = decodeFixture(wasm, 'photo-420.jpg');
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (server) await new Promise((resolve) => server.close(resolve));
+  await server?.close();
   if (bundle) await rm(bundle, { recursive: true, force: true });
   wasm?.dispose();
 });

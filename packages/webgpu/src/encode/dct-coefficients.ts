@@ -2,9 +2,9 @@ import { checkInteger, checkOneOf, SUBSAMPLINGS } from '@jpegkit/core';
 import type { ResolvedEncodeOptions } from '@jpegkit/core';
 import type { DctCoefficients } from '@jpegkit/wasm';
 import type { GpuPixels } from '../gpu-pixels.js';
-import type { KernelCache } from '../kernel-cache.js';
-import type { GpuBufferPool } from '../ops/buffer-pool.js';
-import { GpuFrame, mapForReading, opsContext, USAGE } from '../ops/gpu-frame.js';
+import type { GpuContext } from '../gpu-context.js';
+import { USAGE } from '../buffer-pool.js';
+import { GpuFrame } from '../ops/gpu-frame.js';
 import { ParamWriter } from '../ops/params.js';
 import { checkBindingSize } from '../ops/pixels-out.js';
 import { encodeFrame } from './frame-layout.js';
@@ -15,10 +15,7 @@ const SAMPLE_SHADER = new URL('../shaders/encode-sample.wgsl', import.meta.url);
 const FDCT_SHADER = new URL('../shaders/fdct-quantize.wgsl', import.meta.url);
 
 /** What decides the coefficients: the quality (its tables) and the chroma subsampling. */
-export type CoefficientOptions = Pick<ResolvedEncodeOptions, 'quality' | 'subsampling'> & {
-  /** Where the GPU buffers come from; default the device's shared pool. */
-  pool?: GpuBufferPool;
-};
+export type CoefficientOptions = Pick<ResolvedEncodeOptions, 'quality' | 'subsampling'>;
 
 function componentParams(
   frame: EncodeFrame,
@@ -54,12 +51,12 @@ function componentParams(
  *
  * @example
  * ```ts
- * const coefficients = await computeDctCoefficients(kernels, pixels, { quality: 90, subsampling: '4:2:0' });
+ * const coefficients = await computeDctCoefficients(ctx, pixels, { quality: 90, subsampling: '4:2:0' });
  * const jpeg = writeCoefficients(wasm, coefficients, { optimize: false });
  * ```
  */
 export async function computeDctCoefficients(
-  kernels: KernelCache,
+  ctx: GpuContext,
   pixels: GpuPixels,
   options: CoefficientOptions,
 ): Promise<DctCoefficients> {
@@ -67,11 +64,10 @@ export async function computeDctCoefficients(
   checkOneOf(options.subsampling, 'subsampling', SUBSAMPLINGS);
   const frame = encodeFrame(pixels.width, pixels.height, options.subsampling, pixels.gray);
   const tables = quantTablesForQuality(options.quality);
-  const context = opsContext(kernels, options.pool);
-  const device = context.device;
+  const device = ctx.device;
   const [samplePipeline, fdctPipeline] = await Promise.all([
-    kernels.pipeline(SAMPLE_SHADER),
-    kernels.pipeline(FDCT_SHADER),
+    ctx.kernels.pipeline(SAMPLE_SHADER),
+    ctx.kernels.pipeline(FDCT_SHADER),
   ]);
 
   const offsets: number[] = [];
@@ -81,9 +77,9 @@ export async function computeDctCoefficients(
     words += c.blocksPerRow * c.blockRows * 32;
   }
   checkBindingSize(device, words * 4, `the DCT coefficients of a ${frame.width}x${frame.height} image`);
-  const gpu = await GpuFrame.open(context);
+  const gpu = await GpuFrame.open(ctx);
   const coefficients = gpu.scratch(words * 4);
-  const readback = context.pool.acquire(words * 4, USAGE.MAP_READ | USAGE.COPY_DST, 'jpegkit read-back');
+  const readback = ctx.buffers.acquire(words * 4, USAGE.MAP_READ | USAGE.COPY_DST, 'jpegkit read-back');
   try {
     frame.components.forEach((c, ci) => {
       const planeBytes = c.blocksPerRow * 8 * c.blockRows * 8;
@@ -107,16 +103,18 @@ export async function computeDctCoefficients(
     });
     gpu.copy(coefficients, readback, words * 4);
   } catch (error) {
-    context.pool.release(readback);
+    ctx.buffers.release(readback);
     await gpu.abandon();
     throw error;
   }
   let values: Int16Array;
   try {
     await gpu.submit();
-    values = new Int16Array(await mapForReading(readback));
+    await ctx.map(readback, words * 4);
+    values = new Int16Array(readback.getMappedRange(0, words * 4).slice(0));
+    readback.unmap();
   } finally {
-    context.pool.release(readback);
+    if (readback.mapState === 'unmapped') ctx.buffers.release(readback);
   }
   return {
     width: frame.width,

@@ -1,20 +1,17 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { SUBSAMPLINGS, createHostImage, ops, resolveEncodeOptions } from '@jpegkit/core';
+import { SUBSAMPLINGS, ops, resolveEncodeOptions } from '@jpegkit/core';
 import type { HostImage, ResolvedEncodeOptions } from '@jpegkit/core';
 import { loadModule, readCoefficients } from '@jpegkit/wasm';
 import type { JpegkitWasm } from '@jpegkit/wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestDevice } from '../gpu.js';
-import { KernelCache } from '../kernel-cache.js';
-import { uploadHostImage } from '../ops/upload.js';
+import { GpuContext } from '../gpu-context.js';
+import { uploadHostImage } from '../pixel-transfer.js';
 import { encodeGpuPixels } from './encode-jpeg.js';
 import { quantTablesForQuality } from './quant-tables.js';
+import { decodeFixture, useSwiftShader } from '../test-support.js';
 
-const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
-if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
+useSwiftShader();
 
-const FIXTURES = new URL('../../../../fixtures/jpeg/', import.meta.url);
 const FILES = [
   'photo-420.jpg', // 160x120
   'testorig.jpg', // 227x149, libjpeg-turbo's own test image
@@ -28,20 +25,17 @@ const FILES = [
 ];
 
 let device: GPUDevice;
-let kernels: KernelCache;
+let ctx: GpuContext;
 let wasm: JpegkitWasm;
 const images = new Map<string, HostImage>();
 const counts = { byteExact: 0, coefficientsOnly: 0 };
 
 beforeAll(async () => {
   ({ device } = await requestDevice());
-  kernels = new KernelCache(device);
+  ctx = new GpuContext(device);
   wasm = await loadModule();
   for (const file of FILES) {
-    const bytes = new Uint8Array(await readFile(new URL(file, FIXTURES)));
-    const format = file.includes('gray') ? 'gray' : 'rgb';
-    const decoded = wasm.decode(bytes, { format });
-    images.set(file, createHostImage(decoded.width, decoded.height, format, { data: decoded.data }));
+    images.set(file, decodeFixture(wasm, file, file.includes('gray') ? 'gray' : 'rgb'));
   }
 });
 
@@ -73,8 +67,8 @@ function wasmEncode(img: HostImage, options: ResolvedEncodeOptions): Uint8Array 
 
 /** Encodes on the GPU and with wasm; asserts equal bytes (or, at quality 100, equal coefficients). */
 async function expectSameJpeg(img: HostImage, options: ResolvedEncodeOptions, label: string): Promise<void> {
-  const { pixels } = uploadHostImage(device, img);
-  const gpu = await encodeGpuPixels(kernels, pixels, options, wasm);
+  const { pixels } = uploadHostImage(ctx, img);
+  const gpu = await encodeGpuPixels(ctx, pixels, options, wasm);
   pixels.buffer.destroy();
   const reference = wasmEncode(img, options);
   const tables = quantTablesForQuality(options.quality);
@@ -159,11 +153,11 @@ describe('encode on the GPU vs @jpegkit/wasm (cjpeg)', () => {
   });
 
   it('rejects a bad quality or subsampling with E_INVALID_ARGUMENT', async () => {
-    const { pixels } = uploadHostImage(device, images.get('odd-1x1.jpg')!);
+    const { pixels } = uploadHostImage(ctx, images.get('odd-1x1.jpg')!);
     const good = resolveEncodeOptions({});
     for (const bad of [{ quality: 0 }, { quality: 50.5 }, { subsampling: '4:2:1' }]) {
       await expect(
-        encodeGpuPixels(kernels, pixels, { ...good, ...bad } as ResolvedEncodeOptions, wasm),
+        encodeGpuPixels(ctx, pixels, { ...good, ...bad } as ResolvedEncodeOptions, wasm),
         JSON.stringify(bad),
       ).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });
     }
@@ -171,9 +165,9 @@ describe('encode on the GPU vs @jpegkit/wasm (cjpeg)', () => {
   });
 
   it('rejects arithmetic coding with E_UNSUPPORTED', async () => {
-    const { pixels } = uploadHostImage(device, images.get('odd-1x1.jpg')!);
+    const { pixels } = uploadHostImage(ctx, images.get('odd-1x1.jpg')!);
     await expect(
-      encodeGpuPixels(kernels, pixels, resolveEncodeOptions({ arithmetic: true }), wasm),
+      encodeGpuPixels(ctx, pixels, resolveEncodeOptions({ arithmetic: true }), wasm),
     ).rejects.toMatchObject({ code: 'E_UNSUPPORTED' });
     pixels.buffer.destroy();
   });

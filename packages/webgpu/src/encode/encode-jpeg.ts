@@ -3,8 +3,7 @@ import type { ResolvedEncodeOptions } from '@jpegkit/core';
 import { writeCoefficients } from '@jpegkit/wasm';
 import type { JpegkitWasm } from '@jpegkit/wasm';
 import type { GpuPixels } from '../gpu-pixels.js';
-import type { KernelCache } from '../kernel-cache.js';
-import type { GpuBufferPool } from '../ops/buffer-pool.js';
+import type { GpuContext } from '../gpu-context.js';
 import { exifSegment, iccSegments, insertAfterHeader } from './app-markers.js';
 import { computeDctCoefficients } from './dct-coefficients.js';
 
@@ -23,15 +22,14 @@ import { computeDctCoefficients } from './dct-coefficients.js';
  *
  * @example
  * ```ts
- * const jpeg = await encodeGpuPixels(kernels, pixels, resolveEncodeOptions({ quality: 90 }), wasm);
+ * const jpeg = await encodeGpuPixels(ctx, pixels, resolveEncodeOptions({ quality: 90 }), wasm);
  * ```
  */
 export async function encodeGpuPixels(
-  kernels: KernelCache,
+  ctx: GpuContext,
   pixels: GpuPixels,
   options: ResolvedEncodeOptions,
   wasm: JpegkitWasm,
-  pool?: GpuBufferPool,
 ): Promise<Uint8Array> {
   if (options.arithmetic) {
     throw new JpegError(
@@ -39,11 +37,7 @@ export async function encodeGpuPixels(
       'arithmetic coding is not available on webgpu (the coefficient writer codes Huffman only)',
     );
   }
-  const coefficients = await computeDctCoefficients(kernels, pixels, {
-    quality: options.quality,
-    subsampling: options.subsampling,
-    ...(pool ? { pool } : {}),
-  });
+  const coefficients = await computeDctCoefficients(ctx, pixels, options);
   const jpeg = writeCoefficients(wasm, coefficients, {
     optimize: options.optimize,
     progressive: options.progressive,

@@ -1,29 +1,21 @@
-import { existsSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inspect, isJpegError, readPnm } from '@jpegkit/core';
-import type {
-  DctScale,
-  HostImage,
-  JpegHeader,
-  ResolvedDecodeOptions,
-  ResolvedEncodeOptions,
-} from '@jpegkit/core';
+import { inspect, readPnm } from '@jpegkit/core';
+import type { DctScale, HostImage, ResolvedDecodeOptions, ResolvedEncodeOptions } from '@jpegkit/core';
 import { diffImages, describeDiff } from '@jpegkit/core/testing';
 import { WasmBackend, loadModule, readCoefficients, writeCoefficients } from '@jpegkit/wasm';
 import type { DctCoefficients, JpegkitWasm } from '@jpegkit/wasm';
 import { WebGPUBackend } from '../backend.js';
 import { parseBaselineScan } from './baseline-scan.js';
 import { chunkCount, selfSyncKernels, synchronise } from './self-sync.js';
+import { decodeOptions, decodeOutcome, readFixture, useSwiftShader } from '../test-support.js';
 
 // Huffman decoding on the GPU (one invocation per restart interval) against libjpeg-turbo (the wasm decoder):
 // fixtures with restart markers, re-encoded photos in every subsampling and restart interval, coefficient
 // frames with unusual sampling, and damaged files — pixels byte for byte, failures with libjpeg's codes.
-const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
-if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
+useSwiftShader();
 
-const fixtures = new URL('../../../../fixtures/', import.meta.url);
-const read = (path: string) => new Uint8Array(readFileSync(new URL(path, fixtures)));
+const read = readFixture;
 
 const gpu = new WebGPUBackend();
 const cpu = new WasmBackend();
@@ -40,10 +32,6 @@ afterAll(async () => {
   module?.dispose();
 });
 
-function options(overrides: Partial<ResolvedDecodeOptions> = {}): ResolvedDecodeOptions {
-  return { format: 'rgb', scale: 1, orient: false, location: 'host', partial: false, ...overrides };
-}
-
 function encodeOptions(overrides: Partial<ResolvedEncodeOptions>): ResolvedEncodeOptions {
   return {
     quality: 90,
@@ -56,26 +44,12 @@ function encodeOptions(overrides: Partial<ResolvedEncodeOptions>): ResolvedEncod
   };
 }
 
-async function outcome(
-  backend: WebGPUBackend | WasmBackend,
-  bytes: Uint8Array,
-  header: JpegHeader,
-  o: ResolvedDecodeOptions,
-): Promise<HostImage | string> {
-  try {
-    return (await backend.decode(bytes, header, o)) as HostImage;
-  } catch (error) {
-    if (!isJpegError(error)) throw error;
-    return error.code;
-  }
-}
-
 /** Decodes on the GPU path and on libjpeg; returns which entropy decoder the GPU backend ended up using. */
 async function expectSame(bytes: Uint8Array, o: ResolvedDecodeOptions, what: string): Promise<string> {
   const header = inspect(bytes, { headerOnly: true });
   const before = { ...gpu.entropyStats };
-  const actual = await outcome(gpu, bytes, header, o);
-  const expected = await outcome(cpu, bytes, header, o);
+  const actual = await decodeOutcome(gpu, bytes, header, o);
+  const expected = await decodeOutcome(cpu, bytes, header, o);
   const stats = gpu.entropyStats;
   const route =
     stats.gpuSelfSync > before.gpuSelfSync
@@ -94,17 +68,85 @@ async function expectSame(bytes: Uint8Array, o: ResolvedDecodeOptions, what: str
   return route;
 }
 
+/**
+ * Flips bits or overwrites bytes (1 to 3 edits, 120 runs) in the entropy-coded data of fixtures, checks every
+ * result against libjpeg (expectSame), and counts the routes the GPU backend took.
+ */
+async function damagedScanRoutes(names: string[], seed: number): Promise<Map<string, number>> {
+  const files = names.map((n) => read(`jpeg/${n}.jpg`));
+  const scanStart = files.map((f) => inspect(f).scans[0]!.dataStart);
+  const routes = new Map<string, number>();
+  await fc.assert(
+    fc.asyncProperty(
+      fc.nat(files.length - 1),
+      fc.array(fc.record({ at: fc.nat(), bit: fc.nat(7), byte: fc.boolean(), value: fc.nat(255) }), {
+        minLength: 1,
+        maxLength: 3,
+      }),
+      async (index, edits) => {
+        const bytes = files[index]!.slice();
+        for (const e of edits) {
+          const at = scanStart[index]! + (e.at % (bytes.length - 2 - scanStart[index]!));
+          bytes[at] = e.byte ? e.value : bytes[at]! ^ (1 << e.bit);
+        }
+        const route = await expectSame(bytes, decodeOptions(), 'damaged file');
+        routes.set(route, (routes.get(route) ?? 0) + 1);
+      },
+    ),
+    { numRuns: 120, seed },
+  );
+  return routes;
+}
+
+/** Colour spaces and sampling factors (h, v per component) that no fixture has, for reshaped frames. */
+const UNUSUAL_LAYOUTS: [DctCoefficients['colorSpace'], [number, number][]][] = [
+  [
+    'ycbcr',
+    [
+      [3, 2],
+      [1, 1],
+      [1, 1],
+    ],
+  ],
+  [
+    'ycbcr',
+    [
+      [1, 1],
+      [2, 2],
+      [2, 2],
+    ],
+  ],
+  [
+    'ycbcr',
+    [
+      [2, 2],
+      [1, 2],
+      [2, 1],
+    ],
+  ],
+  [
+    'cmyk',
+    [
+      [2, 1],
+      [1, 1],
+      [1, 1],
+      [2, 1],
+    ],
+  ],
+  ['gray', [[2, 2]]],
+];
+
 describe('GPU Huffman decoding', () => {
   it('decodes the restart-marker fixtures on the GPU, equal to djpeg -dct int', async () => {
     for (const name of ['photo-420-restart-rows', 'photo-420-restart-3mcu']) {
       const bytes = read(`jpeg/${name}.jpg`);
       expect(typeof gpu.entropyRoute(bytes, inspect(bytes, { headerOnly: true }))).toBe('object');
       const before = gpu.entropyStats.gpu;
-      const img = (await gpu.decode(bytes, inspect(bytes), options())) as HostImage;
+      const img = (await gpu.decode(bytes, inspect(bytes), decodeOptions())) as HostImage;
       expect(gpu.entropyStats.gpu).toBe(before + 1);
       expect(diffImages(img, readPnm(read(`ref/${name}.ppm`))).maxAbs, name).toBe(0);
       for (const scale of [0.5, 0.125] as DctScale[])
-        expect(await expectSame(bytes, options({ scale }), `${name} at ${scale}`)).toBe('gpu');
+        expect(await expectSame(bytes, decodeOptions({ scale }), `${name} at ${scale}`)).toBe('gpu');
     }
   });
 
@@ -122,7 +164,9 @@ describe('GPU Huffman decoding', () => {
           encodeOptions({ subsampling, restartInterval, optimize: i % 2 === 1 }),
         );
         const format = subsampling === 'gray' ? 'gray' : 'rgb';
-        routes.push(await expectSame(jpeg, options({ format }), `${subsampling} restart ${restartInterval}`));
+        routes.push(
+          await expectSame(jpeg, decodeOptions({ format }), `${subsampling} restart ${restartInterval}`),
+        );
       }
     }
     expect(new Set(routes)).toEqual(new Set(['gpu']));
@@ -130,44 +174,8 @@ describe('GPU Huffman decoding', () => {
 
   it('matches libjpeg on coefficient frames with unusual sampling, large values and 4 components', async () => {
     const base = readCoefficients(module, read('jpeg/photo-444.jpg'));
-    const layouts: [DctCoefficients['colorSpace'], [number, number][]][] = [
-      [
-        'ycbcr',
-        [
-          [3, 2],
-          [1, 1],
-          [1, 1],
-        ],
-      ],
-      [
-        'ycbcr',
-        [
-          [1, 1],
-          [2, 2],
-          [2, 2],
-        ],
-      ],
-      [
-        'ycbcr',
-        [
-          [2, 2],
-          [1, 2],
-          [2, 1],
-        ],
-      ],
-      [
-        'cmyk',
-        [
-          [2, 1],
-          [1, 1],
-          [1, 1],
-          [2, 1],
-        ],
-      ],
-      ['gray', [[2, 2]]],
-    ];
     const routes: string[] = [];
-    for (const [li, [colorSpace, sampling]] of layouts.entries()) {
+    for (const [li, [colorSpace, sampling]] of UNUSUAL_LAYOUTS.entries()) {
       const frame = reshape(base, sampling, colorSpace, 45 + li * 8, 37 - li * 4);
       for (const restartInterval of [1, 3]) {
         const jpeg = writeCoefficients(module, frame, { restartInterval, optimize: li % 2 === 0 });
@@ -175,7 +183,7 @@ describe('GPU Huffman decoding', () => {
           routes.push(
             await expectSame(
               jpeg,
-              options({ scale }),
+              decodeOptions({ scale }),
               `${colorSpace} ${JSON.stringify(sampling)} restart ${restartInterval} at ${scale}`,
             ),
           );
@@ -185,28 +193,7 @@ describe('GPU Huffman decoding', () => {
   });
 
   it('gives libjpeg’s pixels or libjpeg’s error for damaged restart-marker files', async () => {
-    const files = ['photo-420-restart-rows', 'photo-420-restart-3mcu'].map((n) => read(`jpeg/${n}.jpg`));
-    const scanStart = files.map((f) => inspect(f).scans[0]!.dataStart);
-    const routes = new Map<string, number>();
-    await fc.assert(
-      fc.asyncProperty(
-        fc.nat(1),
-        fc.array(fc.record({ at: fc.nat(), bit: fc.nat(7), byte: fc.boolean(), value: fc.nat(255) }), {
-          minLength: 1,
-          maxLength: 3,
-        }),
-        async (index, edits) => {
-          const bytes = files[index]!.slice();
-          for (const e of edits) {
-            const at = scanStart[index]! + (e.at % (bytes.length - 2 - scanStart[index]!));
-            bytes[at] = e.byte ? e.value : bytes[at]! ^ (1 << e.bit);
-          }
-          const route = await expectSame(bytes, options(), 'damaged file');
-          routes.set(route, (routes.get(route) ?? 0) + 1);
-        },
-      ),
-      { numRuns: 120, seed: 0x7e57 },
-    );
+    const routes = await damagedScanRoutes(['photo-420-restart-rows', 'photo-420-restart-3mcu'], 0x7e57);
     // Some damage still decodes on the GPU (a changed value), some is caught and handed to libjpeg.
     expect(routes.get('gpu') ?? 0).toBeGreaterThan(5);
     expect((routes.get('rejected') ?? 0) + (routes.get('wasm') ?? 0)).toBeGreaterThan(5);
@@ -226,8 +213,8 @@ describe('GPU Huffman decoding', () => {
       const many = await cpu.encode(photo, encodeOptions({ restartInterval: 1 }));
       const scan = auto.entropyRoute(many, inspect(many));
       expect(typeof scan === 'object' && scan.intervalStarts.length - 1).toBe(80);
-      const img = (await auto.decode(many, inspect(many), options())) as HostImage;
-      const expected = (await cpu.decode(many, inspect(many), options())) as HostImage;
+      const img = (await auto.decode(many, inspect(many), decodeOptions())) as HostImage;
+      const expected = (await cpu.decode(many, inspect(many), decodeOptions())) as HostImage;
       expect(auto.entropyStats).toEqual({ gpu: 1, gpuSelfSync: 0, wasm: 0, gpuRejected: 0 });
       expect(diffImages(img, expected).maxAbs).toBe(0);
     } finally {
@@ -264,7 +251,7 @@ describe('GPU Huffman decoding without restart markers (self-synchronising chunk
         const source = (i + q) % 2 === 0 ? photo : odd;
         const jpeg = await cpu.encode(source, encodeOptions({ subsampling, quality, optimize: q === 1 }));
         const format = subsampling === 'gray' ? 'gray' : 'rgb';
-        routes.push(await expectSame(jpeg, options({ format }), `${subsampling} q${quality}`));
+        routes.push(await expectSame(jpeg, decodeOptions({ format }), `${subsampling} q${quality}`));
       }
     }
     expect(new Set(routes)).toEqual(new Set(['self-sync']));
@@ -291,82 +278,25 @@ describe('GPU Huffman decoding without restart markers (self-synchronising chunk
     const scan = parseBaselineScan(jpeg);
     expect(typeof scan === 'object' && scan.intervalStarts[1]! * 8 > 200 * 4096).toBe(true);
     for (const scale of [1, 0.5] as DctScale[])
-      expect(await expectSame(jpeg, options({ scale }), `907×596 at ${scale}`)).toBe('self-sync');
+      expect(await expectSame(jpeg, decodeOptions({ scale }), `907×596 at ${scale}`)).toBe('self-sync');
   });
 
   it('matches libjpeg on coefficient frames with unusual sampling, large values and 4 components', async () => {
     const base = readCoefficients(module, read('jpeg/cups-420-q100.jpg'));
-    const layouts: [DctCoefficients['colorSpace'], [number, number][]][] = [
-      [
-        'ycbcr',
-        [
-          [3, 2],
-          [1, 1],
-          [1, 1],
-        ],
-      ],
-      [
-        'ycbcr',
-        [
-          [1, 1],
-          [2, 2],
-          [2, 2],
-        ],
-      ],
-      [
-        'ycbcr',
-        [
-          [2, 2],
-          [1, 2],
-          [2, 1],
-        ],
-      ],
-      [
-        'cmyk',
-        [
-          [2, 1],
-          [1, 1],
-          [1, 1],
-          [2, 1],
-        ],
-      ],
-      ['gray', [[2, 2]]],
-    ];
     const routes: string[] = [];
-    for (const [li, [colorSpace, sampling]] of layouts.entries()) {
+    for (const [li, [colorSpace, sampling]] of UNUSUAL_LAYOUTS.entries()) {
       const frame = reshape(base, sampling, colorSpace, 141 + li * 8, 97 - li * 4);
       const jpeg = writeCoefficients(module, frame, { optimize: li % 2 === 0 });
       for (const scale of [1, 0.25] as DctScale[]) {
         const what = `${colorSpace} ${JSON.stringify(sampling)} at ${scale}`;
-        routes.push(`${what}: ${await expectSame(jpeg, options({ scale }), what)}`);
+        routes.push(`${what}: ${await expectSame(jpeg, decodeOptions({ scale }), what)}`);
       }
     }
     expect(routes.filter((r) => !r.endsWith(': self-sync'))).toEqual([]);
   });
 
   it('gives libjpeg’s pixels or libjpeg’s error for damaged files', async () => {
-    const files = ['photo-420', 'photo-422', 'cups-420-q100'].map((n) => read(`jpeg/${n}.jpg`));
-    const scanStart = files.map((f) => inspect(f).scans[0]!.dataStart);
-    const routes = new Map<string, number>();
-    await fc.assert(
-      fc.asyncProperty(
-        fc.nat(files.length - 1),
-        fc.array(fc.record({ at: fc.nat(), bit: fc.nat(7), byte: fc.boolean(), value: fc.nat(255) }), {
-          minLength: 1,
-          maxLength: 3,
-        }),
-        async (index, edits) => {
-          const bytes = files[index]!.slice();
-          for (const e of edits) {
-            const at = scanStart[index]! + (e.at % (bytes.length - 2 - scanStart[index]!));
-            bytes[at] = e.byte ? e.value : bytes[at]! ^ (1 << e.bit);
-          }
-          const route = await expectSame(bytes, options(), 'damaged file');
-          routes.set(route, (routes.get(route) ?? 0) + 1);
-        },
-      ),
-      { numRuns: 120, seed: 0x5e1f },
-    );
+    const routes = await damagedScanRoutes(['photo-420', 'photo-422', 'cups-420-q100'], 0x5e1f);
     expect(routes.get('self-sync') ?? 0).toBeGreaterThan(5);
     expect((routes.get('rejected') ?? 0) + (routes.get('wasm') ?? 0)).toBeGreaterThan(5);
   });

@@ -8,8 +8,6 @@ import type { BaselineScan } from './baseline-scan.js';
 
 export const ENTROPY_SHADER = new URL('../shaders/entropy-huffman.wgsl', import.meta.url);
 
-const STORAGE = 0x80;
-const COPY_DST = 0x8;
 const WORKGROUP = 64;
 const COMPONENTS_AT = 8;
 
@@ -32,26 +30,10 @@ export function gpuEntropyDecoder(
         COMPONENTS_AT + 8 * s,
       );
     });
-    const pool = ctx.buffers;
-    const data = pool.acquire(scan.data.byteLength, STORAGE | COPY_DST, 'jpegkit entropy data');
-    const starts = pool.acquire(
-      scan.intervalStarts.byteLength,
-      STORAGE | COPY_DST,
-      'jpegkit restart intervals',
-    );
-    const tables = pool.acquire(scan.tables.byteLength, STORAGE | COPY_DST, 'jpegkit huffman tables');
-    const paramBuffer = pool.acquire(params.byteLength, STORAGE | COPY_DST, 'jpegkit entropy params');
-    const queue = ctx.device.queue;
-    queue.writeBuffer(data, 0, scan.data.buffer, scan.data.byteOffset, scan.data.byteLength);
-    queue.writeBuffer(
-      starts,
-      0,
-      scan.intervalStarts.buffer,
-      scan.intervalStarts.byteOffset,
-      scan.intervalStarts.byteLength,
-    );
-    queue.writeBuffer(tables, 0, scan.tables.buffer, scan.tables.byteOffset, scan.tables.byteLength);
-    queue.writeBuffer(paramBuffer, 0, params);
+    const data = ctx.upload(scan.data, 'jpegkit entropy data');
+    const starts = ctx.upload(scan.intervalStarts, 'jpegkit restart intervals');
+    const tables = ctx.upload(scan.tables, 'jpegkit huffman tables');
+    const paramBuffer = ctx.upload(params, 'jpegkit entropy params');
     ctx.dispatch(
       encoder,
       pipeline,

@@ -7,6 +7,7 @@ import type { GpuContext } from '../gpu-context.js';
 import type { GpuEntropyDecoder } from '../decode/record-decode.js';
 import { submitAndRead } from '../pack/submit-and-read.js';
 import type { BaselineScan } from './baseline-scan.js';
+import { USAGE } from '../buffer-pool.js';
 
 export const SELF_SYNC_SHADER = new URL('../shaders/entropy-selfsync.wgsl', import.meta.url);
 
@@ -15,9 +16,6 @@ export const CHUNK_BITS = 4096;
 /** Sync passes before giving up on an image (each pass fixes at least one more chunk; most need two). */
 export const MAX_SYNC_PASSES = 12;
 
-const STORAGE = 0x80;
-const COPY_SRC = 0x4;
-const COPY_DST = 0x8;
 const WORKGROUP = 64;
 const MCU_BLOCKS_AT = 8;
 const COMPONENTS_AT = 48;
@@ -88,18 +86,18 @@ export async function synchronise(
   const guesses = new Uint32Array(chunks * ENTRY_WORDS);
   for (let i = 1; i < chunks; i++) guesses[i * ENTRY_WORDS] = i * CHUNK_BITS;
   const pool = ctx.buffers;
-  const data = pool.acquire(scan.data.byteLength, STORAGE | COPY_DST, 'jpegkit entropy data');
-  const tables = pool.acquire(scan.tables.byteLength, STORAGE | COPY_DST, 'jpegkit huffman tables');
-  const paramBuffer = pool.acquire(params.byteLength, STORAGE | COPY_DST, 'jpegkit entropy params');
-  const entries = pool.acquire(guesses.byteLength, STORAGE | COPY_DST, 'jpegkit chunk entries');
-  const exits = pool.acquire(guesses.byteLength, STORAGE | COPY_SRC, 'jpegkit chunk exits');
-  const counts = pool.acquire(chunks * COUNT_WORDS * 4, STORAGE | COPY_SRC, 'jpegkit chunk counts');
-  const changed = pool.acquire(4, STORAGE | COPY_SRC | COPY_DST, 'jpegkit sync flag');
+  const data = ctx.upload(scan.data, 'jpegkit entropy data');
+  const tables = ctx.upload(scan.tables, 'jpegkit huffman tables');
+  const paramBuffer = ctx.upload(params, 'jpegkit entropy params');
+  const entries = ctx.upload(guesses, 'jpegkit chunk entries');
+  const exits = pool.acquire(guesses.byteLength, USAGE.STORAGE | USAGE.COPY_SRC, 'jpegkit chunk exits');
+  const counts = pool.acquire(
+    chunks * COUNT_WORDS * 4,
+    USAGE.STORAGE | USAGE.COPY_SRC,
+    'jpegkit chunk counts',
+  );
+  const changed = pool.acquire(4, USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST, 'jpegkit sync flag');
   const queue = ctx.device.queue;
-  queue.writeBuffer(data, 0, scan.data.buffer, scan.data.byteOffset, scan.data.byteLength);
-  queue.writeBuffer(tables, 0, scan.tables.buffer, scan.tables.byteOffset, scan.tables.byteLength);
-  queue.writeBuffer(paramBuffer, 0, params);
-  queue.writeBuffer(entries, 0, guesses);
   const kept = [data, tables, paramBuffer, entries];
   const release = (list: GPUBuffer[]) => list.forEach((b) => pool.release(b));
   let settled: Uint32Array | undefined;
@@ -166,8 +164,7 @@ export async function synchronise(
   const decoder: GpuEntropyDecoder = (encoder, coefficients, wordOffsets, status) => {
     scan.components.forEach((_, ci) => params.set([wordOffsets[ci]!], COMPONENTS_AT + 8 * ci + 3));
     queue.writeBuffer(paramBuffer, 0, params);
-    const startBuffer = pool.acquire(starts.byteLength, STORAGE | COPY_DST, 'jpegkit chunk starts');
-    queue.writeBuffer(startBuffer, 0, starts);
+    const startBuffer = ctx.upload(starts, 'jpegkit chunk starts');
     ctx.dispatch(
       encoder,
       kernels.decode,

@@ -1,17 +1,6 @@
 import { JpegError } from '@jpegkit/core';
-import { BindGroupCache } from './bind-group-cache.js';
-import { bufferPoolFor } from './buffer-pool.js';
-import type { GpuBufferPool } from './buffer-pool.js';
-import type { KernelCache } from '../kernel-cache.js';
-
-/** GPUBufferUsage values, spelled out because Node has no GPUBufferUsage global before Dawn is loaded. */
-export const USAGE = {
-  MAP_READ: 0x1,
-  COPY_SRC: 0x4,
-  COPY_DST: 0x8,
-  UNIFORM: 0x40,
-  STORAGE: 0x80,
-} as const;
+import { USAGE } from '../buffer-pool.js';
+import type { GpuContext } from '../gpu-context.js';
 
 /** Usage of the temporary storage buffers kernels read tables from and write intermediates to. */
 export const STORAGE_USAGE = USAGE.STORAGE | USAGE.COPY_DST | USAGE.COPY_SRC;
@@ -20,37 +9,14 @@ const UNIFORM_USAGE = USAGE.UNIFORM | USAGE.COPY_DST;
 /** The workgroup size (x and y) of every 2-D pixel kernel in shaders/ops-*.wgsl. */
 export const TILE = 16;
 
-/** Everything a kernel launch needs on one device: pipelines, pooled buffers and cached bind groups. */
-export interface OpsContext {
-  device: GPUDevice;
-  kernels: KernelCache;
-  pool: GpuBufferPool;
-  bindGroups: BindGroupCache;
-}
-
-const contexts = new WeakMap<KernelCache, OpsContext>();
 /** Per device, the promise that the frame recorded last has closed its error scopes. */
 const recording = new WeakMap<GPUDevice, Promise<void>>();
-
-/** The context of a kernel cache: its device's shared buffer pool (unless `pool` is given) and bind groups. */
-export function opsContext(kernels: KernelCache, pool?: GpuBufferPool): OpsContext {
-  let context = contexts.get(kernels);
-  if (!context) {
-    context = {
-      device: kernels.device,
-      kernels,
-      pool: bufferPoolFor(kernels.device),
-      bindGroups: new BindGroupCache(kernels.device),
-    };
-    contexts.set(kernels, context);
-  }
-  return pool && pool !== context.pool ? { ...context, pool } : context;
-}
 
 /**
  * One command buffer's worth of work: kernel dispatches and copies recorded into a single encoder and submitted
  * once. Temporary buffers (parameters, tables, intermediates) come from the pool and go back to it when the
- * frame is submitted — safe because the queue runs submissions in order (see BufferPool).
+ * frame is submitted — safe because the queue runs submissions in order (see BufferPool). Pipelines, buffers and
+ * bind groups are the context's: one pool and one bind-group cache per device for decode, ops and encode.
  *
  * A frame opens validation and out-of-memory error scopes when it starts and closes them in `submit`, so a
  * mistake in a kernel's bindings or an allocation the device refuses rejects the call (E_BACKEND_INIT with
@@ -67,7 +33,7 @@ export class GpuFrame {
   #closed = false;
 
   /** Starts a frame once every frame opened before it on the device has closed its error scopes. */
-  static async open(context: OpsContext): Promise<GpuFrame> {
+  static async open(context: GpuContext): Promise<GpuFrame> {
     const device = context.device;
     const previous = recording.get(device) ?? Promise.resolve();
     let unlock!: () => void;
@@ -81,7 +47,7 @@ export class GpuFrame {
   }
 
   private constructor(
-    readonly context: OpsContext,
+    readonly context: GpuContext,
     unlock: () => void,
   ) {
     this.#unlock = unlock;
@@ -102,7 +68,7 @@ export class GpuFrame {
 
   /** A storage buffer of `bytes` for an intermediate result, returned to the pool at submit. */
   scratch(bytes: number): GPUBuffer {
-    const buffer = this.context.pool.acquire(bytes, STORAGE_USAGE, 'jpegkit scratch');
+    const buffer = this.context.buffers.acquire(bytes, STORAGE_USAGE, 'jpegkit scratch');
     this.#temps.push(buffer);
     return buffer;
   }
@@ -158,7 +124,7 @@ export class GpuFrame {
   }
 
   #releaseTemps(): void {
-    for (const buffer of this.#temps) this.context.pool.release(buffer);
+    for (const buffer of this.#temps) this.context.buffers.release(buffer);
     this.#temps.length = 0;
   }
 
@@ -188,29 +154,10 @@ export class GpuFrame {
   }
 
   #filled(data: ArrayBufferView<ArrayBuffer>, usage: GPUBufferUsageFlags): GPUBuffer {
-    const buffer = this.context.pool.acquire(data.byteLength, usage, 'jpegkit kernel input');
-    this.context.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+    const buffer = this.context.upload(data, 'jpegkit kernel input', usage);
     this.#temps.push(buffer);
     return buffer;
   }
-}
-
-/**
- * Maps a read-back buffer. Mapping fails only when the device is gone (lost or destroyed), which becomes
- * E_DEVICE_LOST so that core can retry the image on the next backend.
- */
-export async function mapForReading(buffer: GPUBuffer): Promise<ArrayBuffer> {
-  try {
-    await buffer.mapAsync(0x1 /* GPUMapMode.READ */);
-  } catch (cause) {
-    throw new JpegError('E_DEVICE_LOST', `the WebGPU device was lost: ${(cause as Error).message}`, {
-      backend: 'webgpu',
-      cause,
-    });
-  }
-  const bytes = buffer.getMappedRange().slice(0);
-  buffer.unmap();
-  return bytes;
 }
 
 /** Workgroups needed to cover `n` items with groups of `size`. */

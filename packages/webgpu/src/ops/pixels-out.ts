@@ -3,13 +3,17 @@ import { PIXEL_BUFFER_USAGE, pixelBufferBytes } from '../gpu-pixels.js';
 import type { GpuPixels } from '../gpu-pixels.js';
 import type { GpuFrame } from './gpu-frame.js';
 
-/** Throws E_TOO_LARGE when one buffer of `bytes` would not fit a storage binding of this device. */
+/**
+ * Throws E_UNSUPPORTED when one buffer of `bytes` would not fit a storage binding of this device: the image is
+ * too large for this GPU, not for jpegkit, so core hands the work to the next backend.
+ */
 export function checkBindingSize(device: GPUDevice, bytes: number, what: string): void {
   const limit = device.limits.maxStorageBufferBindingSize;
   if (bytes > limit) {
     throw new JpegError(
-      'E_TOO_LARGE',
+      'E_UNSUPPORTED',
       `${what} needs a ${bytes}-byte GPU buffer; this device binds at most ${limit} bytes`,
+      { backend: 'webgpu' },
     );
   }
 }
@@ -18,7 +22,7 @@ export function checkBindingSize(device: GPUDevice, bytes: number, what: string)
 export function outputPixels(frame: GpuFrame, width: number, height: number, gray: boolean): GpuPixels {
   const bytes = pixelBufferBytes(width, height);
   checkBindingSize(frame.context.device, bytes, `a ${width}x${height} image`);
-  const buffer = frame.context.pool.acquire(bytes, PIXEL_BUFFER_USAGE, 'jpegkit pixels');
+  const buffer = frame.context.buffers.acquire(bytes, PIXEL_BUFFER_USAGE, 'jpegkit pixels');
   return { buffer, width, height, gray };
 }
 

@@ -1,40 +1,32 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { FIT_MODES, RESIZE_FILTERS, createHostImage, ops } from '@jpegkit/core';
-import type { HostImage, OpStep, PixelFormat, ResizeFilter } from '@jpegkit/core';
+import type { HostImage, OpStep, ResizeFilter } from '@jpegkit/core';
 import { diffImages, describeDiff } from '@jpegkit/core/testing';
 import { loadModule } from '@jpegkit/wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestDevice } from '../gpu.js';
-import { KernelCache } from '../kernel-cache.js';
-import { downloadHostImage } from './download.js';
+import { GpuContext } from '../gpu-context.js';
+import { downloadPixels, uploadHostImage } from '../pixel-transfer.js';
 import { runOps } from './run-ops.js';
-import { uploadHostImage } from './upload.js';
+import { decodeFixture, useSwiftShader } from '../test-support.js';
 
-const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
-if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
-
-const FIXTURES = new URL('../../../../fixtures/jpeg/', import.meta.url);
+useSwiftShader();
 
 let device: GPUDevice;
-let kernels: KernelCache;
+let ctx: GpuContext;
 const photos: Record<string, HostImage> = {};
 /** The largest |Δ| and mean |Δ| seen per filter (and per fit mode), printed at the end for the record. */
 const worst = new Map<string, { max: number; mean: number }>();
 
 beforeAll(async () => {
   ({ device } = await requestDevice());
-  kernels = new KernelCache(device);
+  ctx = new GpuContext(device);
   const wasm = await loadModule();
   for (const [name, file] of [
     ['photo', 'photo-420.jpg'],
     ['leaf', 'odd-33x21-420.jpg'],
     ['gray', 'photo-gray.jpg'],
   ] as const) {
-    const bytes = new Uint8Array(await readFile(new URL(file, FIXTURES)));
-    const format: PixelFormat = name === 'gray' ? 'gray' : 'rgb';
-    const decoded = wasm.decode(bytes, { format });
-    photos[name] = createHostImage(decoded.width, decoded.height, format, { data: decoded.data });
+    photos[name] = decodeFixture(wasm, file, name === 'gray' ? 'gray' : 'rgb');
   }
   wasm.dispose();
 });
@@ -83,9 +75,9 @@ function resizeStep(
  * float32 and double round either way; 5 % leaves room for that.)
  */
 async function compare(img: HostImage, steps: OpStep[], label: string): Promise<number> {
-  const { pixels, alpha } = uploadHostImage(device, img);
-  const out = await runOps(kernels, pixels, steps, { alpha });
-  const actual = await downloadHostImage(device, out, img.format);
+  const { pixels, alpha } = uploadHostImage(ctx, img);
+  const out = await runOps(ctx, pixels, steps, { alpha });
+  const actual = await downloadPixels(ctx, out, img.format);
   pixels.buffer.destroy();
   out.buffer.destroy();
   const expected = steps.reduce((acc, step) => ops.applyOp(acc, step), img);

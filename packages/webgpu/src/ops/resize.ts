@@ -5,6 +5,7 @@ import type { GpuFrame } from './gpu-frame.js';
 import { ParamWriter } from './params.js';
 import { checkBindingSize, outputPixels } from './pixels-out.js';
 import type { GpuPixels } from '../gpu-pixels.js';
+import { USAGE } from '../buffer-pool.js';
 
 const SHADER = new URL('../shaders/ops-resize.wgsl', import.meta.url);
 
@@ -49,7 +50,7 @@ function srgbToLinearBuffer(device: GPUDevice): GPUBuffer {
   if (!buffer) {
     buffer = device.createBuffer({
       size: 256 * 4,
-      usage: 0x80 /* STORAGE */ | 0x8 /* COPY_DST */,
+      usage: USAGE.STORAGE | USAGE.COPY_DST,
       label: 'jpegkit sRGB to linear',
     });
     device.queue.writeBuffer(buffer, 0, Float32Array.from(ops.SRGB_TO_LINEAR_TABLE));

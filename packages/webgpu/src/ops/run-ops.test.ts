@@ -1,41 +1,32 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { JpegError, PIXEL_FORMATS, createHostImage, ops } from '@jpegkit/core';
 import type { HostImage, OpStep, PixelFormat } from '@jpegkit/core';
 import { diffImages, describeDiff } from '@jpegkit/core/testing';
 import { loadModule } from '@jpegkit/wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestDevice } from '../gpu.js';
-import { KernelCache } from '../kernel-cache.js';
-import { BufferPool } from './buffer-pool.js';
-import type { GpuBufferPool } from './buffer-pool.js';
-import { downloadHostImage } from './download.js';
+import { GpuContext } from '../gpu-context.js';
+import { downloadPixels, uploadHostImage } from '../pixel-transfer.js';
 import { alphaAfter, runOps } from './run-ops.js';
-import { uploadHostImage } from './upload.js';
+import { decodeFixture, useSwiftShader } from '../test-support.js';
 
-const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
-if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
-
-const FIXTURES = new URL('../../../../fixtures/jpeg/', import.meta.url);
+useSwiftShader();
 
 let device: GPUDevice;
-let kernels: KernelCache;
+let ctx: GpuContext;
 const photos: Record<string, HostImage> = {};
 /** The largest |Δ| seen per op, printed at the end for the record. */
 const worst = new Map<string, number>();
 
 beforeAll(async () => {
   ({ device } = await requestDevice());
-  kernels = new KernelCache(device);
+  ctx = new GpuContext(device);
   const wasm = await loadModule();
   for (const [name, file, format] of [
     ['photo', 'photo-420.jpg', 'rgb'],
     ['odd', 'odd-35x27-422.jpg', 'rgb'],
     ['gray', 'photo-gray.jpg', 'gray'],
   ] as const) {
-    const bytes = new Uint8Array(await readFile(new URL(file, FIXTURES)));
-    const decoded = wasm.decode(bytes, { format });
-    const img = createHostImage(decoded.width, decoded.height, format, { data: decoded.data });
+    const img = decodeFixture(wasm, file, format);
     // Downsized (box, exact in core) so that SwiftShader stays quick.
     photos[name] = name === 'odd' ? img : ops.resizeImage(img, 64, 48, { filter: 'box' });
   }
@@ -64,9 +55,9 @@ function formatAfter(img: HostImage, steps: readonly OpStep[]): PixelFormat {
 
 /** GPU vs core's applyOp for `steps`; asserts max |Δ| ≤ `tolerance` and records it under `label`. */
 async function compare(img: HostImage, steps: OpStep[], label: string, tolerance = 1): Promise<number> {
-  const { pixels, alpha } = uploadHostImage(device, img);
-  const out = await runOps(kernels, pixels, steps, { alpha });
-  const actual = await downloadHostImage(device, out, formatAfter(img, steps));
+  const { pixels, alpha } = uploadHostImage(ctx, img);
+  const out = await runOps(ctx, pixels, steps, { alpha });
+  const actual = await downloadPixels(ctx, out, formatAfter(img, steps));
   expect(out.buffer).not.toBe(pixels.buffer);
   expect(out.gray).toBe(actual.format === 'gray');
   pixels.buffer.destroy();
@@ -157,7 +148,7 @@ describe('pixel ops on the GPU vs core', () => {
   });
 
   it('reuses pooled buffers: a repeated pipeline creates no new buffer', async () => {
-    const pool = new BufferPool(device);
+    const own = new GpuContext(device);
     const steps: OpStep[] = [
       {
         op: 'resize',
@@ -170,25 +161,19 @@ describe('pixel ops on the GPU vs core', () => {
       },
       { op: 'sharpen', sigma: 1, amount: 1, threshold: 0 },
     ];
-    const { pixels } = uploadHostImage(device, photos.photo!, pool);
-    const first = await runOps(kernels, pixels, steps, { pool });
-    pool.release(first.buffer);
-    const kept = pool.freeBytes;
-    const second = await runOps(kernels, pixels, steps, { pool });
+    const { pixels } = uploadHostImage(own, photos.photo!);
+    const first = await runOps(own, pixels, steps);
+    own.buffers.release(first.buffer);
+    const kept = own.buffers.freeBytes;
+    const second = await runOps(own, pixels, steps);
     // Everything the second run needed came out of the pool (it would have grown by new buffers otherwise).
-    expect(pool.freeBytes).toBe(kept - second.buffer.size);
-    const image = await downloadHostImage(device, second, 'rgb');
+    expect(own.buffers.freeBytes).toBe(kept - second.buffer.size);
+    const image = await downloadPixels(own, second, 'rgb');
     expect(diffImages(image, steps.reduce(ops.applyOp, photos.photo!)).maxAbs).toBeLessThanOrEqual(1);
-    pool.trim();
+    own.dispose();
   });
 
-  it('works with a pool that hands out larger buffers (power-of-two size classes, like the backend pool)', async () => {
-    const shared = new BufferPool(device);
-    const classes: GpuBufferPool = {
-      acquire: (bytes, usage, label) =>
-        shared.acquire(2 ** Math.ceil(Math.log2(Math.max(bytes, 256))), usage, label),
-      release: (buffer) => shared.release(buffer),
-    };
+  it('works with pooled buffers larger than the pixels (the pool rounds sizes up to powers of two)', async () => {
     const img = photos.rgba!;
     const steps: OpStep[] = [
       { op: 'crop', x: 1, y: 2, width: 37, height: 29 },
@@ -204,12 +189,11 @@ describe('pixel ops on the GPU vs core', () => {
       { op: 'adjust', brightness: 0.1, contrast: 1.3 },
       { op: 'convert', format: 'gray' },
     ];
-    const { pixels, alpha } = uploadHostImage(device, img, classes);
-    const out = await runOps(kernels, pixels, steps, { alpha, pool: classes });
+    const { pixels, alpha } = uploadHostImage(ctx, img);
+    const out = await runOps(ctx, pixels, steps, { alpha });
     expect(out.buffer.size).toBeGreaterThan(out.width * out.height * 4);
-    const actual = await downloadHostImage(device, out, 'gray');
+    const actual = await downloadPixels(ctx, out, 'gray');
     expect(diffImages(actual, steps.reduce(ops.applyOp, img)).maxAbs).toBeLessThanOrEqual(1);
-    shared.trim();
   });
 
   it('runs concurrent pipelines on one device, each with its own result', async () => {
@@ -246,9 +230,9 @@ describe('pixel ops on the GPU vs core', () => {
     ];
     const results = await Promise.all(
       jobs.map(async ([img, steps]) => {
-        const { pixels, alpha } = uploadHostImage(device, img);
-        const out = await runOps(kernels, pixels, steps, { alpha });
-        const actual = await downloadHostImage(device, out, formatAfter(img, steps));
+        const { pixels, alpha } = uploadHostImage(ctx, img);
+        const out = await runOps(ctx, pixels, steps, { alpha });
+        const actual = await downloadPixels(ctx, out, formatAfter(img, steps));
         pixels.buffer.destroy();
         out.buffer.destroy();
         return diffImages(actual, steps.reduce(ops.applyOp, img)).maxAbs;
@@ -258,9 +242,9 @@ describe('pixel ops on the GPU vs core', () => {
   });
 
   it('rejects pixels whose buffer is gone (a WebGPU validation error) and keeps working after', async () => {
-    const { pixels } = uploadHostImage(device, photos.odd!);
+    const { pixels } = uploadHostImage(ctx, photos.odd!);
     pixels.buffer.destroy();
-    await expect(runOps(kernels, pixels, [{ op: 'flip' }])).rejects.toMatchObject({ code: 'E_BACKEND_INIT' });
+    await expect(runOps(ctx, pixels, [{ op: 'flip' }])).rejects.toMatchObject({ code: 'E_BACKEND_INIT' });
     await compare(photos.odd!, [{ op: 'flip' }], 'flip', 0);
   });
 
@@ -271,7 +255,7 @@ describe('pixel ops on the GPU vs core', () => {
   });
 
   it('rejects bad steps with E_INVALID_ARGUMENT, as core does', async () => {
-    const { pixels } = uploadHostImage(device, photos.odd!);
+    const { pixels } = uploadHostImage(ctx, photos.odd!);
     const bad: OpStep[] = [
       { op: 'crop', x: 30, y: 0, width: 10, height: 5 },
       { op: 'rotate', angle: 45 as 90 },
@@ -309,7 +293,7 @@ describe('pixel ops on the GPU vs core', () => {
         }
       })();
       expect(expected, JSON.stringify(step)).toBeInstanceOf(JpegError);
-      await expect(runOps(kernels, pixels, [step]), JSON.stringify(step)).rejects.toMatchObject({
+      await expect(runOps(ctx, pixels, [step]), JSON.stringify(step)).rejects.toMatchObject({
         code: 'E_INVALID_ARGUMENT',
         message: expected!.message,
       });

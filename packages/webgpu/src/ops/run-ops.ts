@@ -9,13 +9,12 @@ import {
 import type { OpStep } from '@jpegkit/core';
 import { pixelBufferBytes, PIXEL_BUFFER_USAGE } from '../gpu-pixels.js';
 import type { GpuPixels } from '../gpu-pixels.js';
-import type { KernelCache } from '../kernel-cache.js';
+import type { GpuContext } from '../gpu-context.js';
 import { adjustPixels } from './adjust.js';
-import type { GpuBufferPool } from './buffer-pool.js';
 import { convertPixels, CONVERT_MODE } from './convert.js';
 import { cropPixels } from './crop.js';
 import { flipPixels, flopPixels } from './flip.js';
-import { GpuFrame, opsContext } from './gpu-frame.js';
+import { GpuFrame } from './gpu-frame.js';
 import { orientPixels } from './remap.js';
 import { resizePixels } from './resize.js';
 import { rotatePixels } from './rotate.js';
@@ -27,11 +26,6 @@ export interface RunOpsOptions {
    * premultiplied by it, as core does. Default false: A is unused, and every result keeps it at 255.
    */
   alpha?: boolean;
-  /**
-   * Where intermediates and the result come from: the backend passes its own pool; default the device's shared
-   * {@link BufferPool} (bufferPoolFor). Pooled buffers may be larger than asked for.
-   */
-  pool?: GpuBufferPool;
 }
 
 /** Whether A is alpha after `steps` on an image whose A is alpha iff `alpha`: the last convert decides. */
@@ -48,19 +42,20 @@ export function alphaAfter(steps: readonly OpStep[], alpha: boolean): boolean {
  * and submitted once, nothing read back. Results agree with core's reference ops (applyOp) within ±1 per
  * channel: resize (every filter and fit mode, linear light, premultiplied alpha) and sharpen sum in float32
  * where core sums in double; crop, rotate, flip, flop, orient, adjust and convert are exact. Arguments are
- * checked as applyOp checks them (E_INVALID_ARGUMENT; E_TOO_LARGE when an intermediate would not fit a storage
- * binding of the device).
+ * checked as applyOp checks them (E_INVALID_ARGUMENT; E_UNSUPPORTED when an intermediate would not fit a
+ * storage binding of the device).
  *
  * `convert` changes what the pixels hold, not their layout: to 'gray' computes libjpeg's luma into R, G and B and
  * sets `gray`; colour formats clear `gray`; formats without alpha set A to 255. Channel order and planarity are a
- * matter of the read-back. Pipelines come from `kernels`; intermediates and the result from the pool. The input
- * is left as it is; the result is a new buffer that the caller owns — hand it back with `pool.release(buffer)`
- * (or destroy it) when done. Buffers are never created in steady state: a repeated pipeline reuses them.
+ * matter of the read-back. Pipelines, intermediates and the result come from `ctx` (its kernel cache and buffer
+ * pool). The input is left as it is; the result is a new buffer that the caller owns — hand it back with
+ * `ctx.buffers.release(buffer)` (or destroy it) when done. Buffers are never created in steady state: a repeated
+ * pipeline reuses them.
  *
  * @example
  * ```ts
- * const kernels = new KernelCache(device);
- * const thumb = await runOps(kernels, pixels, [
+ * const ctx = new GpuContext(device);
+ * const thumb = await runOps(ctx, pixels, [
  *   { op: 'resize', width: 200, height: 200, fit: 'cover', filter: 'lanczos3', linear: false,
  *     background: [0, 0, 0, 255] },
  *   { op: 'sharpen', sigma: 0.8, amount: 1, threshold: 0 },
@@ -68,13 +63,13 @@ export function alphaAfter(steps: readonly OpStep[], alpha: boolean): boolean {
  * ```
  */
 export async function runOps(
-  kernels: KernelCache,
+  ctx: GpuContext,
   input: GpuPixels,
   steps: readonly OpStep[],
   options: RunOpsOptions = {},
 ): Promise<GpuPixels> {
   if (!Array.isArray(steps)) throw invalidArgument('an array of steps', 'steps', steps);
-  const frame = await GpuFrame.open(opsContext(kernels, options.pool));
+  const frame = await GpuFrame.open(ctx);
   let alpha = options.alpha ?? false;
   let current = input;
   try {
@@ -92,7 +87,7 @@ export async function runOps(
     if (current.buffer === input.buffer) {
       // Nothing changed the pixels (no steps, orient 1, a format relabel): the caller still gets its own buffer.
       const bytes = pixelBufferBytes(current.width, current.height);
-      const copy = frame.context.pool.acquire(bytes, PIXEL_BUFFER_USAGE, 'jpegkit pixels');
+      const copy = ctx.buffers.acquire(bytes, PIXEL_BUFFER_USAGE, 'jpegkit pixels');
       frame.copy(input.buffer, copy, bytes);
       current = { ...current, buffer: copy };
     }
@@ -104,7 +99,7 @@ export async function runOps(
   try {
     await frame.submit();
   } catch (error) {
-    frame.context.pool.release(current.buffer);
+    ctx.buffers.release(current.buffer);
     throw error;
   }
   return current;

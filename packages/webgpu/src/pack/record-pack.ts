@@ -7,13 +7,10 @@ import type { HostImage, Orientation, PixelFormat } from '@jpegkit/core';
 import type { GpuContext } from '../gpu-context.js';
 import { PIXEL_BUFFER_USAGE, pixelBufferBytes } from '../gpu-pixels.js';
 import type { GpuPixels } from '../gpu-pixels.js';
+import { USAGE } from '../buffer-pool.js';
 
 export const PACK_SHADER = new URL('../shaders/pack-pixels.wgsl', import.meta.url);
 
-const STORAGE = 0x80;
-const COPY_SRC = 0x4;
-const COPY_DST = 0x8;
-const MAP_READ = 0x1;
 const WORKGROUP = 64;
 const LAYOUT = { interleaved: 0, planar: 1, pixels: 2 } as const;
 
@@ -80,8 +77,7 @@ function writeParams(ctx: GpuContext, pixels: GpuPixels, view: PixelView, target
     params.set(CHANNELS[target], 12);
   }
   params.set([width, height, view.x, view.y, view.width, view.height, pixels.width, view.orientation], 0);
-  const buffer = ctx.buffers.acquire(params.byteLength, STORAGE | COPY_DST, 'jpegkit pack params');
-  ctx.device.queue.writeBuffer(buffer, 0, params);
+  const buffer = ctx.upload(params, 'jpegkit pack params');
   return { buffer, words, width, height };
 }
 
@@ -103,7 +99,7 @@ export function recordPack(
           PIXEL_BUFFER_USAGE,
           'jpegkit pixels',
         )
-      : ctx.buffers.acquire(bytes, STORAGE | COPY_SRC, 'jpegkit packed pixels');
+      : ctx.buffers.acquire(bytes, USAGE.STORAGE | USAGE.COPY_SRC, 'jpegkit packed pixels');
   ctx.dispatch(
     encoder,
     pipeline,
@@ -115,7 +111,7 @@ export function recordPack(
 
 /** A mappable buffer for `bytes` of results. */
 export function acquireReadback(ctx: GpuContext, bytes: number): GPUBuffer {
-  return ctx.buffers.acquire(bytes, MAP_READ | COPY_DST, 'jpegkit readback');
+  return ctx.buffers.acquire(bytes, USAGE.MAP_READ | USAGE.COPY_DST, 'jpegkit readback');
 }
 
 /**

@@ -25,22 +25,8 @@ const STATUS_OVERFLOW: u32 = 1u;
 const COMPONENTS_AT: u32 = 4u;
 const QUANT_AT: u32 = 36u;
 
-const CONST_BITS: u32 = 13u;
-const PASS1_BITS: u32 = 2u;
+#include "islow-fixed-point.wgsl"
 
-// jidctint.c's FIX(x) at CONST_BITS 13.
-const FIX_0_298631336: i32 = 2446;
-const FIX_0_390180644: i32 = 3196;
-const FIX_0_541196100: i32 = 4433;
-const FIX_0_765366865: i32 = 6270;
-const FIX_0_899976223: i32 = 7373;
-const FIX_1_175875602: i32 = 9633;
-const FIX_1_501321110: i32 = 12299;
-const FIX_1_847759065: i32 = 15137;
-const FIX_1_961570560: i32 = 16069;
-const FIX_2_053119869: i32 = 16819;
-const FIX_2_562915447: i32 = 20995;
-const FIX_3_072711026: i32 = 25172;
 // jidctred.c's extra constants.
 const FIX_0_211164243: i32 = 1730;
 const FIX_0_509795579: i32 = 4176;
@@ -55,10 +41,6 @@ const FIX_3_624509785: i32 = 29692;
 
 var<private> deq: array<i32, 64>;
 var<private> ws: array<i32, 64>;
-
-fn descale(x: i32, bits: u32) -> i32 {
-  return (x + (1i << (bits - 1u))) >> bits;
-}
 
 // libjpeg's IDCT_range_limit table indexed by `value & RANGE_MASK`: −512…511 clamp to 0…255, further out wraps.
 fn range_limit(value: i32) -> u32 {

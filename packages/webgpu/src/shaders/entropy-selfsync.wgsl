@@ -34,74 +34,10 @@
 @group(0) @binding(5) var<storage, read_write> coefficients: array<u32>;
 @group(0) @binding(6) var<storage, read_write> status: atomic<u32>;
 
-const ENTROPY_ERROR: u32 = 2u;
-const TABLE_WORDS: u32 = 548u;
-const MAXCODE_AT: u32 = 0u;
-const VALOFFSET_AT: u32 = 18u;
-const SYMBOLS_AT: u32 = 36u;
-const LOOKUP_AT: u32 = 292u;
+#include "huffman-bits.wgsl"
+
 const MCU_BLOCKS_AT: u32 = 8u;
 const COMPONENTS_AT: u32 = 48u;
-
-const NATURAL_ORDER = array<u32, 80>(
-  0u, 1u, 8u, 16u, 9u, 2u, 3u, 10u, 17u, 24u, 32u, 25u, 18u, 11u, 4u, 5u, 12u, 19u, 26u, 33u, 40u, 48u, 41u, 34u,
-  27u, 20u, 13u, 6u, 7u, 14u, 21u, 28u, 35u, 42u, 49u, 56u, 57u, 50u, 43u, 36u, 29u, 22u, 15u, 23u, 30u, 37u, 44u,
-  51u, 58u, 59u, 52u, 45u, 38u, 31u, 39u, 46u, 53u, 60u, 61u, 54u, 47u, 55u, 62u, 63u,
-  63u, 63u, 63u, 63u, 63u, 63u, 63u, 63u, 63u, 63u, 63u, 63u, 63u, 63u, 63u, 63u);
-
-var<private> bit_pos: u32;
-var<private> end_byte: u32;
-var<private> failed: bool;
-var<private> block: array<i32, 64>;
-
-fn byte_at(i: u32) -> u32 {
-  if (i >= end_byte) { return 0u; }
-  return (data[i >> 2u] >> ((i & 3u) * 8u)) & 0xffu;
-}
-
-fn peek_bits(n: u32) -> u32 {
-  let b = bit_pos >> 3u;
-  let window = (byte_at(b) << 16u) | (byte_at(b + 1u) << 8u) | byte_at(b + 2u);
-  return (window >> (24u - (bit_pos & 7u) - n)) & ((1u << n) - 1u);
-}
-
-fn skip_bits(n: u32) {
-  bit_pos += n;
-  if (bit_pos > end_byte * 8u) { failed = true; }
-}
-
-fn get_bits(n: u32) -> u32 {
-  let value = peek_bits(n);
-  skip_bits(n);
-  return value;
-}
-
-fn decode_symbol(table: u32) -> u32 {
-  let base = table * TABLE_WORDS;
-  let look = u32(tables[base + LOOKUP_AT + peek_bits(8u)]);
-  if ((look >> 8u) <= 8u) {
-    skip_bits(look >> 8u);
-    return look & 0xffu;
-  }
-  var code = i32(get_bits(1u));
-  var length = 1u;
-  while (code > tables[base + MAXCODE_AT + length]) {
-    code = (code << 1u) | i32(get_bits(1u));
-    length++;
-    if (length > 16u) {
-      failed = true;
-      return 0u;
-    }
-  }
-  return u32(tables[base + SYMBOLS_AT + u32((code + tables[base + VALOFFSET_AT + length]) & 0xff)]);
-}
-
-fn receive_extend(s: u32) -> i32 {
-  if (s == 0u) { return 0; }
-  let x = i32(get_bits(s));
-  if (x < (1 << (s - 1u))) { return x + (-1 << s) + 1; }
-  return x;
-}
 
 fn component_of(mcu_block: u32) -> u32 {
   return params[MCU_BLOCKS_AT + 4u * mcu_block];
@@ -162,12 +98,6 @@ fn sync(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let next = 3u * chunk + 3u;
     let same_block = params[6] == 1u || entries[next + 1u] == b;
     if (entries[next] != bit_pos || entries[next + 2u] != k || !same_block) { atomicAdd(&changed, 1u); }
-  }
-}
-
-fn store_block(word_offset: u32) {
-  for (var i = 0u; i < 32u; i++) {
-    coefficients[word_offset + i] = (u32(block[2u * i]) & 0xffffu) | (u32(block[2u * i + 1u]) << 16u);
   }
 }
 

@@ -5,24 +5,7 @@
 // Coefficients are written as int16 pairs in natural order, 32 words per block, blocks row by row over the
 // padded grid; blocks past the image (the MCU padding) are zero — libjpeg's coefficient writer replaces them.
 
-struct Params {
-  imageWidth: u32,
-  imageHeight: u32,
-  kind: u32,
-  method: u32,
-  hExpand: u32,
-  vExpand: u32,
-  lastRow: u32,
-  planeWidth: u32,
-  planeHeight: u32,
-  widthInBlocks: u32,
-  heightInBlocks: u32,
-  blocksPerRow: u32,
-  blockRows: u32,
-  outOffset: u32,
-  _pad0: u32,
-  _pad1: u32,
-}
+#include "encode-params.wgsl"
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> plane: array<u32>;
@@ -30,25 +13,7 @@ struct Params {
 @group(0) @binding(2) var<storage, read> divisors: array<u32, 64>;
 @group(0) @binding(3) var<storage, read_write> coefficients: array<u32>;
 
-const CONST_BITS: u32 = 13u;
-const PASS1_BITS: u32 = 2u;
-const FIX_0_298631336: i32 = 2446;
-const FIX_0_390180644: i32 = 3196;
-const FIX_0_541196100: i32 = 4433;
-const FIX_0_765366865: i32 = 6270;
-const FIX_0_899976223: i32 = 7373;
-const FIX_1_175875602: i32 = 9633;
-const FIX_1_501321110: i32 = 12299;
-const FIX_1_847759065: i32 = 15137;
-const FIX_1_961570560: i32 = 16069;
-const FIX_2_053119869: i32 = 16819;
-const FIX_2_562915447: i32 = 20995;
-const FIX_3_072711026: i32 = 25172;
-
-// libjpeg's DESCALE: x / 2^n rounded, with an arithmetic shift.
-fn descale(x: i32, n: u32) -> i32 {
-  return (x + (1 << (n - 1u))) >> n;
-}
+#include "islow-fixed-point.wgsl"
 
 var<private> block: array<i32, 64>;
 
