@@ -5,8 +5,8 @@
 #   .corpus/1080p/   the landscape ones scaled and centre-cropped to 1920x1080, cjpeg -quality 90 -sample 2x2
 #   .corpus/4k/      the same at 3840x2160 (the 2560x1600 sources are upscaled)
 #   .corpus/5k/      the 5120x2880 wallpapers re-encoded as camera-like baseline JPEGs (cjpeg -quality 90
-#                    -sample 2x2), each also with a restart marker every MCU row (-restart 1): <name>-q90.jpg,
-#                    <name>-q90-restart.jpg
+#                    -sample 2x2), each also with a restart marker every MCU row (-restart 1) and every 4 MCUs
+#                    (-restart 4B): <name>-q90.jpg, <name>-q90-restart.jpg, <name>-q90-restart4.jpg
 #
 # The package is fetched with `apt-get download` and unpacked with `dpkg-deb -x` (no root needed, nothing
 # installed). ImageMagick and cjpeg are needed for the derived sets; when missing they are installed with
@@ -96,10 +96,11 @@ done
 
 for f in "$corpus"/full/*-5120x2880.jpg; do
   base="$corpus/5k/$(basename "${f%.jpg}")-q90"
-  [ -f "$base-restart.jpg" ] && continue
+  [ -f "$base-restart4.jpg" ] && continue
   djpeg -outfile "$base.ppm" "$f"
   cjpeg -quality 90 -sample 2x2 -outfile "$base.jpg" "$base.ppm"
   cjpeg -quality 90 -sample 2x2 -restart 1 -outfile "$base-restart.jpg" "$base.ppm"
+  cjpeg -quality 90 -sample 2x2 -restart 4B -outfile "$base-restart4.jpg" "$base.ppm"
   rm -f "$base.ppm"
 done
 

@@ -29,6 +29,8 @@ has pipeline && commands+=(
   "node bench/gpu/cuda-pipeline.mjs $out/cuda-pipeline.json $corpus/1080p"
   "node bench/gpu/cuda-stages.mjs $out/cuda-stages.json $corpus/1080p/Autumn-2560x1600-1920x1080.jpg"
   "node bench/gpu/cuda-memory.mjs $out/cuda-memory.json $corpus/1080p")
+# The webgpu suites on the real GPU (Dawn on the NVIDIA Vulkan driver; the browser tests need Chromium: not here).
 has webgpu && commands+=(
+  "vitest run packages/webgpu/src/backend packages/webgpu/src/decode packages/webgpu/src/entropy packages/webgpu/src/ops packages/webgpu/src/encode/encode-jpeg > $out/webgpu-tests.txt 2>&1; rc=\$?; grep -E 'Test Files|Tests ' $out/webgpu-tests.txt; exit \$rc"
   "node bench/gpu/webgpu-bench.mjs $out/webgpu.json $corpus/5k")
 bash .gpu-bundle/run.sh "${commands[@]}"

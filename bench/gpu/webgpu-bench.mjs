@@ -11,12 +11,13 @@ import { WebGPUBackend } from '@jpegkit/webgpu';
 
 const [out, dir] = process.argv.slice(2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const files = readdirSync(dir)
   .filter((n) => /\.jpe?g$/i.test(n))
   .sort();
 
 async function median(run) {
-  for (let i = 0; i < 3; i++) await run();
+  for (let i = 0; i < WARMUP; i++) await run();
   const laps = [];
   for (let i = 0; i < ROUNDS; i++) {
     const t = performance.now();

@@ -10,7 +10,6 @@ import { extname, normalize } from 'node:path';
 import { createHostImage, isJpegError } from '@jpegkit/core';
 import type { Backend, HostImage, JpegHeader, PixelFormat, ResolvedDecodeOptions } from '@jpegkit/core';
 import type { JpegkitWasm } from '@jpegkit/wasm';
-import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -104,6 +103,8 @@ export async function launchChromium(): Promise<Browser> {
   if (!existsSync(executablePath)) {
     throw new Error(`${executablePath} not found: run scripts/system-deps.sh (installs Debian's chromium)`);
   }
+  // Imported here, not at the top: the GPU host runs the other suites with no browser tooling installed.
+  const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath,
     args: [
