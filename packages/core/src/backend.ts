@@ -94,6 +94,11 @@ export interface PipelinePlan {
 
 export type PlanResult = Uint8Array | HostImage | DeviceImage;
 
+/** How a backend decodes a plan's JPEG input: rgb, full scale, kept on the device, oriented as the plan says. */
+export function planDecodeOptions(plan: Pick<PipelinePlan, 'orient'>): ResolvedDecodeOptions {
+  return { format: 'rgb', scale: 1, orient: plan.orient, location: 'device', partial: false };
+}
+
 /**
  * The contract every engine implements. Core calls `init` once (the promise is cached), asks `canDecode`
  * per image, and falls back to the next backend when it answers with a reason.

@@ -77,6 +77,7 @@ export {
   BACKEND_PRIORITY,
   DCT_SCALES,
   KNOWN_BACKENDS,
+  planDecodeOptions,
   resultOrientation,
 } from './backend.js';
 export type {
@@ -104,6 +105,7 @@ export {
 } from './registry.js';
 export type { BackendImporter } from './registry.js';
 export { readPnm, writePnm } from './pnm.js';
+export { exifSegment, iccSegments, insertAfterHeader, insertMetadata } from './jpeg-segments.js';
 export { resolveTransformOptions } from './transform.js';
 export type { ResolvedTransformOptions, TransformOptions } from './transform.js';
 /** The reference pixel operations (plain TypeScript): the oracle every backend is checked against. */

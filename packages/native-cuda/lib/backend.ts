@@ -3,7 +3,15 @@
  * rest) and our CUDA kernels, through the native addon. Images nvJPEG cannot take are refused in
  * `canDecode` with a reason, so core sends them to the next backend.
  */
-import { JpegError, createHostImage, decodedSize, isDeviceImage, resultOrientation } from '@jpegkit/core';
+import {
+  createHostImage,
+  decodedSize,
+  insertMetadata,
+  isDeviceImage,
+  JpegError,
+  planDecodeOptions,
+  resultOrientation,
+} from '@jpegkit/core';
 import type {
   Backend,
   BackendCaps,
@@ -22,7 +30,6 @@ import type {
 import type { WasmBackend } from '@jpegkit/wasm';
 import { CudaImage, toJpegError } from './cuda-image.js';
 import { AddonLoadError, loadAddon } from './loader.js';
-import { insertMetadata } from './metadata.js';
 import { DEVICE_OPS, cachedOpsProgram } from './ops-program.js';
 import { PipelineBatcher } from './pipeline-batcher.js';
 import type {
@@ -565,13 +572,7 @@ export class CudaBackend implements Backend {
       let icc: Uint8Array | undefined;
       if (plan.input.kind === 'jpeg') {
         const { bytes, header } = plan.input;
-        const options: ResolvedDecodeOptions = {
-          format: 'rgb',
-          scale: 1,
-          orient: plan.orient,
-          location: 'device',
-          partial: false,
-        };
+        const options = planDecodeOptions(plan);
         const why = this.canDecode(header, options);
         if (why !== true) throw unsupported(why);
         const decoded = (await this.decode(bytes, header, options)) as CudaImage;
@@ -629,13 +630,7 @@ export class CudaBackend implements Backend {
     plan: PipelinePlan,
   ): Promise<Uint8Array> {
     const encode = (plan.output as { kind: 'jpeg'; encode: ResolvedEncodeOptions }).encode;
-    const options: ResolvedDecodeOptions = {
-      format: 'rgb',
-      scale: 1,
-      orient: plan.orient,
-      location: 'device',
-      partial: false,
-    };
+    const options = planDecodeOptions(plan);
     const why = this.canDecode(header, options);
     if (why !== true) throw unsupported(why);
     checkEncodable(encode);

@@ -13,13 +13,14 @@
  * bytes to JPEG bytes keeps the pixels on the GPU from the decode to the quantised coefficients.
  */
 import {
-  JpegError,
-  OP_NAMES,
-  PIXEL_FORMATS,
   checkHostImage,
   decodedSize,
   isDeviceImage,
   isJpegError,
+  JpegError,
+  OP_NAMES,
+  PIXEL_FORMATS,
+  planDecodeOptions,
   resultOrientation,
 } from '@jpegkit/core';
 import type {
@@ -537,13 +538,7 @@ export class WebGPUBackend implements Backend {
       return { ...this.#pixelsOf(live, image), orientation: image.orientation, icc };
     }
     const { bytes, header } = plan.input;
-    const options: ResolvedDecodeOptions = {
-      format: 'rgb',
-      scale: 1,
-      orient: plan.orient,
-      location: 'device',
-      partial: false,
-    };
+    const options = planDecodeOptions(plan);
     const decoded = await this.#decodePixels(live, reader, bytes, header, options);
     // A pipeline decodes to rgb on every backend: a gray JPEG's pixels continue as colour (R = G = B), so its
     // export has three components as with wasm and cuda, unless a step converts to gray.

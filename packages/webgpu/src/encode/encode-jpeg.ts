@@ -1,10 +1,9 @@
-import { JpegError } from '@jpegkit/core';
+import { JpegError, insertMetadata } from '@jpegkit/core';
 import type { ResolvedEncodeOptions } from '@jpegkit/core';
 import { writeCoefficients } from '@jpegkit/wasm';
 import type { JpegkitWasm } from '@jpegkit/wasm';
 import type { GpuPixels } from '../gpu-pixels.js';
 import type { GpuContext } from '../gpu-context.js';
-import { exifSegment, iccSegments, insertAfterHeader } from './app-markers.js';
 import { computeDctCoefficients } from './dct-coefficients.js';
 
 /**
@@ -43,8 +42,5 @@ export async function encodeGpuPixels(
     progressive: options.progressive,
     restartInterval: options.restartInterval,
   });
-  const segments: Uint8Array[] = [];
-  if (options.exif && options.exif.length > 0) segments.push(exifSegment(options.exif));
-  if (options.icc && options.icc.length > 0) segments.push(...iccSegments(options.icc));
-  return insertAfterHeader(jpeg, segments);
+  return insertMetadata(jpeg, options.icc, options.exif);
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { inspect } from '@jpegkit/core';
-import { insertMetadata, metadataSegments } from './metadata.js';
+import { iccSegments, insertMetadata } from './jpeg-segments.js';
+import { inspect } from './inspect.js';
 
-// nvJPEG writes no ICC or EXIF; these segments are spliced in after SOI and JFIF, where core's parser and
-// every reader look for them.
+// nvJPEG and the webgpu coefficient writer write no ICC or EXIF; these segments are spliced in after SOI and JFIF,
+// where core's parser and every reader look for them, as libjpeg writes them.
 
 // A 1×1 gray baseline JPEG with a JFIF APP0 (built by hand: SOI APP0 DQT SOF0 DHT×2 SOS data EOI).
 const tiny = Uint8Array.from([
@@ -92,12 +92,17 @@ describe('insertMetadata', () => {
     expect(header.exif).toEqual(exif);
     expect(header.icc).toEqual(icc);
     expect(header.width).toBe(1);
-    expect(metadataSegments(icc).length).toBe(3); // 65519-byte chunks
+    expect(iccSegments(icc).length).toBe(3); // 65519-byte chunks
   });
 
   it('refuses an EXIF block that cannot fit one segment', () => {
-    expect(() => metadataSegments(undefined, new Uint8Array(70_000))).toThrow(
+    expect(() => insertMetadata(tiny, undefined, new Uint8Array(70_000))).toThrow(
       'Expected at most 65527 bytes for exif but received 70000',
     );
+  });
+
+  it('keeps an Exif prefix the data already has, as the wasm encoder does', () => {
+    const exif = Uint8Array.from([0x45, 0x78, 0x69, 0x66, 0, 0, 0x4d, 0x4d, 0, 0x2a, 0, 0, 0, 8]);
+    expect(inspect(insertMetadata(tiny, undefined, exif)).exif).toEqual(exif.subarray(6));
   });
 });

@@ -1,4 +1,8 @@
-import { JpegError } from '@jpegkit/core';
+/**
+ * EXIF and ICC marker segments for encoded JPEGs, laid out as libjpeg-turbo writes them (cjpeg, @jpegkit/wasm's
+ * encoder), for backends whose encoder writes none (nvJPEG, the webgpu coefficient path).
+ */
+import { JpegError } from './errors.js';
 
 /** A marker segment's payload limit: its 16-bit length field counts itself. */
 const MAX_SEGMENT_DATA = 65533;
@@ -10,10 +14,7 @@ const ICC_CHUNK = MAX_SEGMENT_DATA - ICC_ID.length - 2;
 function segment(marker: number, parts: readonly ArrayLike<number>[]): Uint8Array {
   const length = parts.reduce((n, p) => n + p.length, 0);
   const out = new Uint8Array(4 + length);
-  out[0] = 0xff;
-  out[1] = marker;
-  out[2] = (length + 2) >> 8;
-  out[3] = (length + 2) & 0xff;
+  out.set([0xff, marker, (length + 2) >> 8, (length + 2) & 0xff]);
   let at = 4;
   for (const p of parts) {
     out.set(p, at);
@@ -22,11 +23,14 @@ function segment(marker: number, parts: readonly ArrayLike<number>[]): Uint8Arra
   return out;
 }
 
-/** The APP1 segment @jpegkit/wasm's encoder writes for EXIF data ("Exif\0\0" prefixed unless it already is). */
+/** The APP1 segment libjpeg-based encoders write for EXIF data ("Exif\0\0" prefixed unless it already is). */
 export function exifSegment(exif: Uint8Array): Uint8Array {
-  // The same limit as the wasm encoder's, whether or not the data carries the prefix.
-  if (exif.length > MAX_SEGMENT_DATA - EXIF_ID.length) {
-    throw new JpegError('E_INVALID_ARGUMENT', 'EXIF data too large for one APP1 segment');
+  const limit = MAX_SEGMENT_DATA - EXIF_ID.length; // the same whether or not the data carries the prefix
+  if (exif.length > limit) {
+    throw new JpegError(
+      'E_INVALID_ARGUMENT',
+      `Expected at most ${limit} bytes for exif but received ${exif.length}`,
+    );
   }
   const prefixed = exif.length >= 6 && EXIF_ID.every((b, i) => exif[i] === b);
   return segment(0xe1, prefixed ? [exif] : [EXIF_ID, exif]);
@@ -35,7 +39,12 @@ export function exifSegment(exif: Uint8Array): Uint8Array {
 /** The APP2 segments of an ICC profile, chunked and numbered as libjpeg's jpeg_write_icc_profile does. */
 export function iccSegments(icc: Uint8Array): Uint8Array[] {
   const count = Math.ceil(icc.length / ICC_CHUNK);
-  if (count > 255) throw new JpegError('E_INVALID_ARGUMENT', 'ICC profile too large');
+  if (count > 255) {
+    throw new JpegError(
+      'E_INVALID_ARGUMENT',
+      `Expected an ICC profile of at most ${255 * ICC_CHUNK} bytes for icc but received ${icc.length}`,
+    );
+  }
   const out: Uint8Array[] = [];
   for (let i = 0; i < count; i++) {
     const chunk = icc.subarray(i * ICC_CHUNK, Math.min(icc.length, (i + 1) * ICC_CHUNK));
@@ -64,4 +73,20 @@ export function insertAfterHeader(jpeg: Uint8Array, segments: readonly Uint8Arra
   }
   out.set(jpeg.subarray(at), pos);
   return out;
+}
+
+/**
+ * `jpeg` with an EXIF APP1 and the ICC APP2 segments added where libjpeg writes them (EXIF first), or `jpeg`
+ * itself when both are absent or empty.
+ *
+ * @example
+ * ```ts
+ * const withProfile = insertMetadata(jpegFromTheGpu, header.icc, header.exif);
+ * ```
+ */
+export function insertMetadata(jpeg: Uint8Array, icc?: Uint8Array, exif?: Uint8Array): Uint8Array {
+  const segments: Uint8Array[] = [];
+  if (exif && exif.length > 0) segments.push(exifSegment(exif));
+  if (icc && icc.length > 0) segments.push(...iccSegments(icc));
+  return insertAfterHeader(jpeg, segments);
 }
