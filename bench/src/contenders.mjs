@@ -62,6 +62,7 @@ function jpegkit(threadsFor) {
       const size = thumbSize(input.width, input.height);
       return codec
         .pipeline(input.bytes)
+        .shrinkOnLoad() // as sharp does by default: both decode at a reduced DCT scale first
         .resize({ ...size, fit: 'cover', filter: 'lanczos3' })
         .sharpen({ sigma: 0.95 })
         .toJpeg({ quality: 85 });

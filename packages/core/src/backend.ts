@@ -88,6 +88,12 @@ export interface PipelinePlan {
   input: PlanInput;
   /** Auto-orient from EXIF before the steps (JPEG input only). */
   orient: boolean;
+  /**
+   * JPEG input only, opt-in: a backend may decode at a reduced DCT scale when the first step shrinks (libjpeg's
+   * scaled IDCT, as sharp's fastShrinkOnLoad). Faster, but the pixels then differ from a full-size decode — and
+   * between backends that do not do it — so the default is off. Absent means off.
+   */
+  shrinkOnLoad?: boolean;
   steps: OpStep[];
   output: PlanOutput;
 }

@@ -357,6 +357,12 @@ describe('Codec: batches, encode and pipelines', () => {
       { op: 'sharpen', sigma: 0.95, amount: 1, threshold: 0 },
     ]);
     expect(plan.output).toEqual({ kind: 'image', format: 'rgb', location: 'host' });
+    expect(plan.shrinkOnLoad).toBe(false); // same pixels on every backend unless asked
+    await codec.pipeline(baseline).shrinkOnLoad().resize({ width: 8 }).toImage();
+    expect(webgpu.calls.run[0]!.shrinkOnLoad).toBe(true); // resize alone: webgpu can
+    expect(() => codec.pipeline(baseline).shrinkOnLoad('yes' as unknown as boolean)).toThrow(
+      'Expected boolean for shrinkOnLoad but received yes',
+    );
     await codec.dispose();
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { JpegError, createCodec, inspect, readPnm, registerBackend } from '@jpegkit/core';
+import { JpegError, createCodec, inspect, ops, readPnm, registerBackend } from '@jpegkit/core';
 import type { HostImage, OpStep } from '@jpegkit/core';
 import { diffImages } from '@jpegkit/core/testing';
 import { WasmBackend } from './backend.js';
@@ -161,6 +161,40 @@ describe('shrink-on-load', () => {
     expect(shrinkOnLoadScale(2560, 1600, 6, [resize(400)], true)).toBe(0.25);
     expect(shrinkOnLoadScale(2560, 1600, 1, [{ op: 'flip' }, resize(640)], true)).toBe(1);
   });
+});
+
+describe('pipelines and shrink-on-load', () => {
+  // Off by default, so a pipeline gives the pixels of a full-size decode + core's ops — what cuda and webgpu give.
+  it('decodes at full size unless asked: within ±1 of the reference pipeline; faster and different when asked', async () => {
+    const codec = await createCodec({ backends: ['wasm'], strict: true });
+    try {
+      const bytes = fixture('jpeg/large-1024x640-420-q90.jpg');
+      const full = (await codec.decode(bytes)) as HostImage;
+      for (const width of [512, 256, 128]) {
+        const want = ops.applyOp(full, { ...resizeStep(width), height: (width * 640) / 1024 });
+        const exact = (await codec.pipeline(bytes).resize({ width }).toImage()) as HostImage;
+        expect(diffImages(exact, want).maxAbs, `width ${width}`).toBeLessThanOrEqual(1);
+        const shrunk = (await codec.pipeline(bytes).shrinkOnLoad().resize({ width }).toImage()) as HostImage;
+        // The reduced IDCT is what sharp's fastShrinkOnLoad does too: close, not equal.
+        expect([shrunk.width, shrunk.height]).toEqual([want.width, want.height]);
+        const diff = diffImages(shrunk, want);
+        expect(diff.maxAbs, `width ${width}`).toBeGreaterThan(1);
+        expect(diff.psnr, `width ${width}`).toBeGreaterThan(30);
+      }
+    } finally {
+      await codec.dispose();
+    }
+  });
+});
+
+const resizeStep = (width: number): OpStep => ({
+  op: 'resize',
+  width,
+  height: 0,
+  fit: 'fill',
+  filter: 'lanczos3',
+  linear: false,
+  background: [0, 0, 0, 255],
 });
 
 describe('DCT coefficients through the worker pool', () => {

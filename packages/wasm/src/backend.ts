@@ -201,7 +201,13 @@ export class WasmBackend implements Backend {
         : { kind: 'image', format: plan.output.format };
     const result = await this.#call({
       op: 'run',
-      job: { input, orient: plan.orient, steps: plan.steps, output },
+      job: {
+        input,
+        orient: plan.orient,
+        shrinkOnLoad: plan.shrinkOnLoad === true,
+        steps: plan.steps,
+        output,
+      },
     });
     return result as Uint8Array | HostImage;
   }

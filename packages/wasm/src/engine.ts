@@ -40,6 +40,8 @@ export interface RunJob {
     | { kind: 'jpeg'; bytes: Uint8Array; orientation: Orientation; width: number; height: number }
     | { kind: 'image'; image: HostImage };
   orient: boolean;
+  /** Decode a JPEG input at the smallest DCT scale the first resize allows (PipelinePlan.shrinkOnLoad). */
+  shrinkOnLoad: boolean;
   steps: OpStep[];
   output: { kind: 'jpeg'; encode: ResolvedEncodeOptions } | { kind: 'image'; format: PixelFormat };
 }
@@ -146,13 +148,15 @@ export function runWith(codec: JpegkitWasm, job: RunJob): Uint8Array | HostImage
   const result =
     job.input.kind === 'jpeg'
       ? runPipelineWasm(codec, job.input.bytes, {
-          scale: shrinkOnLoadScale(
-            job.input.width,
-            job.input.height,
-            job.input.orientation,
-            job.steps,
-            job.orient,
-          ),
+          scale: job.shrinkOnLoad
+            ? shrinkOnLoadScale(
+                job.input.width,
+                job.input.height,
+                job.input.orientation,
+                job.steps,
+                job.orient,
+              )
+            : 1,
           orient: job.orient,
           orientation: job.input.orientation,
           steps: job.steps,

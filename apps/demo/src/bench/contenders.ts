@@ -69,6 +69,7 @@ export async function jpegkitContender(backend: string): Promise<Contender> {
     thumbnail: (entry) =>
       codec
         .pipeline(entry.bytes)
+        .shrinkOnLoad() // a thumbnail may decode at a reduced DCT scale, as browsers and the peers do
         .resize({ width: THUMBNAIL_WIDTH, filter: 'lanczos3' })
         .toJpeg({ quality: THUMBNAIL_QUALITY }),
     dispose: () => codec.dispose(),
