@@ -361,7 +361,7 @@ describe('Codec: batches, encode and pipelines', () => {
     await codec.pipeline(baseline).shrinkOnLoad().resize({ width: 8 }).toImage();
     expect(webgpu.calls.run[0]!.shrinkOnLoad).toBe(true); // resize alone: webgpu can
     expect(() => codec.pipeline(baseline).shrinkOnLoad('yes' as unknown as boolean)).toThrow(
-      'Expected boolean for shrinkOnLoad but received yes',
+      'Expected boolean for shrinkOnLoad but received "yes"',
     );
     await codec.dispose();
   });
