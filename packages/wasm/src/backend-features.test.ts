@@ -171,7 +171,7 @@ describe('pipelines and shrink-on-load', () => {
       const bytes = fixture('jpeg/large-1024x640-420-q90.jpg');
       const full = (await codec.decode(bytes)) as HostImage;
       for (const width of [512, 256, 128]) {
-        const want = ops.applyOp(full, { ...resizeStep(width), height: (width * 640) / 1024 });
+        const want = ops.applyOp(full, resizeStep(width, (width * 640) / 1024));
         const exact = (await codec.pipeline(bytes).resize({ width }).toImage()) as HostImage;
         expect(diffImages(exact, want).maxAbs, `width ${width}`).toBeLessThanOrEqual(1);
         const shrunk = (await codec.pipeline(bytes).shrinkOnLoad().resize({ width }).toImage()) as HostImage;
@@ -187,10 +187,10 @@ describe('pipelines and shrink-on-load', () => {
   });
 });
 
-const resizeStep = (width: number): OpStep => ({
+const resizeStep = (width: number, height: number): OpStep => ({
   op: 'resize',
   width,
-  height: 0,
+  height,
   fit: 'fill',
   filter: 'lanczos3',
   linear: false,
