@@ -2,11 +2,12 @@
  * The webgpu backend: JPEG decode on WebGPU compute shaders, bit-exact with `djpeg -dct int`.
  *
  * Entropy decoding: single-scan sequential Huffman JPEGs are decoded on the GPU — one invocation per restart
- * interval when the file has restart markers, self-synchronising chunk decoders when it has none — chosen per
- * image (`entropy` option); everything else (progressive, arithmetic, multi-scan, damaged data, too little
- * parallel work) is read into DCT coefficients by libjpeg-turbo in @jpegkit/wasm's worker pool. Then the GPU
- * dequantises, runs libjpeg's islow IDCT (or its reduced 4×4, 2×2, 1×1 IDCTs for DCT scaling), upsamples the
- * chroma, converts the colours and lays the pixels out in the requested format, crop and orientation.
+ * interval when the file has short restart intervals, self-synchronising chunk decoders (within each interval)
+ * when it has none or long ones — chosen per image (`entropy` option); everything else (progressive,
+ * arithmetic, multi-scan, damaged data, too little parallel work) is read into DCT coefficients by libjpeg-turbo
+ * in @jpegkit/wasm's worker pool. Then the GPU dequantises, runs libjpeg's islow IDCT (or its reduced 4×4, 2×2,
+ * 1×1 IDCTs for DCT scaling), upsamples the chroma, converts the colours and lays the pixels out in the requested
+ * format, crop and orientation.
  *
  * Pixel ops run as compute kernels (runOps) and encode does colour conversion, downsampling, FDCT and
  * quantisation on the GPU, with @jpegkit/wasm's coefficient writer doing the Huffman coding: a pipeline from JPEG
@@ -75,9 +76,10 @@ export interface WebGPUBackendOptions extends BackendInitOptions {
   threads?: number;
   /**
    * Where Huffman decoding runs. 'auto' (default): on the GPU for single-scan sequential Huffman JPEGs with
-   * enough parallel work — restart intervals (see {@link GPU_ENTROPY_MIN_INTERVALS}) or, without restart
-   * markers, chunks for the self-synchronising decoder ({@link GPU_SELF_SYNC_MIN_CHUNKS}) — in the wasm
-   * workers otherwise; 'gpu': on the GPU whenever the file allows it; 'wasm': never on the GPU.
+   * enough parallel work — short restart intervals (see {@link GPU_ENTROPY_MIN_INTERVALS}) or, without restart
+   * markers or with long intervals, chunks for the self-synchronising decoder
+   * ({@link GPU_SELF_SYNC_MIN_CHUNKS}) — in the wasm workers otherwise; 'gpu': on the GPU whenever the file
+   * allows it; 'wasm': never on the GPU.
    */
   entropy?: 'auto' | 'gpu' | 'wasm';
 }
@@ -88,8 +90,12 @@ export interface WebGPUBackendOptions extends BackendInitOptions {
  * interval holds more than {@link GPU_ENTROPY_MAX_INTERVAL_MCUS} MCUs.
  */
 export const GPU_ENTROPY_MIN_INTERVALS = 64;
+/** Longer restart intervals are decoded by self-synchronising chunks within each interval. */
 export const GPU_ENTROPY_MAX_INTERVAL_MCUS = 64;
-/** 'auto' decodes scans without restart markers on the GPU from this many 4096-bit chunks (256 KiB) on. */
+/**
+ * 'auto' decodes scans without restart markers, or with intervals longer than
+ * {@link GPU_ENTROPY_MAX_INTERVAL_MCUS}, on the GPU from this many 4096-bit chunks (256 KiB) on.
+ */
 export const GPU_SELF_SYNC_MIN_CHUNKS = 512;
 
 /** Which entropy decoder did the work, counted per decode (diagnostics for tests and benchmarks). */
@@ -98,7 +104,7 @@ export interface EntropyStats {
   gpu: number;
   /** Decodes whose coefficients came from the wasm reader. */
   wasm: number;
-  /** Of `gpu`: scans without restart markers, decoded by the self-synchronising chunk decoders. */
+  /** Of `gpu`: scans without restart markers or with long intervals, decoded by self-synchronising chunks. */
   gpuSelfSync: number;
   /** GPU attempts given up (data libjpeg would warn about, or chunks that did not synchronise), then read
    * again by the wasm reader. */
@@ -123,6 +129,14 @@ interface PlanPixels {
   alpha: boolean;
   orientation: Orientation;
   icc: Uint8Array | undefined;
+}
+
+/**
+ * Whether `scan` is decoded by self-synchronising chunks (no restart markers, or intervals longer than
+ * {@link GPU_ENTROPY_MAX_INTERVAL_MCUS}) rather than one invocation per restart interval.
+ */
+function usesSelfSync(scan: BaselineScan): boolean {
+  return scan.restartInterval === 0 || scan.restartInterval > GPU_ENTROPY_MAX_INTERVAL_MCUS;
 }
 
 /** A decode the GPU entropy decoder gave up on: read the coefficients with libjpeg instead. */
@@ -200,7 +214,7 @@ export class WebGPUBackend implements Backend {
       transform: false,
       ops: [...OP_NAMES],
       notes: [
-        'decode equal to djpeg -dct int: Huffman decoding on the GPU for single-scan sequential JPEGs (by restart interval, or self-synchronising chunks without restart markers), libjpeg in @jpegkit/wasm workers for the rest; IDCT, upsampling and colour on the GPU',
+        'decode equal to djpeg -dct int: Huffman decoding on the GPU for single-scan sequential JPEGs (by short restart interval, or self-synchronising chunks within long intervals or without restart markers), libjpeg in @jpegkit/wasm workers for the rest; IDCT, upsampling and colour on the GPU',
         'pixel ops as compute kernels (within ±1 of core); encode: colour conversion, downsampling, FDCT and quantisation on the GPU (equal to cjpeg), Huffman coding by @jpegkit/wasm; pipelines stay on the GPU from decode to coefficients',
         'next backend: 12-bit and lossless JPEGs, partial decodes of damaged data, arithmetic-coded encodes',
       ],
@@ -282,7 +296,7 @@ export class WebGPUBackend implements Backend {
       return 'progressive and arithmetic-coded scans are read by libjpeg';
     const scan = parseBaselineScan(bytes);
     if (typeof scan === 'string' || mode === 'gpu') return scan;
-    if (scan.restartInterval === 0) {
+    if (usesSelfSync(scan)) {
       const chunks = chunkCount(scan);
       if (chunks < GPU_SELF_SYNC_MIN_CHUNKS)
         return `${chunks} chunks of entropy-coded data: too few to fill a GPU`;
@@ -290,14 +304,12 @@ export class WebGPUBackend implements Backend {
     }
     const intervals = scan.intervalStarts.length - 1;
     if (intervals < GPU_ENTROPY_MIN_INTERVALS) return `${intervals} restart intervals: too few to fill a GPU`;
-    if (scan.restartInterval > GPU_ENTROPY_MAX_INTERVAL_MCUS)
-      return `${scan.restartInterval} MCUs per restart interval: too long for one invocation`;
     return scan;
   }
 
   /** The GPU entropy decoder for `scan`, or undefined when the self-synchronising chunks did not agree. */
   async #gpuEntropy(live: Live, scan: BaselineScan): Promise<GpuEntropyDecoder | undefined> {
-    if (scan.restartInterval > 0) return gpuEntropyDecoder(live.ctx, live.entropy, scan);
+    if (!usesSelfSync(scan)) return gpuEntropyDecoder(live.ctx, live.entropy, scan);
     return (await synchronise(live.ctx, live.selfSync, scan))?.decoder;
   }
 
@@ -356,7 +368,7 @@ export class WebGPUBackend implements Backend {
       const result = decoder ? await decodeFrame(scan, decoder) : ENTROPY_REJECTED;
       if (result !== ENTROPY_REJECTED) {
         this.entropyStats.gpu++;
-        if (scan.restartInterval === 0) this.entropyStats.gpuSelfSync++;
+        if (usesSelfSync(scan)) this.entropyStats.gpuSelfSync++;
         return result;
       }
       this.entropyStats.gpuRejected++;

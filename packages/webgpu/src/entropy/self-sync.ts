@@ -1,7 +1,10 @@
 /**
- * Huffman decoding on the GPU for scans without restart markers (entropy-selfsync.wgsl): the host repeats the
- * `sync` pass until every chunk's exit state equals the next chunk's entry, turns the per-chunk block counts and
- * DC sums into each chunk's first block and DC predictions, and recordDecode then records the `decode` pass.
+ * Huffman decoding on the GPU by self-synchronising chunks (entropy-selfsync.wgsl), for scans without restart
+ * markers (one interval) and for scans whose restart intervals are too long for one invocation each: every
+ * interval is cut into chunks of CHUNK_BITS (none crosses an interval's end); the host repeats the `sync` pass
+ * until every chunk's exit state equals the next chunk's entry within its interval, turns the per-chunk block
+ * counts and DC sums into each chunk's first block and DC predictions (both restart at each interval), and
+ * recordDecode then records the `decode` pass.
  */
 import type { GpuContext } from '../gpu-context.js';
 import type { GpuEntropyDecoder } from '../decode/record-decode.js';
@@ -23,6 +26,8 @@ const ENTRY_WORDS = 3;
 const COUNT_WORDS = 12;
 const START_WORDS = 12;
 const PHASES = 10;
+/** Where params holds the interval count, then each interval's start byte and the end, then the chunk map. */
+const INTERVALS_AT = 80;
 
 export interface SelfSyncKernels {
   sync: GPUComputePipeline;
@@ -37,18 +42,32 @@ export async function selfSyncKernels(ctx: GpuContext): Promise<SelfSyncKernels>
   return { sync, decode };
 }
 
-/** Chunks the scan's data is cut into. */
-export function chunkCount(scan: BaselineScan): number {
-  const bytes = scan.intervalStarts[scan.intervalStarts.length - 1]!;
-  return Math.max(1, Math.ceil((bytes * 8) / CHUNK_BITS));
+/** The chunks of each restart interval (at least one, even for an empty interval), in order. */
+function chunksPerInterval(scan: BaselineScan): number[] {
+  const starts = scan.intervalStarts;
+  return Array.from({ length: starts.length - 1 }, (_, j) =>
+    Math.max(1, Math.ceil(((starts[j + 1]! - starts[j]!) * 8) / CHUNK_BITS)),
+  );
 }
 
-function scanParams(scan: BaselineScan, chunks: number): Uint32Array<ArrayBuffer> {
-  const params = new Uint32Array(COMPONENTS_AT + 8 * 4);
-  const dataBytes = scan.intervalStarts[scan.intervalStarts.length - 1]!;
+/** Chunks the scan's data is cut into (each restart interval's data separately). */
+export function chunkCount(scan: BaselineScan): number {
+  return chunksPerInterval(scan).reduce((sum, n) => sum + n, 0);
+}
+
+/**
+ * The shader's params: scan facts, the MCU's blocks and the components, then the intervals (count, start
+ * bytes and the end) and the chunk map (per chunk: its interval, its place in the interval).
+ */
+function scanParams(scan: BaselineScan, perInterval: number[], chunks: number): Uint32Array<ArrayBuffer> {
+  const intervals = perInterval.length;
+  const chunkMapAt = INTERVALS_AT + 2 + intervals;
+  const params = new Uint32Array(chunkMapAt + 2 * chunks);
+  const dataBytes = scan.intervalStarts[intervals]!;
   const slots = scan.tableSlots;
   // With one set of tables for every component, the block of the MCU does not change how symbols decode.
   const sharedTables = slots.every((t) => t.dc === slots[0]!.dc && t.ac === slots[0]!.ac);
+  const intervalMcus = scan.restartInterval === 0 ? scan.totalMcus : scan.restartInterval;
   params.set([
     chunks,
     CHUNK_BITS,
@@ -57,6 +76,7 @@ function scanParams(scan: BaselineScan, chunks: number): Uint32Array<ArrayBuffer
     scan.blocksInMcu,
     scan.mcusPerRow,
     sharedTables ? 1 : 0,
+    intervalMcus * scan.blocksInMcu,
   ]);
   const single = scan.components.length === 1;
   let j = 0;
@@ -67,6 +87,12 @@ function scanParams(scan: BaselineScan, chunks: number): Uint32Array<ArrayBuffer
       for (let bx = 0; bx < h; bx++) params.set([ci, bx, by], MCU_BLOCKS_AT + 4 * j++);
     }
     params.set([0, 0, c.blocksPerRow, 0, slots[ci]!.dc, 4 + slots[ci]!.ac, h, v], COMPONENTS_AT + 8 * ci);
+  });
+  params[INTERVALS_AT] = intervals;
+  params.set(scan.intervalStarts, INTERVALS_AT + 1);
+  let chunk = 0;
+  perInterval.forEach((n, interval) => {
+    for (let place = 0; place < n; place++, chunk++) params.set([interval, place], chunkMapAt + 2 * chunk);
   });
   return params;
 }
@@ -81,10 +107,16 @@ export async function synchronise(
   scan: BaselineScan,
   maxPasses = MAX_SYNC_PASSES,
 ): Promise<{ decoder: GpuEntropyDecoder; passes: number } | undefined> {
-  const chunks = chunkCount(scan);
-  const params = scanParams(scan, chunks);
+  const perInterval = chunksPerInterval(scan);
+  const chunks = perInterval.reduce((sum, n) => sum + n, 0);
+  const params = scanParams(scan, perInterval, chunks);
+  // Entry guesses: each chunk's start bit, at the start of an MCU (exact for an interval's first chunk).
   const guesses = new Uint32Array(chunks * ENTRY_WORDS);
-  for (let i = 1; i < chunks; i++) guesses[i * ENTRY_WORDS] = i * CHUNK_BITS;
+  let chunk = 0;
+  perInterval.forEach((n, interval) => {
+    for (let place = 0; place < n; place++, chunk++)
+      guesses[chunk * ENTRY_WORDS] = scan.intervalStarts[interval]! * 8 + place * CHUNK_BITS;
+  });
   const pool = ctx.buffers;
   const data = ctx.upload(scan.data, 'jpegkit entropy data');
   const tables = ctx.upload(scan.tables, 'jpegkit huffman tables');
@@ -115,9 +147,9 @@ export async function synchronise(
             [data, tables, paramBuffer, entries, exits, counts, changed],
             ctx.linearGroups(chunks, WORKGROUP),
           );
-          // Each exit becomes the next chunk's entry for the next pass (chunk 0's entry is exact from the start).
-          if (chunks > 1)
-            encoder.copyBufferToBuffer(exits, 0, entries, ENTRY_WORDS * 4, (chunks - 1) * ENTRY_WORDS * 4);
+          // The pass wrote every chunk's next entry: an exit of the chunk before it in its interval, or the
+          // exact entry an interval's first chunk keeps.
+          encoder.copyBufferToBuffer(exits, 0, entries, 0, chunks * ENTRY_WORDS * 4);
           return {
             reads: [
               { buffer: counts, bytes: chunks * COUNT_WORDS * 4 },
@@ -144,23 +176,28 @@ export async function synchronise(
     release(kept);
     return undefined;
   }
-  // Each chunk's first block and DC predictions: exclusive prefix sums (DC sums wrap as libjpeg's int does). A
-  // chunk's DC sums are by position from its first block; that block's place in the MCU gives the components.
+  // Each chunk's first block and DC predictions: exclusive prefix sums within its interval, which starts at
+  // its first MCU with predictions of 0 (DC sums wrap as libjpeg's int does). A chunk's DC sums are by position
+  // from its first block; that block's place in the MCU gives the components. The entry after a chunk is the
+  // block the next chunk of its interval starts at (the shader checks that the chunk ended there).
   const componentOf = Array.from({ length: scan.blocksInMcu }, (_, j) => params[MCU_BLOCKS_AT + 4 * j]!);
-  const starts = new Uint32Array((chunks + 1) * START_WORDS);
-  let block = 0;
-  const dc = [0, 0, 0, 0];
-  for (let i = 0; i <= chunks; i++) {
-    starts[i * START_WORDS] = block;
-    for (let c = 0; c < 4; c++) starts[i * START_WORDS + 1 + c] = dc[c]! >>> 0;
-    if (i === chunks) break;
-    const first = block % scan.blocksInMcu;
-    for (let phase = 0; phase < Math.min(PHASES, scan.blocksInMcu); phase++) {
-      const c = componentOf[(first + phase) % scan.blocksInMcu]!;
-      dc[c] = (dc[c]! + settled[i * COUNT_WORDS + 1 + phase]!) | 0;
+  const intervalBlocks = params[7]!;
+  const starts = new Uint32Array(chunks * START_WORDS);
+  let i = 0;
+  perInterval.forEach((n, interval) => {
+    let block = interval * intervalBlocks;
+    const dc = [0, 0, 0, 0];
+    for (let place = 0; place < n; place++, i++) {
+      starts[i * START_WORDS] = block;
+      for (let c = 0; c < 4; c++) starts[i * START_WORDS + 1 + c] = dc[c]! >>> 0;
+      const first = block % scan.blocksInMcu;
+      for (let phase = 0; phase < Math.min(PHASES, scan.blocksInMcu); phase++) {
+        const c = componentOf[(first + phase) % scan.blocksInMcu]!;
+        dc[c] = (dc[c]! + settled[i * COUNT_WORDS + 1 + phase]!) | 0;
+      }
+      block += settled[i * COUNT_WORDS]!;
     }
-    block += settled[i * COUNT_WORDS]!;
-  }
+  });
   const decoder: GpuEntropyDecoder = (encoder, coefficients, wordOffsets, status) => {
     scan.components.forEach((_, ci) => params.set([wordOffsets[ci]!], COMPONENTS_AT + 8 * ci + 3));
     queue.writeBuffer(paramBuffer, 0, params);
