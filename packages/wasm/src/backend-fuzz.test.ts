@@ -5,6 +5,7 @@ import { isJpegError } from '@jpegkit/core';
 import type { JpegHeader } from '@jpegkit/core';
 import { inspect } from '@jpegkit/core';
 import { WasmBackend } from './backend.js';
+import { mutateBytes } from '@jpegkit/core/testing';
 
 // 10,000 mutated fixtures through the wasm decoder on the calling thread: every failure must be a JpegError,
 // nothing may hang or crash, and the module's heap must not grow.
@@ -25,20 +26,6 @@ const mutation = fc.oneof(
   fc.record({ kind: fc.constant('splice' as const), at: fc.nat(), length: fc.nat(64) }),
 );
 
-type Mutation = { kind: string; at: number; bit?: number; value?: number; length?: number };
-
-function mutate(bytes: Uint8Array, ms: Mutation[]): Uint8Array {
-  let out = bytes.slice();
-  for (const m of ms) {
-    const at = m.at % Math.max(1, out.length);
-    if (m.kind === 'flip') out[at] = out[at]! ^ (1 << m.bit!);
-    else if (m.kind === 'byte') out[at] = m.value!;
-    else if (m.kind === 'cut') out = out.slice(0, at);
-    else out = new Uint8Array([...out.subarray(0, at), ...out.subarray(at + m.length!)]);
-  }
-  return out;
-}
-
 describe('wasm decode under fuzzing', () => {
   it('gives only JpegErrors on 10,000 mutated files and keeps its heap flat', async () => {
     const seed = Number(process.env.FC_SEED ?? 0x5eed1e55);
@@ -51,7 +38,7 @@ describe('wasm decode under fuzzing', () => {
         fc.nat(small.length - 1),
         fc.array(mutation, { minLength: 1, maxLength: 4 }),
         async (index, ms) => {
-          const bytes = mutate(small[index]!, ms);
+          const bytes = mutateBytes(small[index]!, ms);
           let header: JpegHeader;
           try {
             header = inspect(bytes);

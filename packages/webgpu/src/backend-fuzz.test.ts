@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspect, isJpegError } from '@jpegkit/core';
 import type { HostImage, JpegError, JpegHeader, ResolvedDecodeOptions } from '@jpegkit/core';
-import { diffImages } from '@jpegkit/core/testing';
+import { diffImages, mutateBytes } from '@jpegkit/core/testing';
 import { WasmBackend } from '@jpegkit/wasm';
 import { WebGPUBackend } from './backend.js';
 import { FIXTURES, readFixture, useSwiftShader } from './test-support.js';
@@ -36,20 +36,6 @@ const mutation = fc.oneof(
   fc.record({ kind: fc.constant('splice' as const), at: fc.nat(), length: fc.nat(64) }),
 );
 
-type Mutation = { kind: string; at: number; bit?: number; value?: number; length?: number };
-
-function mutate(bytes: Uint8Array, ms: Mutation[]): Uint8Array {
-  let out = bytes.slice();
-  for (const m of ms) {
-    const at = m.at % Math.max(1, out.length);
-    if (m.kind === 'flip') out[at] = out[at]! ^ (1 << m.bit!);
-    else if (m.kind === 'byte') out[at] = m.value!;
-    else if (m.kind === 'cut') out = out.slice(0, at);
-    else out = new Uint8Array([...out.subarray(0, at), ...out.subarray(at + m.length!)]);
-  }
-  return out;
-}
-
 const OPTIONS: ResolvedDecodeOptions = {
   format: 'rgb',
   scale: 1,
@@ -68,7 +54,7 @@ describe('webgpu decode under fuzzing', () => {
         fc.array(mutation, { minLength: 1, maxLength: 3 }),
         fc.constantFrom(1, 0.5, 0.125),
         async (index, ms, scale) => {
-          const bytes = mutate(small[index]!, ms);
+          const bytes = mutateBytes(small[index]!, ms);
           let header: JpegHeader;
           try {
             header = inspect(bytes, { headerOnly: true });

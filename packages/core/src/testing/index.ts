@@ -10,3 +10,5 @@ export { DEFAULT_FIXTURES_URL, fixtureReader, loadFixtureSet } from './fixtures.
 export type { FixtureFacts, FixtureReader, FixtureSet, MalformedFacts } from './fixtures.js';
 /** Builders of synthetic JPEG marker streams (valid headers, placeholder entropy data) for header-level tests. */
 export * as jpegBuilder from './jpeg-builder.js';
+export { mutateBytes } from './mutate.js';
+export type { ByteMutation } from './mutate.js';
