@@ -3,6 +3,7 @@ import type { JpegHeader } from './header.js';
 import type { DeviceImage, HostImage, Orientation, PixelFormat } from './image.js';
 import type { CropRect, OpName, OpStep } from './pipeline.js';
 import type { ResolvedTransformOptions } from './transform.js';
+import { resolveResize } from './ops/fit.js';
 
 /** Names of the backends jpegkit ships; third-party backends may use other names. */
 export const KNOWN_BACKENDS = ['cuda', 'webgpu', 'wasm'] as const;
@@ -99,6 +100,30 @@ export interface PipelinePlan {
 }
 
 export type PlanResult = Uint8Array | HostImage | DeviceImage;
+
+/**
+ * Shrink-on-load ({@link PipelinePlan.shrinkOnLoad}): the smallest of `scales` at which a `width`×`height` JPEG
+ * still decodes to at least the pixels its first step — a resize — needs in each direction (after orientation),
+ * else 1. libjpeg decodes at any M/8 (the default list); a backend passes the scales its decoder has.
+ */
+export function shrinkOnLoadScale(
+  width: number,
+  height: number,
+  orientation: Orientation,
+  steps: readonly OpStep[],
+  orient: boolean,
+  scales: readonly number[] = [1, 2, 3, 4, 5, 6, 7, 8].map((m) => m / 8),
+): number {
+  const first = steps[0];
+  if (!first || first.op !== 'resize') return 1;
+  const swap = orient && orientation >= 5;
+  const [w, h] = swap ? [height, width] : [width, height];
+  const geometry = resolveResize(w, h, first);
+  for (const s of [...scales].sort((a, b) => a - b)) {
+    if (Math.ceil(w * s) >= geometry.resizeWidth && Math.ceil(h * s) >= geometry.resizeHeight) return s;
+  }
+  return 1;
+}
 
 /** How a backend decodes a plan's JPEG input: rgb, full scale, kept on the device, oriented as the plan says. */
 export function planDecodeOptions(plan: Pick<PipelinePlan, 'orient'>): ResolvedDecodeOptions {

@@ -79,6 +79,7 @@ export {
   KNOWN_BACKENDS,
   planDecodeOptions,
   resultOrientation,
+  shrinkOnLoadScale,
 } from './backend.js';
 export type {
   Backend,

@@ -1,10 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { JpegError, createCodec, inspect, ops, readPnm, registerBackend } from '@jpegkit/core';
+import {
+  JpegError,
+  createCodec,
+  inspect,
+  ops,
+  readPnm,
+  registerBackend,
+  shrinkOnLoadScale,
+} from '@jpegkit/core';
 import type { HostImage, OpStep } from '@jpegkit/core';
 import { diffImages } from '@jpegkit/core/testing';
 import { WasmBackend } from './backend.js';
-import { shrinkOnLoadScale } from './engine.js';
 import { loadModule } from './module.js';
 import { readCoefficients } from './transform-module.js';
 
@@ -160,6 +167,8 @@ describe('shrink-on-load', () => {
     // orientation 6 swaps the axes before the resize sees them: 1600 wide → 400 needs 1/4
     expect(shrinkOnLoadScale(2560, 1600, 6, [resize(400)], true)).toBe(0.25);
     expect(shrinkOnLoadScale(2560, 1600, 1, [{ op: 'flip' }, resize(640)], true)).toBe(1);
+    // a decoder with only 1/2, 1/4 and 1/8 (webgpu) takes the next one up
+    expect(shrinkOnLoadScale(2560, 1600, 1, [resize(700)], true, [1, 0.5, 0.25, 0.125])).toBe(0.5);
   });
 });
 

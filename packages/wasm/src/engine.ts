@@ -3,7 +3,7 @@
  * @jpegkit/core's semantics (formats, orientation, errors). The same functions run on the calling thread and
  * inside each pool worker, so both paths give the same bytes.
  */
-import { JpegError, ops } from '@jpegkit/core';
+import { JpegError, ops, shrinkOnLoadScale } from '@jpegkit/core';
 import type {
   ErrorCode,
   HostImage,
@@ -111,32 +111,6 @@ export function encodeWith(codec: JpegkitWasm, image: HostImage, options: Resolv
     ...(options.icc ? { icc: options.icc } : {}),
     ...(options.exif ? { exif: options.exif } : {}),
   });
-}
-
-/** The DCT scales libjpeg-turbo decodes at: M/8 for M = 1 … 8. */
-const DCT_SCALES = [1, 2, 3, 4, 5, 6, 7, 8].map((m) => m / 8);
-
-/**
- * Shrink-on-load: the smallest M/8 decode scale that still gives at least the pixels the first resize needs in
- * each direction — the IDCT then skips most of the work and the resize only has the remainder to do. sharp's
- * default (`fastShrinkOnLoad`) shrinks as far; libjpeg's scaled IDCT does the block-level filtering.
- */
-export function shrinkOnLoadScale(
-  width: number,
-  height: number,
-  orientation: Orientation,
-  steps: readonly OpStep[],
-  orient: boolean,
-): number {
-  const first = steps[0];
-  if (!first || first.op !== 'resize') return 1;
-  const swap = orient && orientation >= 5;
-  const [w, h] = swap ? [height, width] : [width, height];
-  const geometry = ops.resolveResize(w, h, first);
-  for (const s of DCT_SCALES) {
-    if (Math.ceil(w * s) >= geometry.resizeWidth && Math.ceil(h * s) >= geometry.resizeHeight) return s;
-  }
-  return 1;
 }
 
 /** Runs a whole pipeline in one module call: (scaled) decode → orient → C pixel ops → encode or pixels. */

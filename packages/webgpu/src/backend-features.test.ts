@@ -183,6 +183,29 @@ describe('webgpu device images', () => {
     }
   });
 
+  it('shrinks on load when asked, with the pixels of wasm at the same DCT scale', async () => {
+    const bytes = read('jpeg/large-1024x640-420-q90.jpg');
+    const header = inspect(bytes);
+    // 1024×640 → 128 wide: both decoders pick 1/8 (wasm could also do 3/8 … but 1/8 is the smallest that covers).
+    const step = resolveResizeStep({ width: 128 });
+    const plan: PipelinePlan = {
+      input: { kind: 'jpeg', bytes, header },
+      orient: true,
+      shrinkOnLoad: true,
+      steps: [step],
+      output: { kind: 'image', format: 'rgb', location: 'host' },
+    };
+    const mine = (await codec.pipeline(bytes).shrinkOnLoad().resize({ width: 128 }).toImage()) as HostImage;
+    expect(mine.backend).toBe('webgpu');
+    const theirs = (await wasm.run(plan)) as HostImage;
+    expect(diffImages(mine, theirs).maxAbs).toBeLessThanOrEqual(1);
+    // Without it, the full-size decode: within ±1 of core's reference, and not the shrunk pixels.
+    const full = (await codec.pipeline(bytes).resize({ width: 128 }).toImage()) as HostImage;
+    const reference = ops.applyOp((await wasm.decode(bytes, header, decodeOptions())) as HostImage, step);
+    expect(diffImages(full, reference).maxAbs).toBeLessThanOrEqual(1);
+    expect(diffImages(full, mine).maxAbs).toBeGreaterThan(1);
+  });
+
   it('exports a pipeline from a gray JPEG with three components, as wasm and cuda do', async () => {
     const gray = read('jpeg/photo-gray.jpg');
     const jpeg = await codec.pipeline(gray).resize({ width: 64 }).toJpeg({ quality: 90 });

@@ -15,6 +15,7 @@
  */
 import {
   checkHostImage,
+  DCT_SCALES,
   decodedSize,
   isDeviceImage,
   isJpegError,
@@ -23,11 +24,13 @@ import {
   PIXEL_FORMATS,
   planDecodeOptions,
   resultOrientation,
+  shrinkOnLoadScale,
 } from '@jpegkit/core';
 import type {
   Backend,
   BackendCaps,
   BackendInitOptions,
+  DctScale,
   DeviceImage,
   HostImage,
   JpegHeader,
@@ -551,6 +554,18 @@ export class WebGPUBackend implements Backend {
     }
     const { bytes, header } = plan.input;
     const options = planDecodeOptions(plan);
+    if (plan.shrinkOnLoad) {
+      // The reduced IDCTs this decoder has: 1/2, 1/4, 1/8 (libjpeg's, bit-exact with wasm at those scales).
+      const { width, height, orientation } = header;
+      options.scale = shrinkOnLoadScale(
+        width,
+        height,
+        orientation,
+        plan.steps,
+        plan.orient,
+        DCT_SCALES,
+      ) as DctScale;
+    }
     const decoded = await this.#decodePixels(live, reader, bytes, header, options);
     // A pipeline decodes to rgb on every backend: a gray JPEG's pixels continue as colour (R = G = B), so its
     // export has three components as with wasm and cuda, unless a step converts to gray.
