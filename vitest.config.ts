@@ -7,6 +7,10 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@jpegkit\/core\/testing$/, replacement: src('./packages/core/src/testing/index.ts') },
+      {
+        find: /^@jpegkit\/core\/testing\/browser$/,
+        replacement: src('./packages/core/src/testing/browser.ts'),
+      },
       { find: /^@jpegkit\/core$/, replacement: src('./packages/core/src/index.ts') },
     ],
   },

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { launchChromium } from '@jpegkit/core/testing/browser';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { build, preview } from 'vite';
@@ -9,7 +10,6 @@ import { build, preview } from 'vite';
 // The demo as a user gets it: built by Vite, served by `vite preview` on loopback, driven in Debian's headless
 // Chromium (scripts/system-deps.sh installs it; no browser is downloaded).
 const demo = fileURLToPath(new URL('../', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface ServedDemo {
   /** The demo's root URL, ending in '/'. */
@@ -32,18 +32,7 @@ export async function serveDemo(): Promise<ServedDemo> {
     preview: { host: '127.0.0.1', port: 0, strictPort: false },
   });
   const base = server.resolvedUrls!.local[0]!;
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--enable-unsafe-webgpu',
-    ],
-  });
+  const browser = await launchChromium(chromium);
   return {
     base,
     browser,

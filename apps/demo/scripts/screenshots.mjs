@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { launchChromium } from '@jpegkit/core/testing/browser';
 import { chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { build, preview } from 'vite';
@@ -32,10 +33,7 @@ const server = await preview({
   preview: { host: '127.0.0.1', port: 0 },
 });
 const base = server.resolvedUrls.local[0];
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--no-first-run', '--enable-unsafe-webgpu', '--hide-scrollbars'],
-});
+const browser = await launchChromium(chromium, ['--hide-scrollbars']);
 try {
   const editor = await browser.newPage({ viewport });
   await editor.goto(`${base}index.html`);

@@ -1,44 +1,25 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPnm } from '@jpegkit/core';
+import { inside, launchChromium, serveFiles } from '@jpegkit/core/testing/browser';
+import type { TestServer } from '@jpegkit/core/testing/browser';
 
 // The wasm backend in a real browser: headless Chromium (Debian's, installed by scripts/system-deps.sh) loads
 // the built packages through an import map from a static server on loopback and decodes a fixture.
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.wasm': 'application/wasm',
-  '.jpg': 'image/jpeg',
-  '.json': 'application/json',
-};
 
-let server: Server;
+let server: TestServer;
 let browser: Browser;
 let base: string;
 let bundle: string;
-
-/** Serves the repository read-only, and the Vite bundle under /__vite/. */
-function resolveRequest(url: string): string | undefined {
-  const path = normalize(decodeURIComponent(new URL(url, 'http://x').pathname));
-  const [top, file] = path.startsWith('/__vite/')
-    ? [bundle, join(bundle, path.slice('/__vite/'.length))]
-    : [root, join(root, path)];
-  return file.startsWith(top) && existsSync(file) ? file : undefined;
-}
 
 beforeAll(async () => {
   bundle = await mkdtemp(join(tmpdir(), 'jpegkit-vite-'));
@@ -49,37 +30,19 @@ beforeAll(async () => {
     build: { outDir: bundle, emptyOutDir: true, target: 'es2022' },
     worker: { format: 'es' },
   });
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} not found: run scripts/system-deps.sh (installs Debian's chromium)`);
-  server = createServer((req, res) => {
-    const file = resolveRequest(req.url ?? '/');
-    if (!file || statSync(file).isDirectory()) {
-      res.writeHead(404).end();
-      return;
-    }
-    res
-      .writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
-      .end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--enable-unsafe-webgpu',
-    ],
-  });
+  // The repository read-only, and the Vite bundle under /__vite/.
+  server = await serveFiles((path) =>
+    path.startsWith('/__vite/')
+      ? inside(bundle, join(bundle, path.slice('/__vite/'.length)))
+      : inside(root, join(root, path)),
+  );
+  base = server.base;
+  browser = await launchChromium(chromium);
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.close();
 });
 
 describe('wasm backend in headless Chromium', () => {

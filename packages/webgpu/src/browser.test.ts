@@ -8,8 +8,9 @@ import { build } from 'vite';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPnm } from '@jpegkit/core';
-import { inside, launchChromium, serveFiles } from './test-support.js';
-import type { TestServer } from './test-support.js';
+import { inside, launchChromium, serveFiles } from '@jpegkit/core/testing/browser';
+import { chromium } from 'playwright-core';
+import type { TestServer } from '@jpegkit/core/testing/browser';
 
 // The webgpu backend in a real browser: headless Chromium (Debian's, with --enable-unsafe-webgpu, which gives
 // navigator.gpu on SwiftShader) loads a Vite bundle of the built package, decodes fixtures on the GPU
@@ -36,7 +37,7 @@ beforeAll(async () => {
     },
     worker: { format: 'es' },
   });
-  browser = await launchChromium();
+  browser = await launchChromium(chromium);
   // The Vite bundle under /__vite/, the fixtures read-only.
   server = await serveFiles((path) =>
     path.startsWith('/__vite/')

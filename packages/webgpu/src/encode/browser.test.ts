@@ -10,8 +10,10 @@ import type { JpegkitWasm } from '@jpegkit/wasm';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeFixture, inside, launchChromium, serveFiles } from '../test-support.js';
-import type { TestServer } from '../test-support.js';
+import { inside, launchChromium, serveFiles } from '@jpegkit/core/testing/browser';
+import { chromium } from 'playwright-core';
+import { decodeFixture } from '../test-support.js';
+import type { TestServer } from '@jpegkit/core/testing/browser';
 
 // Edit and export in a real browser: headless Chromium (Debian's, WebGPU on SwiftShader) runs a Vite bundle of the
 // pixel ops and the encoder — the WGSL files reached through `new URL(…, import.meta.url)` as bundled assets —
@@ -88,7 +90,7 @@ beforeAll(async () => {
     worker: { format: 'es' },
   });
   server = await serveFiles((path) => inside(out, join(out, path === '/' ? 'index.html' : path)));
-  browser = await launchChromium();
+  browser = await launchChromium(chromium);
   page = await browser.newPage();
   await page.goto(`${server.base}/`);
   await page.waitForFunction(() => 'jpegkitRun' in window);
