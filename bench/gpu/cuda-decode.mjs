@@ -5,14 +5,13 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { createCodec, inspect, registerBackend, resolveDecodeOptions } from '@jpegkit/core';
 import { CudaBackend } from '@jpegkit/native-cuda';
+import { lapTimes, percentile } from './laps.mjs';
 
 const [out, ...dirs] = process.argv.slice(2);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 // BENCH_CONFIGS: a JSON list of { streams, batchChunk, format } to compare; default one run with the defaults.
 const configs = JSON.parse(process.env.BENCH_CONFIGS ?? '[{}]');
 
-const percentile = (xs, p) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
 const release = (results) => {
   for (const r of results) {
     if (r instanceof Error) throw r;
@@ -21,20 +20,8 @@ const release = (results) => {
 };
 
 async function timed(run) {
-  for (let i = 0; i < 3; i++) await run();
-  const laps = [];
-  const start = performance.now();
-  while (performance.now() - start < SECONDS * 1000 || laps.length < 10) {
-    const t = performance.now();
-    await run();
-    laps.push(performance.now() - t);
-  }
-  return {
-    laps: laps.length,
-    seconds: (performance.now() - start) / 1000,
-    p50: percentile(laps, 0.5),
-    p99: percentile(laps, 0.99),
-  };
+  const { laps, seconds } = await lapTimes(run, { warmup: 3, rounds: 10, seconds: SECONDS });
+  return { laps: laps.length, seconds, p50: percentile(laps, 0.5), p99: percentile(laps, 0.99) };
 }
 
 async function measure(codec, format, dirs) {

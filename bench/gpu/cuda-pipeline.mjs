@@ -5,6 +5,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCodec, inspect, registerBackend } from '@jpegkit/core';
 import { CudaBackend } from '@jpegkit/native-cuda';
+import { lapTimes, percentile } from './laps.mjs';
 
 const [out, dir] = process.argv.slice(2);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
@@ -27,20 +28,12 @@ const first = await thumb(images[0]);
 const h = inspect(first);
 if (h.width !== 960 || h.height !== 540) throw new Error(`pipeline output is ${h.width}×${h.height}`);
 
-const percentile = (xs, p) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
 const report = { device: codec.available[0].caps.device, init, single: {}, concurrent: [] };
-const laps = [];
-let start = performance.now();
-while (performance.now() - start < SECONDS * 1000 || laps.length < 20) {
-  const t = performance.now();
-  await thumb(images[laps.length % images.length]);
-  laps.push(performance.now() - t);
-}
+const { laps } = await lapTimes((i) => thumb(images[i % images.length]), { rounds: 20, seconds: SECONDS });
 report.single = { p50ms: percentile(laps, 0.5), p99ms: percentile(laps, 0.99) };
 for (const inFlight of [8, 32, 128, 512]) {
   let done = 0;
-  start = performance.now();
+  const start = performance.now();
   await Promise.all(
     Array.from({ length: inFlight }, async (_, k) => {
       for (let i = k; performance.now() - start < SECONDS * 1000; i += inFlight) {

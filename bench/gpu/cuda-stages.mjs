@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { inspect, resolveDecodeOptions, resolveEncodeOptions } from '@jpegkit/core';
 import { CudaBackend } from '@jpegkit/native-cuda';
+import { lapTimes, percentile } from './laps.mjs';
 
 const [out, file] = process.argv.slice(2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
@@ -32,15 +33,8 @@ const onDevice = (image, steps) =>
   });
 
 async function time(name, run) {
-  for (let i = 0; i < 10; i++) await run();
-  const laps = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    const t = performance.now();
-    await run();
-    laps.push(performance.now() - t);
-  }
-  laps.sort((a, b) => a - b);
-  return { name, p50ms: laps[laps.length >> 1], p10ms: laps[Math.floor(laps.length / 10)] };
+  const { laps } = await lapTimes(run, { warmup: 10, rounds: ROUNDS });
+  return { name, p50ms: percentile(laps, 0.5), p10ms: percentile(laps, 0.1) };
 }
 
 const decoded = await backend.decode(bytes, header, decodeOptions);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { inspect, resolveDecodeOptions } from '@jpegkit/core';
 import { WasmBackend } from '@jpegkit/wasm';
 import { WebGPUBackend } from '@jpegkit/webgpu';
+import { lapTimes, percentile } from './laps.mjs';
 
 const [out, dir] = process.argv.slice(2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
@@ -17,15 +18,8 @@ const files = readdirSync(dir)
   .sort();
 
 async function median(run) {
-  for (let i = 0; i < WARMUP; i++) await run();
-  const laps = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    const t = performance.now();
-    await run();
-    laps.push(performance.now() - t);
-  }
-  laps.sort((a, b) => a - b);
-  return laps[laps.length >> 1];
+  const { laps } = await lapTimes(run, { warmup: WARMUP, rounds: ROUNDS });
+  return percentile(laps, 0.5);
 }
 
 const wasm = new WasmBackend();
