@@ -9,7 +9,8 @@ import { lapTimes, percentile } from './laps.mjs';
 
 const [out, ...dirs] = process.argv.slice(2);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
-// BENCH_CONFIGS: a JSON list of { streams, batchChunk, format } to compare; default one run with the defaults.
+// BENCH_CONFIGS: a JSON list of { streams, batchChunk, decoder, kernelShare, format } to compare; default one run
+// with the defaults.
 const configs = JSON.parse(process.env.BENCH_CONFIGS ?? '[{}]');
 
 const release = (results) => {
@@ -82,7 +83,8 @@ for (const config of configs) {
   console.log(`config ${JSON.stringify(config)} on ${codec.available[0].caps.device}`);
   const sets = await measure(codec, format, dirs);
   report.device = codec.available[0].caps.device;
-  report.runs.push({ config, sets, pool: backend.stats() });
+  report.runs.push({ config, sets, pool: backend.stats(), routes: backend.decodeRoutes() });
+  console.log(`routes ${JSON.stringify(backend.decodeRoutes())}`);
   await codec.dispose();
 }
 writeFileSync(out, JSON.stringify(report, null, 2));

@@ -32,7 +32,9 @@ import { CudaImage, toJpegError } from './cuda-image.js';
 import { AddonLoadError, loadAddon } from './loader.js';
 import { DEVICE_OPS, cachedOpsProgram } from './ops-program.js';
 import { PipelineBatcher } from './pipeline-batcher.js';
+import { KERNELS_REFUSAL } from './native.js';
 import type {
+  DecodeRoute,
   NativeAddon,
   NativeDecodeOptions,
   NativeDecodeOutcome,
@@ -46,6 +48,8 @@ import type {
 } from './native.js';
 
 const BACKEND_NAME = 'cuda';
+/** CudaBackendOptions.kernelShare's default (measured on an H200: bench/results/gpu-h200-kernels.md). */
+const DEFAULT_KERNEL_SHARE = 0.4;
 
 export interface CudaBackendOptions extends BackendInitOptions {
   /** GPU ordinal. Default 0. */
@@ -70,6 +74,19 @@ export interface CudaBackendOptions extends BackendInitOptions {
    * gathered into native batches of up to this many. Default 8.
    */
   pipelineBatch?: number;
+  /**
+   * Which decoder takes the baseline JPEGs both can decode:
+   * - 'kernels' (default): jpegkit's own GPU Huffman decoder and exact kernels on the SMs — djpeg -dct int's
+   *   pixels, whatever the load;
+   * - 'nvjpeg': nvJPEG only (the NVJPG engines, else hybrid): its IDCT and upsampling differ slightly (FIDELITY.md);
+   * - 'mixed': ours for a call that has the GPU to itself, and under load ours for `kernelShare` of the images
+   *   and the engines for the rest, both at once — the most images/s, but which pixels an image gets depends on
+   *   the load.
+   * What ours does not take (progressive, arithmetic …) goes to nvJPEG either way.
+   */
+  decoder?: 'kernels' | 'nvjpeg' | 'mixed';
+  /** With decoder 'mixed', the share of hardware-decodable images our kernels take under load. */
+  kernelShare?: number;
   /** Addon file to load instead of the usual candidates (tests, debug builds). */
   addonPath?: string;
   /**
@@ -188,7 +205,14 @@ export class CudaBackend implements Backend {
   #batchChunk = 32;
   #hardwareChunk = 128;
   #streams = 4;
-  #route: NativeDecodeOptions = { route: 'auto' };
+  #decoder: 'kernels' | 'nvjpeg' | 'mixed' | 'hybrid' = 'kernels';
+  #kernelShare = DEFAULT_KERNEL_SHARE;
+  #shareCredit = 0;
+  /** Native decode calls in flight (a call alone gets the lowest-latency route). */
+  #inFlight = 0;
+  #hardwareDecoder = false;
+  /** Images decoded per route since init. */
+  #routes: Partial<Record<DecodeRoute, number>> = {};
   #pipelines: PipelineBatcher<FusedJob, Uint8Array> | undefined;
   #addon: NativeAddon | undefined;
   /** Exact mode's entropy decoder: @jpegkit/wasm's worker pool (one libjpeg-turbo instance per core). */
@@ -268,18 +292,23 @@ export class CudaBackend implements Backend {
     if (options.streams !== undefined) this.#streams = Math.max(1, Math.floor(options.streams));
     if (options.hardwareChunk !== undefined)
       this.#hardwareChunk = Math.max(1, Math.floor(options.hardwareChunk));
+    if (options.decoder !== undefined) this.#decoder = options.decoder;
+    if (options.kernelShare !== undefined) this.#kernelShare = Math.min(1, Math.max(0, options.kernelShare));
+    this.#hardwareDecoder = engine.hardwareDecoder;
     const runPipelineBatch = addon.runPipelineBatch;
     if (typeof runPipelineBatch === 'function' && !this.#wasm) {
       const maxBatch = Math.max(1, Math.floor(options.pipelineBatch ?? 8));
       this.#pipelines = new PipelineBatcher<FusedJob, Uint8Array>(
         (jobs) =>
-          runPipelineBatch(
-            this.#pick(),
-            jobs.map((j) => j.bytes),
-            jobs.map((j) => j.spec),
-            jobs.map((j) => j.program),
-            jobs[0]!.encode,
-            this.#route,
+          this.#native(jobs.length, (route) =>
+            runPipelineBatch(
+              this.#pick(),
+              jobs.map((j) => j.bytes),
+              jobs.map((j) => j.spec),
+              jobs.map((j) => j.program),
+              jobs[0]!.encode,
+              route,
+            ),
           ),
         maxBatch,
       );
@@ -389,6 +418,7 @@ export class CudaBackend implements Backend {
     out: HostImage | undefined,
   ): HostImage | CudaImage {
     const orientation = resultOrientation(header, options.orient);
+    this.#routes[outcome.route] = (this.#routes[outcome.route] ?? 0) + 1;
     if (outcome.image) return this.#deviceImage(engine, outcome.image, orientation);
     return { ...out!, width: outcome.width, height: outcome.height, orientation, backend: BACKEND_NAME };
   }
@@ -410,21 +440,34 @@ export class CudaBackend implements Backend {
     const out = this.#output(header, options);
     let outcome: NativeDecodeOutcome;
     try {
+      const spec = this.#spec(header, options, out);
       outcome = this.#wasm
-        ? await this.#decodeExact(engine, bytes, this.#spec(header, options, out))
-        : await engine.decode(bytes, this.#spec(header, options, out), this.#route);
+        ? await this.#decodeExact(engine, bytes, spec)
+        : await this.#native(1, (route) => engine.decode(bytes, spec, route), hardwareCandidate(header));
     } catch (error) {
       throw toJpegError(error);
     }
     return this.#result(engine, outcome, header, options, out);
   }
 
-  /** The exact path: coefficients from libjpeg-turbo (wasm, in its worker pool), pixels from our kernels. */
+  /**
+   * The exact path: our GPU Huffman decoder and exact kernels for what they take; else coefficients from
+   * libjpeg-turbo (wasm, in its worker pool) and pixels from our kernels.
+   */
   async #decodeExact(
     engine: NativeEngine,
     bytes: Uint8Array,
     spec: NativeDecodeSpec,
   ): Promise<NativeDecodeOutcome> {
+    try {
+      return await engine.decode(bytes, spec, { route: 'kernels-only' });
+    } catch (error) {
+      const refused =
+        error instanceof Error &&
+        (error as { code?: string }).code === 'E_UNSUPPORTED' &&
+        error.message.startsWith(KERNELS_REFUSAL);
+      if (!refused) throw error;
+    }
     const dct = await this.#wasm!.readCoefficients(bytes);
     if (dct.width !== spec.width || dct.height !== spec.height) {
       throw new JpegError(
@@ -475,10 +518,12 @@ export class CudaBackend implements Backend {
         const specs = indices.map((i, k) => this.#spec(items[i]!.header, options, outs[k]));
         let outcomes: (NativeDecodeOutcome | Error)[];
         try {
-          outcomes = await engine.decodeBatch(
-            indices.map((i) => items[i]!.bytes),
-            specs,
-            route,
+          outcomes = await this.#counted(() =>
+            engine.decodeBatch(
+              indices.map((i) => items[i]!.bytes),
+              specs,
+              route,
+            ),
           );
         } catch (error) {
           const failure = toJpegError(error);
@@ -498,33 +543,100 @@ export class CudaBackend implements Backend {
   }
 
   /**
-   * Splits a batch into native calls: what the hardware decoder takes in chunks of `hardwareChunk` (the engines
-   * are fed best by big batches), everything else (decoded one by one within a call) in one chunk per stream, at
-   * most `batchChunk` each, so the streams work on them at once. With several GPUs the hardware-decodable images
-   * are shared out evenly, and the chunks go to the GPUs in turn.
-   * (Sending a share of the hardware-decodable images to nvJPEG's GPU Huffman decoder alongside was measured on an
-   * H200 and made batches slower: 3,559 → 2,430 1080p images/s with a fifth of them moved.)
+   * Splits a batch into native calls. What the hardware decoder takes: all of it with decoder 'kernels' (a
+   * `kernelShare` with 'mixed' and NVJPG engines, none with 'nvjpeg') to our GPU Huffman decoder in calls of up to
+   * `batchChunk`, run on the SMs beside the engines, the rest to the engines in calls of up to `hardwareChunk`
+   * (they are fed best by big batches). Everything else (decoded one by one within a call) in one chunk per
+   * stream, at most `batchChunk` each, so the streams work on them at once. With several GPUs the
+   * hardware-decodable images are shared out evenly, and the chunks go to the GPUs in turn.
+   * (Sending a share to nvJPEG's own GPU Huffman decoder instead was measured on an H200 and made batches slower:
+   * 3,559 → 2,430 1080p images/s with a fifth of them moved.)
    */
   #decodeChunks(headers: readonly JpegHeader[]): { indices: number[]; route: NativeDecodeOptions }[] {
     const hardware: number[] = [];
     const other: number[] = [];
+    const nvjpegOnly = this.#decoder === 'hybrid';
     headers.forEach((header, i) => {
-      if (this.#route.route !== 'hybrid' && hardwareCandidate(header)) hardware.push(i);
+      if (!nvjpegOnly && hardwareCandidate(header)) hardware.push(i);
       else other.push(i);
     });
+    const share = this.#batchShare(hardware.length);
+    const kernels = hardware.splice(0, Math.round(share * hardware.length));
     const chunks: { indices: number[]; route: NativeDecodeOptions }[] = [];
     const split = (indices: number[], size: number, route: NativeDecodeOptions): void => {
       for (let i = 0; i < indices.length; i += size)
         chunks.push({ indices: indices.slice(i, i + size), route });
     };
+    const fallback: NativeDecodeOptions = { route: nvjpegOnly ? 'hybrid' : 'auto' };
+    // Our kernels' share over the streams the engines' calls leave free.
+    const kernelCalls = hardware.length > 0 ? Math.max(1, this.#streams - 1) : this.#streams;
+    split(kernels, Math.min(this.#batchChunk, Math.ceil(kernels.length / kernelCalls)), {
+      route: 'kernels',
+    });
     split(
       hardware,
       Math.min(this.#hardwareChunk, Math.ceil(hardware.length / this.#engines.length)),
-      this.#route,
+      fallback,
     );
     // The rest decode one by one within a call: spread them over every stream.
-    split(other, Math.min(this.#batchChunk, Math.ceil(other.length / this.#streams)), this.#route);
+    split(other, Math.min(this.#batchChunk, Math.ceil(other.length / this.#streams)), fallback);
     return chunks;
+  }
+
+  /** The share of a batch's hardware-decodable images our kernels take (see decoder). */
+  #batchShare(count: number): number {
+    switch (this.#decoder) {
+      case 'kernels':
+        return 1;
+      case 'nvjpeg':
+      case 'hybrid':
+        return 0;
+      default:
+        if (!this.#hardwareDecoder || (count <= 1 && this.#inFlight === 0)) return 1;
+        return this.#kernelShare;
+    }
+  }
+
+  /**
+   * Runs a native decode call (`weight` images) with the route the decoder setting gives it, counting it in
+   * flight: with 'mixed', a call alone takes our kernels, and calls under load take them for `kernelShare` of
+   * the images (credit carried between calls), the NVJPG engines the rest.
+   */
+  async #native<T>(
+    weight: number,
+    call: (route: NativeDecodeOptions) => Promise<T>,
+    candidate = true,
+  ): Promise<T> {
+    let route: NativeDecodeOptions['route'];
+    switch (this.#decoder) {
+      case 'kernels':
+        route = 'kernels';
+        break;
+      case 'nvjpeg':
+        route = 'auto';
+        break;
+      case 'hybrid':
+        route = 'hybrid';
+        break;
+      default:
+        if (!candidate || !this.#hardwareDecoder || this.#inFlight === 0) {
+          route = 'kernels';
+        } else {
+          this.#shareCredit += this.#kernelShare * weight;
+          route = this.#shareCredit >= weight / 2 ? 'kernels' : 'auto';
+          if (route === 'kernels') this.#shareCredit -= weight;
+        }
+    }
+    return this.#counted(() => call({ route }));
+  }
+
+  async #counted<T>(call: () => Promise<T>): Promise<T> {
+    this.#inFlight++;
+    try {
+      return await call();
+    } finally {
+      this.#inFlight--;
+    }
   }
 
   /**
@@ -672,14 +784,22 @@ export class CudaBackend implements Backend {
     return total as NativePoolStats;
   }
 
+  /** How many images each decoder took since init (hardware, kernels, hybrid …): what `decoder` did. */
+  decodeRoutes(): Readonly<Partial<Record<DecodeRoute, number>>> {
+    return { ...this.#routes };
+  }
+
   /** How many GPUs this backend spreads work over. */
   get gpuCount(): number {
     return this.#engines.length;
   }
 
-  /** Keeps every image off the hardware decoder ('hybrid'), e.g. to compare paths. Default 'auto'. */
-  setRoute(route: 'auto' | 'hybrid'): void {
-    this.#route = { route };
+  /**
+   * Which decoder takes what (CudaBackendOptions.decoder), or 'hybrid': nvJPEG without the hardware decoder
+   * (to compare paths). Default 'kernels'.
+   */
+  setDecoder(decoder: 'kernels' | 'nvjpeg' | 'mixed' | 'hybrid'): void {
+    this.#decoder = decoder;
   }
 
   async dispose(): Promise<void> {

@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inspect, resolveDecodeOptions } from '@jpegkit/core';
-import { loadModule, readCoefficients } from '@jpegkit/wasm';
+import { inspect, readPnm, resolveDecodeOptions } from '@jpegkit/core';
+import { mutateBytes } from '@jpegkit/core/testing';
+import type { ByteMutation } from '@jpegkit/core/testing';
+import fc from 'fast-check';
+import { WasmBackend, loadModule, readCoefficients } from '@jpegkit/wasm';
 import type { DctCoefficients, JpegkitWasm } from '@jpegkit/wasm';
 import { exactCanDecode } from './backend.js';
 
@@ -39,7 +42,7 @@ function dump(frame: DctCoefficients): Buffer {
   return Buffer.concat(parts);
 }
 
-function buildHarness(): string {
+function buildHarness(variant: 'exact' | 'exact-asan' = 'exact'): string {
   try {
     execFileSync('sh', ['-c', 'command -v nvcc || test -x "${CUDA_HOME:-/usr/local/cuda}/bin/nvcc"'], {
       stdio: 'ignore',
@@ -49,7 +52,7 @@ function buildHarness(): string {
       'nvcc not found: the exact-mode host test needs the CUDA toolkit (nvcc on PATH, or CUDA_HOME) to build src/kernels/exact-host-test.cu',
     );
   }
-  return execFileSync('bash', [join(pkg, 'scripts/build-host-test.sh'), 'exact'], {
+  return execFileSync('bash', [join(pkg, 'scripts/build-host-test.sh'), variant], {
     encoding: 'utf8',
   }).trim();
 }
@@ -126,4 +129,139 @@ describe('exact decode mode on the CPU (host harness of the GPU arithmetic)', ()
     expect(verdict('jpeg/photo-420-progressive-restart.jpg')).toBe(true);
     expect(verdict('jpeg/photo-411.jpg')).toBe(true);
   });
+});
+
+// Our GPU Huffman decoder (decoder 'kernels') on the CPU: the harness's --jpeg mode reads the scan with
+// src/baseline-scan.cc and runs src/kernels/huffman-math.cuh's sync, starts and decode steps chunk by chunk as the
+// kernels do, then the exact IDCT and colour; the GPU run (gpu.test.ts) checks the kernels themselves.
+describe("our GPU Huffman decoder's arithmetic on the CPU (host harness)", () => {
+  let harness: string;
+  let asan: string;
+  let work: string;
+  const wasm = new WasmBackend();
+
+  beforeAll(async () => {
+    harness = buildHarness();
+    asan = buildHarness('exact-asan');
+    work = mkdtempSync(join(tmpdir(), 'jpegkit-huffman-'));
+    await wasm.init({ threads: 0 });
+  }, 180_000);
+  afterAll(async () => {
+    await wasm.dispose();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  const run = (file: string, args: string[] = []): { status: number; stderr: string } => {
+    try {
+      execFileSync(harness, ['--jpeg', file, join(work, 'out.pnm'), ...args], { stdio: 'pipe' });
+      return { status: 0, stderr: '' };
+    } catch (error) {
+      const e = error as { status: number; stderr: Buffer };
+      return { status: e.status, stderr: e.stderr.toString() };
+    }
+  };
+
+  it('equals djpeg -dct int on every fixture it takes, in chunks of 2,048 bits and of 1,024 (more sync passes)', () => {
+    const facts = JSON.parse(readFileSync(fixturePath('facts.json'), 'utf8')) as Facts[];
+    const differing: string[] = [];
+    const taken = new Set<string>();
+    const refused: string[] = [];
+    let checked = 0;
+    for (const f of facts) {
+      if (!f.reference) continue;
+      for (const [reference, gray] of [
+        [f.reference, []],
+        [f.grayReference, ['--gray']],
+      ] as [string | undefined, string[]][]) {
+        if (!reference) continue;
+        for (const chunks of [[], ['--chunk-bits', '1024', '--lead-bits', '256']]) {
+          const { status, stderr } = run(fixturePath(f.file), [...gray, ...chunks]);
+          if (status === 4) {
+            refused.push(`${f.file}: ${stderr.trim()}`);
+            break;
+          }
+          checked++;
+          taken.add(f.file);
+          const got = status === 0 ? readFileSync(join(work, 'out.pnm')) : Buffer.alloc(0);
+          if (!got.equals(readFileSync(fixturePath(reference))))
+            differing.push(`${f.file} → ${reference} ${chunks.join(' ')}: status ${status} ${stderr.trim()}`);
+        }
+      }
+    }
+    console.log(`huffman host harness: ${checked} decodes of ${taken.size} fixtures equal djpeg`);
+    expect(differing).toEqual([]);
+    expect(taken.size).toBeGreaterThanOrEqual(30);
+    // What it leaves to nvJPEG or the CPU reader, each with libjpeg's reason to.
+    const reasons = [...new Set(refused)].join('\n');
+    for (const kind of [/0xc2/, /0xc9/, /4 components/, /RGB-coded/, /does not hold every component/])
+      expect(reasons).toMatch(kind);
+  });
+
+  it('never crashes on 400 mutated fixtures (ASan + UBSan), and what it decodes equals strict libjpeg', async () => {
+    const fixtures = [
+      'photo-420.jpg',
+      'photo-422.jpg',
+      'photo-444.jpg',
+      'photo-gray.jpg',
+      'odd-37x23-411.jpg',
+      'photo-420-restart-3mcu.jpg',
+      'photo-420-restart-rows.jpg',
+      'small-420.jpg',
+    ].map((n) => new Uint8Array(readFileSync(fixturePath(`jpeg/${n}`))));
+    const mutation: fc.Arbitrary<ByteMutation> = fc.oneof(
+      fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.nat(7) }),
+      fc.record({ kind: fc.constant('byte' as const), at: fc.nat(), value: fc.nat(255) }),
+      fc.record({ kind: fc.constant('cut' as const), at: fc.nat() }),
+      fc.record({ kind: fc.constant('splice' as const), at: fc.nat(), length: fc.nat(64) }),
+    );
+    const seed = Number(process.env.FC_SEED ?? 0x4a5e);
+    const inputs = fc.sample(
+      fc.tuple(fc.nat(fixtures.length - 1), fc.array(mutation, { minLength: 1, maxLength: 3 })),
+      { numRuns: 400, seed },
+    );
+    const files = inputs.map(([index, ms], i) => {
+      const file = join(work, `m${i}.jpg`);
+      writeFileSync(file, mutateBytes(fixtures[index]!, ms));
+      return file;
+    });
+    // One process for all of them: a sanitizer report or a crash fails the run.
+    const lines = execFileSync(asan, ['--jpeg-many', work, ...files], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      maxBuffer: 1 << 24,
+    })
+      .trim()
+      .split('\n');
+    expect(lines.length).toBe(files.length);
+    const counts = { decoded: 0, refused: 0, flagged: 0 };
+    const disagreements: string[] = [];
+    for (const line of lines) {
+      const [index, status] = line.split(' ').map(Number) as [number, number];
+      expect([0, 4, 5]).toContain(status);
+      if (status === 4) counts.refused++;
+      if (status === 5) counts.flagged++;
+      if (status !== 0) continue;
+      counts.decoded++;
+      const bytes = new Uint8Array(readFileSync(files[index]!));
+      const ours = readPnm(new Uint8Array(readFileSync(join(work, `${index}.pnm`))));
+      // What our decoder takes without a flag, libjpeg reads without a warning, to the same pixels.
+      let theirs;
+      try {
+        theirs = await wasm.decode(bytes, inspect(bytes), resolveDecodeOptions({ format: ours.format }));
+      } catch (error) {
+        disagreements.push(`input ${index}: ours decodes, libjpeg says ${(error as Error).message}`);
+        continue;
+      }
+      if (
+        !Buffer.from(theirs.data.buffer, theirs.data.byteOffset, theirs.data.byteLength).equals(
+          Buffer.from(ours.data),
+        )
+      )
+        disagreements.push(`input ${index}: pixels differ`);
+    }
+    console.log(`huffman host harness fuzz: ${JSON.stringify(counts)}`);
+    expect(disagreements).toEqual([]);
+    expect(counts.decoded).toBeGreaterThan(20);
+    expect(counts.refused + counts.flagged).toBeGreaterThan(50);
+  }, 180_000);
 });

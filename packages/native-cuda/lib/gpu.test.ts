@@ -359,6 +359,139 @@ describe('cuda backend exact mode on a GPU (bit-exact with djpeg -dct int)', () 
   });
 });
 
+// Our own GPU Huffman decoder (src/kernels/huffman*.cu) feeding the exact kernels: decoder 'kernels' takes every
+// single-scan baseline 8-bit gray/YCbCr JPEG libjpeg reads without a warning, and its pixels must equal
+// djpeg -dct int's (fixtures/ref) and @jpegkit/wasm's (libjpeg-turbo) on the large photos of the bundle.
+describe('cuda backend, our GPU Huffman decoder (decoder: kernels)', () => {
+  const kernels = new CudaBackend();
+  const wasm = new WasmBackend();
+  const facts = JSON.parse(
+    readFileSync(new URL('../../../fixtures/facts.json', import.meta.url), 'utf8'),
+  ) as Facts[];
+
+  beforeAll(async () => {
+    await kernels.init({ decoder: 'kernels' });
+    await wasm.init({});
+  });
+  afterAll(async () => {
+    await kernels.dispose();
+    await wasm.dispose();
+  });
+
+  const decode = async (bytes: Uint8Array, options = {}) =>
+    (await kernels.decode(bytes, inspect(bytes), resolveDecodeOptions(options))) as HostImage;
+
+  it('equals djpeg -dct int byte for byte on every baseline fixture, and takes them all', async () => {
+    const differing: string[] = [];
+    let checked = 0;
+    let baseline = 0;
+    for (const f of facts) {
+      if (!f.reference) continue;
+      const bytes = fixture(f.file);
+      const header = inspect(bytes);
+      if (kernels.canDecode(header, resolveDecodeOptions()) !== true) continue;
+      const before = kernels.decodeRoutes().kernels ?? 0;
+      for (const reference of [f.reference, f.grayReference]) {
+        if (!reference) continue;
+        const expected = readPnm(fixture(reference));
+        const img = await decode(bytes, { format: expected.format });
+        const taken = (kernels.decodeRoutes().kernels ?? 0) > before;
+        if (!taken) continue;
+        checked++;
+        const diff = diffImages(img, expected, 255);
+        if (diff.maxAbs !== 0) differing.push(`${f.file} → ${reference}: ${describeDiff(diff)}`);
+      }
+      if (header.process === 'baseline' && header.scans[0]?.components.length === header.components.length) {
+        baseline++;
+        expect([f.file, (kernels.decodeRoutes().kernels ?? 0) > before]).toEqual([f.file, true]);
+      }
+    }
+    console.log(`kernels route: ${checked} references checked on ${baseline} baseline fixtures`);
+    expect(differing).toEqual([]);
+    expect(checked).toBeGreaterThanOrEqual(30);
+  });
+
+  it("equals libjpeg-turbo's pixels on the bundle's large photos (restart markers or none)", async () => {
+    const { readdirSync, existsSync } = await import('node:fs');
+    const root = new URL('../../../.gpu-bundle/corpus/', import.meta.url);
+    const files: string[] = [];
+    for (const set of ['1080p', '4k', '5k', '2560x1600']) {
+      const dir = new URL(`${set}/`, root);
+      if (!existsSync(dir)) continue;
+      files.push(
+        ...readdirSync(dir)
+          .slice(0, 6)
+          .map((n) => new URL(n, dir).pathname),
+      );
+    }
+    expect(files.length).toBeGreaterThan(10);
+    const differing: string[] = [];
+    let taken = 0;
+    for (const file of files) {
+      const bytes = new Uint8Array(readFileSync(file));
+      const before = kernels.decodeRoutes().kernels ?? 0;
+      const got = await decode(bytes);
+      if ((kernels.decodeRoutes().kernels ?? 0) === before) continue; // progressive: nvJPEG's
+      taken++;
+      const ref = (await wasm.decode(bytes, inspect(bytes), resolveDecodeOptions())) as HostImage;
+      const diff = diffImages(got, ref, 255);
+      if (diff.maxAbs !== 0) differing.push(`${file}: ${describeDiff(diff)}`);
+    }
+    console.log(`kernels route: ${taken} large photos equal libjpeg-turbo's`);
+    expect(differing).toEqual([]);
+    expect(taken).toBeGreaterThan(8);
+  });
+
+  it('decodes a batch of mixed sizes with broken and progressive files in place, and 48 at once', async () => {
+    const names = [
+      'jpeg/photo-420.jpg',
+      'jpeg/photo-422.jpg',
+      'jpeg/photo-gray.jpg',
+      'jpeg/odd-33x21-420.jpg',
+    ];
+    const good = names.map((n) => fixture(n));
+    const cut = good[1]!.subarray(0, 300); // ends inside the headers: no decoder gets to a scan
+    const progressive = fixture('jpeg/photo-420-progressive.jpg');
+    const list = [good[0]!, cut, good[1]!, progressive, good[2]!, good[3]!, good[0]!];
+    const items = list.map((bytes, i) => ({ bytes, header: inspect(i === 1 ? good[1]! : bytes) }));
+    const results = await kernels.decodeBatch(items, resolveDecodeOptions());
+    expect(results[1]).toBeInstanceOf(JpegError);
+    for (const i of [0, 2, 3, 4, 5, 6]) expect(results[i]).not.toBeInstanceOf(Error);
+    const alone = await Promise.all([0, 2, 4, 5].map((i) => decode(list[i]!)));
+    [0, 2, 4, 5].forEach((i, k) => expect(diffImages(results[i] as HostImage, alone[k]!).maxAbs).toBe(0));
+    const many = await Promise.all(Array.from({ length: 48 }, (_, i) => decode(good[i % 4]!)));
+    many.forEach((img, i) => expect(diffImages(img, alone[i % 4]!).maxAbs).toBe(0));
+  });
+
+  it('writes device images, every format and orientation as rearrangements of the rgb decode', async () => {
+    const bytes = fixture('jpeg/photo-420.jpg');
+    const rgb = await decode(bytes);
+    for (const format of ['rgba', 'bgr', 'bgra', 'gray', 'rgb-planar', 'bgr-planar'] as PixelFormat[]) {
+      const img = await decode(bytes, { format });
+      if (format === 'gray') {
+        expect(diffImages(img, readPnm(fixture('ref/photo-420@gray.pgm'))).maxAbs).toBe(0);
+        continue;
+      }
+      expect([format, diffImages(ops.convertImage(img, 'rgb'), rgb).maxAbs]).toEqual([format, 0]);
+    }
+    for (let n = 1; n <= 8; n++) {
+      const file = fixture(`jpeg/orient-${n}-ii.jpg`);
+      const stored = await decode(file);
+      const upright = await decode(file, { orient: true });
+      expect([n, diffImages(upright, ops.orientImage(stored, stored.orientation)).maxAbs]).toEqual([n, 0]);
+    }
+    const before = kernels.stats().inUseBytes ?? 0;
+    const dev = (await kernels.decode(
+      bytes,
+      inspect(bytes),
+      resolveDecodeOptions({ location: 'device', format: 'bgra' }),
+    )) as CudaImage;
+    expect(diffImages(await dev.download(), await decode(bytes, { format: 'bgra' })).maxAbs).toBe(0);
+    dev.release();
+    expect(kernels.stats().inUseBytes).toBe(before);
+  });
+});
+
 // Pixel ops on the device (src/kernels/ops-*.cu through run): every op on a decoded fixture, downloaded, equals
 // core's applyOp of the same pixels within ±1 (lib/ops.test.ts proves the same arithmetic on the CPU); and a
 // JPEG → resize → sharpen → JPEG pipeline that never leaves the GPU.

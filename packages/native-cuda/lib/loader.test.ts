@@ -62,7 +62,7 @@ describe('loadAddon', () => {
     writeFileSync(stale, 'module.exports = { abi: 0 };');
     const error = failure([stale]);
     expect(error.failures).toEqual([
-      { path: stale, kind: 'abi', message: 'built for addon ABI 0, this package needs 1' },
+      { path: stale, kind: 'abi', message: 'built for addon ABI 0, this package needs 2' },
     ]);
     expect(error.message).toContain('does not match this Node.js or this package version: rebuild it');
   });

@@ -5,7 +5,7 @@
 import type { PixelFormat } from '@jpegkit/core';
 
 /** Bumped with src/addon.cc's kAddonAbi whenever this contract changes. */
-export const ADDON_ABI = 1;
+export const ADDON_ABI = 2;
 
 export interface NativeDeviceFacts {
   ordinal: number;
@@ -50,12 +50,22 @@ export interface NativeDecodeSpec {
 }
 
 export interface NativeDecodeOptions {
-  /** 'hybrid' keeps images off the hardware decoder (for comparisons). */
-  route?: 'auto' | 'hybrid';
+  /**
+   * 'auto': nvJPEG (hardware decoder, else hybrid); 'hybrid': nvJPEG without the hardware decoder (for
+   * comparisons); 'kernels': jpegkit's own GPU Huffman decoder and exact kernels for what they take, nvJPEG for
+   * the rest; 'kernels-only': the same, the rest failing with E_UNSUPPORTED (KERNELS_REFUSAL …).
+   */
+  route?: 'auto' | 'hybrid' | 'kernels' | 'kernels-only';
 }
 
-/** 'exact': CPU entropy decoding + our libjpeg-exact kernels (CudaBackendOptions.exact). */
-export type DecodeRoute = 'hardware' | 'gpu-hybrid' | 'hybrid' | 'exact';
+/** How 'kernels-only' refusals begin (src/decode-batch.cc): the image is not one our GPU Huffman decoder takes. */
+export const KERNELS_REFUSAL = "not decoded by jpegkit's GPU Huffman decoder";
+
+/**
+ * 'kernels': our GPU Huffman decoder + exact kernels; 'exact': CPU entropy decoding + the exact kernels
+ * (CudaBackendOptions.exact).
+ */
+export type DecodeRoute = 'hardware' | 'gpu-hybrid' | 'hybrid' | 'kernels' | 'exact';
 
 export interface NativeDecodeOutcome {
   width: number;

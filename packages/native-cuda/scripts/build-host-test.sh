@@ -2,7 +2,9 @@
 # Builds a CPU harness of our CUDA kernels: the kernels' __host__ __device__ arithmetic compiled by nvcc as a
 # host-only program (no kernel launches, no GPU needed), which the tests run against the references.
 #
-#   bash scripts/build-host-test.sh exact   # build/exact-host-test (exact decode: IDCT, upsampling, colour)
+#   bash scripts/build-host-test.sh exact   # build/exact-host-test (exact decode: IDCT, upsampling, colour; and
+#                                           # our GPU Huffman decoder's passes on a JPEG)
+#   bash scripts/build-host-test.sh exact-asan  # the same with AddressSanitizer + UBSan (the fuzz test's build)
 #   bash scripts/build-host-test.sh ops     # build/ops-host-test (pixel ops)
 #
 # Rebuilds only when a source is newer; prints the executable's path. Environment: NVCC or CUDA_HOME (nvcc).
@@ -12,13 +14,14 @@ pkg="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$pkg"
 
 case "${1:-}" in
-  exact)
+  exact | exact-asan)
     define=JPEGKIT_EXACT_HOST_TEST
-    sources=(src/kernels/exact-host-test.cu src/kernels/exact-math.cuh src/kernels/exact.h) ;;
+    sources=(src/kernels/exact-host-test.cu src/baseline-scan.cc src/kernels/exact-math.cuh src/kernels/exact.h
+      src/kernels/huffman-math.cuh src/kernels/huffman.h src/baseline-scan.h) ;;
   ops)
     define=JPEGKIT_OPS_HOST_TEST
     sources=(src/kernels/ops-host-test.cu src/kernels/ops-math.cuh src/kernels/ops-params.h src/ops-program.h) ;;
-  *) echo "usage: build-host-test.sh exact|ops" >&2; exit 2 ;;
+  *) echo "usage: build-host-test.sh exact|exact-asan|ops" >&2; exit 2 ;;
 esac
 
 nvcc="${NVCC:-}"
@@ -37,8 +40,13 @@ mkdir -p build
 stale=0
 [[ -x $out ]] || stale=1
 for source in "${sources[@]}" "$0"; do [[ $source -nt $out ]] && stale=1; done
+compile=("${sources[0]}")
+flags=(-O2)
+[[ $1 == exact* ]] && compile+=(src/baseline-scan.cc)
+[[ $1 == exact-asan ]] && flags=(-O1 -g -Xcompiler -fno-omit-frame-pointer -Xcompiler -fsanitize=address
+  -Xcompiler -fsanitize=undefined -Xcompiler -fno-sanitize-recover=all -Xlinker -lasan -Xlinker -lubsan)
 if (( stale )); then
-  "$nvcc" -std=c++17 -O2 "-D$define" -Isrc -Xcompiler -Wall,-Wextra,-Werror -o "$out.tmp" "${sources[0]}" >&2
+  "$nvcc" -std=c++17 "${flags[@]}" "-D$define" -Isrc -Xcompiler -Wall,-Wextra,-Werror -o "$out.tmp" "${compile[@]}" >&2
   mv "$out.tmp" "$out"
 fi
 echo "$pkg/$out"

@@ -3,10 +3,12 @@
 
 #include <cuda_runtime_api.h>
 
+#include <cstring>
 #include <string>
 #include <vector>
 
 #include "args.h"
+#include "kernel-decode.h"
 #include "kernels/kernels.h"
 
 namespace jpegkit {
@@ -54,14 +56,17 @@ bool ParseDecodeItem(Napi::Env env, const Napi::Value& bytes, const Napi::Value&
   return true;
 }
 
-bool ReadAllowHardware(const Napi::Value& options, bool* allow) {
-  *allow = true;
+bool ReadDecodeRoute(const Napi::Value& options, DecodeRoute* route) {
+  *route = DecodeRoute::kAuto;
   if (!options.IsObject()) return true;
-  std::string route = "auto";
+  std::string name = "auto";
   Napi::Object object = options.As<Napi::Object>();
-  if (object.Has("route") && !ReadString(object, "route", &route)) return false;
-  if (route != "auto" && route != "hybrid") return Throw(options.Env(), "Expected 'auto' or 'hybrid' for route");
-  *allow = route == "auto";
+  if (object.Has("route") && !ReadString(object, "route", &name)) return false;
+  if (name == "auto") *route = DecodeRoute::kAuto;
+  else if (name == "hybrid") *route = DecodeRoute::kHybrid;
+  else if (name == "kernels") *route = DecodeRoute::kKernels;
+  else if (name == "kernels-only") *route = DecodeRoute::kKernelsOnly;
+  else return Throw(options.Env(), "Expected 'auto', 'hybrid', 'kernels' or 'kernels-only' for route");
   return true;
 }
 
@@ -69,8 +74,12 @@ namespace {
 
 class BatchDecoder {
  public:
-  BatchDecoder(Engine* engine, DecodeSlot& slot, std::vector<DecodeItem>& items, bool allowHardware)
-      : engine_(engine), slot_(slot), items_(items), allowHardware_(allowHardware) {}
+  BatchDecoder(Engine* engine, DecodeSlot& slot, std::vector<DecodeItem>& items, DecodeRoute route)
+      : engine_(engine),
+        slot_(slot),
+        items_(items),
+        route_(route),
+        allowHardware_(route == DecodeRoute::kAuto || route == DecodeRoute::kKernels) {}
 
   void Run() {
 
@@ -86,10 +95,26 @@ class BatchDecoder {
     if (indirect) nvFormat = format == PixelFormat::kGray ? NVJPEG_OUTPUT_Y : NVJPEG_OUTPUT_RGB;
     else DirectNvjpegOutput(format, &nvFormat);
 
-    std::vector<DecodeItem*> hardware, decoupled;
+    std::vector<DecodeItem*> nvjpeg;
     for (DecodeItem& item : items_) {
       item.failure = Prepare(&item, indirect);
-      if (!item.failure.ok()) continue;
+      if (item.failure.ok()) nvjpeg.push_back(&item);
+    }
+    if (route_ == DecodeRoute::kKernels || route_ == DecodeRoute::kKernelsOnly) {
+      std::vector<DecodeItem*> rest;
+      std::vector<std::string> reasons;
+      DecodeWithKernels(engine_, slot_, nvjpeg, &rest, &reasons);
+      if (route_ == DecodeRoute::kKernelsOnly) {
+        for (size_t i = 0; i < rest.size(); ++i) {
+          rest[i]->failure = Fail("E_UNSUPPORTED", "not decoded by jpegkit's GPU Huffman decoder: " + reasons[i]);
+        }
+        rest.clear();
+      }
+      nvjpeg = std::move(rest);
+    }
+    std::vector<DecodeItem*> hardware, decoupled;
+    for (DecodeItem* pointer : nvjpeg) {
+      DecodeItem& item = *pointer;
       if (allowHardware_ && engine_->hardwareHandle() != nullptr && HardwareTakes(slot_, item)) {
         hardware.push_back(&item);
       } else {
@@ -105,7 +130,9 @@ class BatchDecoder {
     }
     for (DecodeItem* item : decoupled) item->failure = DecodeDecoupled(slot_, item, nvFormat);
     for (DecodeItem& item : items_) {
-      if (item.failure.ok()) item.failure = Finish(slot_, &item, indirect);
+      // The kernels route wrote the result in its format and orientation already.
+      const bool remap = indirect && std::strcmp(item.route, "kernels") != 0;
+      if (item.failure.ok()) item.failure = Finish(slot_, &item, remap);
     }
     const cudaError_t error = cudaStreamSynchronize(slot_.stream);
     for (DecodeItem& item : items_) {
@@ -241,13 +268,14 @@ class BatchDecoder {
   Engine* engine_;
   DecodeSlot& slot_;
   std::vector<DecodeItem>& items_;
+  const DecodeRoute route_;
   const bool allowHardware_;
 };
 
 }  // namespace
 
-void DecodeItems(Engine* engine, DecodeSlot& slot, std::vector<DecodeItem>& items, bool allowHardware) {
-  BatchDecoder(engine, slot, items, allowHardware).Run();
+void DecodeItems(Engine* engine, DecodeSlot& slot, std::vector<DecodeItem>& items, DecodeRoute route) {
+  BatchDecoder(engine, slot, items, route).Run();
 }
 
 }  // namespace jpegkit

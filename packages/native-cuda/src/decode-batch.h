@@ -1,6 +1,7 @@
 // Decoding a list of JPEGs on one decode slot: the body of engine.decode / engine.decodeBatch, and the first
 // stage of fused pipelines (pipeline.cc).
-//   1. every image is routed: the hardware decoder (batched API) when the GPU has one and nvJPEG says it takes
+//   0. with the kernels route, our own GPU Huffman decoder and exact kernels take what they can (kernel-decode.h);
+//   1. every other image is routed: the hardware decoder (batched API) when the GPU has one and nvJPEG says it takes
 //      the stream (baseline, one scan, no 4:1:1…), else the decoupled API with CPU Huffman (hybrid; all
 //      progressive images) or GPU Huffman (gpu-hybrid; large baseline images);
 //   2. nvJPEG writes the output format directly when there is one (rgb → RGBI …), or planar RGB / Y into a
@@ -49,13 +50,20 @@ struct DecodeItem {
 // hardwareCandidate?, out?, outStride? }) on the JS thread; throws a TypeError and returns false when wrong.
 bool ParseDecodeItem(Napi::Env env, const Napi::Value& bytes, const Napi::Value& specValue, DecodeItem* item);
 
-// Reads a call's optional { route: 'auto' | 'hybrid' } ('hybrid' keeps every image off the hardware decoder);
-// throws a TypeError and returns false when wrong.
-bool ReadAllowHardware(const Napi::Value& options, bool* allow);
+// Which decoders a call may use:
+//   kAuto         nvJPEG: the hardware decoder for what it takes, else hybrid / gpu-hybrid;
+//   kHybrid       nvJPEG without the hardware decoder;
+//   kKernels      our own kernels (kernel-decode.h) for what they take, nvJPEG (as kAuto) for the rest;
+//   kKernelsOnly  our own kernels; what they do not take fails with E_UNSUPPORTED and the reason.
+enum class DecodeRoute { kAuto, kHybrid, kKernels, kKernelsOnly };
+
+// Reads a call's optional { route: 'auto' | 'hybrid' | 'kernels' | 'kernels-only' }; throws a TypeError and
+// returns false when wrong.
+bool ReadDecodeRoute(const Napi::Value& options, DecodeRoute* route);
 
 // Decodes every item on `slot` (one output format for all: the caller checks). Each item's failure lands in
 // item.failure; device results stay in item.result, host results are copied out. The slot's stream has finished
 // when this returns.
-void DecodeItems(Engine* engine, DecodeSlot& slot, std::vector<DecodeItem>& items, bool allowHardware);
+void DecodeItems(Engine* engine, DecodeSlot& slot, std::vector<DecodeItem>& items, DecodeRoute route);
 
 }  // namespace jpegkit

@@ -17,19 +17,19 @@ namespace {
 class DecodeWorker : public PromiseWorker {
  public:
   DecodeWorker(Napi::Env env, std::shared_ptr<Engine> engine, std::vector<DecodeItem> items, bool batch,
-               bool allowHardware)
+               DecodeRoute route)
       : PromiseWorker(env, batch ? "jpegkit:cuda:decodeBatch" : "jpegkit:cuda:decode"),
         engine_(std::move(engine)),
         items_(std::move(items)),
         batch_(batch),
-        allowHardware_(allowHardware) {}
+        route_(route) {}
 
  private:
   void Run() override {
     Lease<DecodeSlot> slot;
     failure_ = engine_->AcquireDecode(&slot);
     if (!failure_.ok()) return;
-    DecodeItems(engine_.get(), *slot, items_, allowHardware_);
+    DecodeItems(engine_.get(), *slot, items_, route_);
     if (!batch_) failure_ = items_.front().failure;
   }
 
@@ -58,7 +58,7 @@ class DecodeWorker : public PromiseWorker {
   std::shared_ptr<Engine> engine_;
   std::vector<DecodeItem> items_;
   const bool batch_;
-  const bool allowHardware_;
+  const DecodeRoute route_;
 };
 
 }  // namespace
@@ -66,11 +66,11 @@ class DecodeWorker : public PromiseWorker {
 Napi::Value StartDecode(const Napi::CallbackInfo& info, const std::shared_ptr<Engine>& engine) {
   Napi::Env env = info.Env();
   std::vector<DecodeItem> items(1);
-  bool allowHardware = true;
-  if (!ParseDecodeItem(env, info[0], info[1], &items[0]) || !ReadAllowHardware(info[2], &allowHardware)) {
+  DecodeRoute route = DecodeRoute::kAuto;
+  if (!ParseDecodeItem(env, info[0], info[1], &items[0]) || !ReadDecodeRoute(info[2], &route)) {
     return env.Undefined();
   }
-  return (new DecodeWorker(env, engine, std::move(items), false, allowHardware))->Start();
+  return (new DecodeWorker(env, engine, std::move(items), false, route))->Start();
 }
 
 Napi::Value StartDecodeBatch(const Napi::CallbackInfo& info, const std::shared_ptr<Engine>& engine) {
@@ -92,9 +92,9 @@ Napi::Value StartDecodeBatch(const Napi::CallbackInfo& info, const std::shared_p
       return env.Undefined();
     }
   }
-  bool allowHardware = true;
-  if (!ReadAllowHardware(info[2], &allowHardware)) return env.Undefined();
-  return (new DecodeWorker(env, engine, std::move(items), true, allowHardware))->Start();
+  DecodeRoute route = DecodeRoute::kAuto;
+  if (!ReadDecodeRoute(info[2], &route)) return env.Undefined();
+  return (new DecodeWorker(env, engine, std::move(items), true, route))->Start();
 }
 
 }  // namespace jpegkit

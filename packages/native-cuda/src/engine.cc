@@ -124,6 +124,9 @@ Failure Engine::NewDecodeSlot(std::unique_ptr<DecodeSlot>* out) {
   } guard{this, slot.get()};
   const NvjpegApi& a = *api_;
   JK_CUDA(cudaStreamCreateWithFlags(&slot->stream, cudaStreamNonBlocking));
+  int lowest = 0, highest = 0;
+  JK_CUDA(cudaDeviceGetStreamPriorityRange(&lowest, &highest));
+  JK_CUDA(cudaStreamCreateWithPriority(&slot->kernelStream, cudaStreamNonBlocking, lowest));
   JK_NVJPEG(a.DecoderCreate(handle_, NVJPEG_BACKEND_HYBRID, &slot->hybridDecoder));
   JK_NVJPEG(a.DecoderStateCreate(handle_, slot->hybridDecoder, &slot->hybridState));
   JK_NVJPEG(a.DecoderCreate(handle_, NVJPEG_BACKEND_GPU_HYBRID, &slot->gpuDecoder));
@@ -158,6 +161,9 @@ void Engine::DestroyDecodeSlot(DecodeSlot* slot) {
   if (slot->pinned) a.BufferPinnedDestroy(slot->pinned);
   if (slot->gpuDecoder) a.DecoderDestroy(slot->gpuDecoder);
   if (slot->hybridDecoder) a.DecoderDestroy(slot->hybridDecoder);
+  if (slot->kernelStream) cudaStreamSynchronize(slot->kernelStream);
+  if (slot->kernelStream) cudaStreamDestroy(slot->kernelStream);
+  slot->kernelStream = nullptr;
   if (slot->stream) cudaStreamDestroy(slot->stream);
   slot->stream = nullptr;
 }

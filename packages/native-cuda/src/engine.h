@@ -29,6 +29,9 @@ struct EngineOptions {
 
 struct DecodeSlot {
   cudaStream_t stream = nullptr;
+  // Our GPU Huffman decoder's work (kernel-decode.h), at the lowest priority: under load its long-running
+  // blocks yield the SMs to the short kernels that keep the NVJPG engines fed.
+  cudaStream_t kernelStream = nullptr;
   // Decoupled decode, one image at a time: CPU Huffman (hybrid) and GPU Huffman (gpu-hybrid) decoders
   // sharing one pair of pinned/device buffers.
   nvjpegJpegDecoder_t hybridDecoder = nullptr, gpuDecoder = nullptr;

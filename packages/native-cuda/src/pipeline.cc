@@ -34,13 +34,13 @@ struct ProgramRef {
 class PipelineWorker : public PromiseWorker {
  public:
   PipelineWorker(Napi::Env env, std::shared_ptr<Engine> engine, std::vector<DecodeItem> items,
-                 std::vector<ProgramRef> programs, EncodeSettings settings, bool allowHardware)
+                 std::vector<ProgramRef> programs, EncodeSettings settings, DecodeRoute route)
       : PromiseWorker(env, "jpegkit:cuda:runPipelineBatch"),
         engine_(std::move(engine)),
         items_(std::move(items)),
         programs_(std::move(programs)),
         settings_(settings),
-        allowHardware_(allowHardware),
+        route_(route),
         outputs_(items_.size()) {}
 
  private:
@@ -52,7 +52,7 @@ class PipelineWorker : public PromiseWorker {
     failure_ = engine_->AcquireDecode(&slot);
     if (failure_.ok()) failure_ = engine_->AcquireEncode(&encoder);
     if (!failure_.ok()) return;
-    DecodeItems(engine_.get(), *slot, items_, allowHardware_);
+    DecodeItems(engine_.get(), *slot, items_, route_);
     DeviceExec exec(engine_->pool().get(), slot->stream);
     for (size_t i = 0; i < items_.size(); ++i) {
       DecodeItem& item = items_[i];
@@ -100,14 +100,14 @@ class PipelineWorker : public PromiseWorker {
   std::vector<DecodeItem> items_;
   std::vector<ProgramRef> programs_;
   EncodeSettings settings_;
-  const bool allowHardware_;
+  const DecodeRoute route_;
   std::vector<std::vector<uint8_t>> outputs_;
   std::shared_ptr<DeviceAllocation> scratch_;
 };
 
 // runPipelineBatch(engine: CudaEngine, list: Uint8Array[], specs: DecodeSpec[] (location 'device'),
 //                  programs: Float64Array[], encode: { quality, subsampling, optimize, progressive },
-//                  options?: { route: 'auto' | 'hybrid' })
+//                  options?: { route: 'auto' | 'hybrid' | 'kernels' | 'kernels-only' })
 Napi::Value RunPipelineBatchJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 5 || !info[0].IsObject() || !info[1].IsArray() || !info[2].IsArray() || !info[3].IsArray() ||
@@ -148,11 +148,11 @@ Napi::Value RunPipelineBatchJs(const Napi::CallbackInfo& info) {
     refs[i].length = array.ElementLength();
   }
   EncodeSettings settings;
-  bool allowHardware = true;
-  if (!ReadEncodeSettings(env, info[4].As<Napi::Object>(), &settings) || !ReadAllowHardware(info[5], &allowHardware)) {
+  DecodeRoute route = DecodeRoute::kAuto;
+  if (!ReadEncodeSettings(env, info[4].As<Napi::Object>(), &settings) || !ReadDecodeRoute(info[5], &route)) {
     return env.Undefined();
   }
-  return (new PipelineWorker(env, std::move(engine), std::move(items), std::move(refs), settings, allowHardware))
+  return (new PipelineWorker(env, std::move(engine), std::move(items), std::move(refs), settings, route))
       ->Start();
 }
 

@@ -4,6 +4,11 @@
 // under src/kernels) this file compiles to nothing.
 //
 //   exact-host-test DUMP OUT.pnm [--gray]
+//   exact-host-test --jpeg FILE.jpg OUT.pnm [--gray] [--chunk-bits N]
+//
+// With --jpeg the coefficients come from our GPU Huffman decoder's arithmetic (huffman-math.cuh: sync passes,
+// starts, decode, one chunk at a time as the kernels run them) on the scan src/baseline-scan.cc reads; exit
+// status 4 when the scan is not one that decoder takes (the reason on stderr), 5 when it flags the data.
 //
 // DUMP (little-endian, written by lib/exact.test.ts from @jpegkit/wasm's readCoefficients):
 //   "JKCOEF1\0", int32 width, height, components, maxH, maxV,
@@ -13,12 +18,15 @@
 #ifdef JPEGKIT_EXACT_HOST_TEST
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "baseline-scan.h"
 #include "exact-math.cuh"
 #include "exact.h"
+#include "huffman-math.cuh"
 
 namespace {
 
@@ -49,26 +57,156 @@ struct Reader {
   }
 };
 
-int Fail(const std::string& message) {
+int Fail(const std::string& message, int status = 1) {
   std::fprintf(stderr, "exact-host-test: %s\n", message.c_str());
-  return 1;
+  return status;
 }
 
-}  // namespace
+struct Component {
+  int h = 1, v = 1, blocksPerRow = 0, blockRows = 0;
+  int16_t quant[64] = {};  // ISLOW_MULT_TYPE
+  std::vector<int16_t> coefficients;
+};
 
-int main(int argc, char** argv) {
-  using namespace jpegkit;
-  if (argc < 3) return Fail("usage: exact-host-test DUMP OUT.pnm [--gray]");
-  const bool grayOut = argc > 3 && std::strcmp(argv[3], "--gray") == 0;
-  std::vector<uint8_t> bytes;
-  if (!ReadAll(argv[1], &bytes)) return Fail(std::string("cannot read ") + argv[1]);
+struct Coefficients {
+  int width = 0, height = 0, maxH = 1, maxV = 1;
+  std::vector<Component> components;
+};
+
+// A JKCOEF1 dump (see above).
+int FromDump(const std::vector<uint8_t>& bytes, Coefficients* out) {
   if (bytes.size() < 8 || std::memcmp(bytes.data(), "JKCOEF1", 8) != 0) return Fail("not a JKCOEF1 dump");
   Reader in{bytes, 8};
-  const int width = in.Get<int32_t>(), height = in.Get<int32_t>(), count = in.Get<int32_t>();
-  const int maxH = in.Get<int32_t>(), maxV = in.Get<int32_t>();
-  if (!in.ok || width <= 0 || height <= 0 || (count != 1 && count != 3) || maxH <= 0 || maxV <= 0) {
+  out->width = in.Get<int32_t>();
+  out->height = in.Get<int32_t>();
+  const int count = in.Get<int32_t>();
+  out->maxH = in.Get<int32_t>();
+  out->maxV = in.Get<int32_t>();
+  if (!in.ok || out->width <= 0 || out->height <= 0 || (count != 1 && count != 3) || out->maxH <= 0 ||
+      out->maxV <= 0) {
     return Fail("bad frame header");
   }
+  out->components.resize(count);
+  for (Component& c : out->components) {
+    c.h = in.Get<int32_t>();
+    c.v = in.Get<int32_t>();
+    c.blocksPerRow = in.Get<int32_t>();
+    c.blockRows = in.Get<int32_t>();
+    for (int i = 0; i < 64; ++i) c.quant[i] = static_cast<int16_t>(in.Get<uint16_t>());
+    if (!in.ok || c.blocksPerRow <= 0 || c.blockRows <= 0) return Fail("bad component header");
+    const size_t values = static_cast<size_t>(c.blocksPerRow) * c.blockRows * 64;
+    if (in.at + values * 2 > bytes.size()) return Fail("dump is truncated");
+    c.coefficients.resize(values);
+    std::memcpy(c.coefficients.data(), bytes.data() + in.at, values * 2);
+    in.at += values * 2;
+  }
+  return 0;
+}
+
+// Our GPU Huffman decoder's passes, run chunk by chunk on the host exactly as the kernels run them (each pass
+// reads only the pass before's exits, so the order within a pass does not matter).
+int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, Coefficients* out) {
+  using namespace jpegkit;
+  BaselineScanFacts facts;
+  std::string reason;
+  if (!ParseBaselineScan(bytes.data(), bytes.size(), &facts, &reason)) return Fail("refused: " + reason, 4);
+  std::vector<uint32_t> data(bytes.size() / 4 + 4, 0);  // words: aligned, with room after the end
+  size_t dataBytes = 0;
+  if (!UnstuffScan(bytes.data(), bytes.size(), &facts, reinterpret_cast<uint8_t*>(data.data()), &dataBytes,
+                   &reason)) {
+    return Fail("refused: " + reason, 4);
+  }
+  out->width = facts.width;
+  out->height = facts.height;
+  out->maxH = facts.maxH;
+  out->maxV = facts.maxV;
+  out->components.resize(facts.components);
+  GpuScan scan{};
+  DescribeScan(facts, &scan);
+  scan.data = reinterpret_cast<const uint8_t*>(data.data());
+  scan.dataWords = static_cast<uint32_t>(data.size());
+  scan.intervalStarts = facts.intervalStarts.data();
+  for (int c = 0; c < facts.components; ++c) {
+    Component& component = out->components[c];
+    const ScanComponentFacts& f = facts.component[c];
+    component.h = f.h;
+    component.v = f.v;
+    component.blocksPerRow = f.blocksPerRow;
+    component.blockRows = f.blockRows;
+    for (int i = 0; i < 64; ++i) component.quant[i] = static_cast<int16_t>(f.quant[i]);
+    component.coefficients.assign(static_cast<size_t>(f.blocksPerRow) * f.blockRows * 64, 0);
+    scan.coefficients[c] = component.coefficients.data();
+  }
+  if (chunkBits <= 0) chunkBits = ChooseChunkBits(static_cast<uint64_t>(dataBytes) * 8);
+  if (leadBits < 0) leadBits = kLeadBits;
+  std::vector<GpuChunk> chunks;
+  AppendChunks(facts.intervalStarts, 0, chunkBits, &chunks);
+  const int count = static_cast<int>(chunks.size());
+  std::vector<HuffEntry> exits0(count), exits1(count), used(count);
+  std::vector<uint32_t> counts(static_cast<size_t>(count) * kCountWords), starts(static_cast<size_t>(count) * kStartWords);
+  uint32_t changed[kMaxSyncPasses] = {}, status = 0;
+  int32_t imageChunks[2] = {0, count};
+  HuffmanCall call{};
+  call.scans = &scan;
+  call.chunks = chunks.data();
+  call.chunkCount = count;
+  call.chunkBits = chunkBits;
+  call.leadBits = leadBits;
+  call.images = 1;
+  call.imageChunks = imageChunks;
+  call.exits[0] = exits0.data();
+  call.exits[1] = exits1.data();
+  call.used = used.data();
+  call.counts = counts.data();
+  call.starts = starts.data();
+  call.changed = changed;
+  call.status = &status;
+  int settled = -1, redone = 0;
+  for (int pass = 0; pass < kMaxSyncPasses && settled < 0; ++pass) {
+    for (int i = 0; i < count; ++i) {
+      const HuffEntry before = used[i];
+      huff::SyncAt(call, scan, i, pass);
+      if (pass > 0 && (used[i].bit != before.bit || used[i].blockAndK != before.blockAndK)) ++redone;
+    }
+    if (pass > 0 && changed[pass] == 0) settled = pass;
+  }
+  if (settled < 0) return Fail("the chunks did not synchronise", 5);
+  // Starts: segmented exclusive sums within each interval (what the starts kernel does with block scans).
+  uint32_t blocks = 0, dc[4] = {0, 0, 0, 0};
+  for (int i = 0; i < count; ++i) {
+    const GpuChunk& chunk = chunks[i];
+    if (chunk.image < 0) continue;
+    if (chunk.place == 0) {
+      blocks = 0;
+      dc[0] = dc[1] = dc[2] = dc[3] = 0;
+    }
+    const uint32_t first = static_cast<uint32_t>(chunk.interval) * scan.intervalBlocks + blocks;
+    starts[static_cast<size_t>(i) * kStartWords] = first;
+    for (int c = 0; c < 4; ++c) starts[static_cast<size_t>(i) * kStartWords + 1 + c] = dc[c];
+    const uint32_t* own = counts.data() + static_cast<size_t>(i) * kCountWords;
+    for (int p = 0; p < scan.blocksInMcu && p < kMaxMcuBlocks; ++p) {
+      dc[scan.mcuComponent[(first + p) % scan.blocksInMcu]] += own[1 + p];
+    }
+    blocks += own[0];
+  }
+  for (int i = 0; i < count; ++i) huff::DecodeAt(call, scan, i, settled);
+  if (status != 0) return Fail("the decoder flagged the data (libjpeg would warn)", 5);
+  std::fprintf(stderr, "exact-host-test: %d chunks of %d bits (lead %d), settled after pass %d, %d chunks redone\n",
+               count, chunkBits, leadBits, settled, redone);
+  return 0;
+}
+
+
+// One input to one PNM: 0, or the failure's exit status.
+int Convert(const char* inputPath, const char* outPath, bool jpeg, bool grayOut, int chunkBits, int leadBits) {
+  using namespace jpegkit;
+  std::vector<uint8_t> bytes;
+  if (!ReadAll(inputPath, &bytes)) return Fail(std::string("cannot read ") + inputPath);
+  Coefficients input;
+  const int status = jpeg ? FromJpeg(bytes, chunkBits, leadBits, &input) : FromDump(bytes, &input);
+  if (status != 0) return status;
+  const int width = input.width, height = input.height, maxH = input.maxH, maxV = input.maxV;
+  const int count = static_cast<int>(input.components.size());
 
   std::vector<std::vector<uint8_t>> planes(count);
   ExactFrame frame{};
@@ -76,23 +214,15 @@ int main(int argc, char** argv) {
   frame.height = height;
   frame.outPlanes = count == 1 || grayOut ? 1 : 3;
   for (int c = 0; c < count; ++c) {
-    const int h = in.Get<int32_t>(), v = in.Get<int32_t>();
-    const int blocksPerRow = in.Get<int32_t>(), blockRows = in.Get<int32_t>();
-    int16_t quant[64];
-    for (int i = 0; i < 64; ++i) quant[i] = static_cast<int16_t>(in.Get<uint16_t>());  // ISLOW_MULT_TYPE
-    if (!in.ok || blocksPerRow <= 0 || blockRows <= 0) return Fail("bad component header");
-    const size_t values = static_cast<size_t>(blocksPerRow) * blockRows * 64;
-    if (in.at + values * 2 > bytes.size()) return Fail("dump is truncated");
-    std::vector<int16_t> coefficients(values);
-    std::memcpy(coefficients.data(), bytes.data() + in.at, values * 2);
-    in.at += values * 2;
-
+    const Component& component = input.components[c];
+    const int h = component.h, v = component.v, blocksPerRow = component.blocksPerRow;
+    const int blockRows = component.blockRows;
     const int64_t pitch = static_cast<int64_t>(blocksPerRow) * 8;
     planes[c].assign(static_cast<size_t>(pitch) * blockRows * 8, 0);
     for (int row = 0; row < blockRows; ++row) {
       for (int col = 0; col < blocksPerRow; ++col) {
-        exact::IdctIslowBlock(coefficients.data() + (static_cast<size_t>(row) * blocksPerRow + col) * 64, quant,
-                              planes[c].data() + row * 8 * pitch + col * 8, pitch);
+        exact::IdctIslowBlock(component.coefficients.data() + (static_cast<size_t>(row) * blocksPerRow + col) * 64,
+                              component.quant, planes[c].data() + row * 8 * pitch + col * 8, pitch);
       }
     }
     ExactPlane& plane = frame.planes[c];
@@ -113,8 +243,8 @@ int main(int argc, char** argv) {
     }
   }
 
-  FILE* out = std::fopen(argv[2], "wb");
-  if (out == nullptr) return Fail(std::string("cannot write ") + argv[2]);
+  FILE* out = std::fopen(outPath, "wb");
+  if (out == nullptr) return Fail(std::string("cannot write ") + outPath);
   std::fprintf(out, "P%d\n%d %d\n255\n", frame.outPlanes == 1 ? 5 : 6, width, height);
   std::vector<uint8_t> interleaved(static_cast<size_t>(planeSize) * frame.outPlanes);
   for (int64_t i = 0; i < planeSize; ++i) {
@@ -122,6 +252,31 @@ int main(int argc, char** argv) {
   }
   const bool written = std::fwrite(interleaved.data(), 1, interleaved.size(), out) == interleaved.size();
   return std::fclose(out) == 0 && written ? 0 : Fail("write failed");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc > 2 && std::strcmp(argv[1], "--jpeg-many") == 0) {
+    // --jpeg-many OUTDIR FILE...: each FILE to OUTDIR/<index>.pnm; prints "<index> <status>" per file.
+    for (int i = 3; i < argc; ++i) {
+      const std::string out = std::string(argv[2]) + "/" + std::to_string(i - 3) + ".pnm";
+      std::printf("%d %d\n", i - 3, Convert(argv[i], out.c_str(), true, false, 0, -1));
+    }
+    return 0;
+  }
+  const bool jpeg = argc > 1 && std::strcmp(argv[1], "--jpeg") == 0;
+  const int first = jpeg ? 2 : 1;
+  if (argc < first + 2) return Fail("usage: exact-host-test [--jpeg] INPUT OUT.pnm [--gray] [--chunk-bits N] [--lead-bits N]");
+  bool grayOut = false;
+  int chunkBits = 0, leadBits = -1;
+  for (int i = first + 2; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--gray") == 0) grayOut = true;
+    else if (std::strcmp(argv[i], "--chunk-bits") == 0 && i + 1 < argc) chunkBits = std::atoi(argv[++i]);
+    else if (std::strcmp(argv[i], "--lead-bits") == 0 && i + 1 < argc) leadBits = std::atoi(argv[++i]);
+    else return Fail(std::string("unknown argument ") + argv[i]);
+  }
+  return Convert(argv[first], argv[first + 1], jpeg, grayOut, chunkBits, leadBits);
 }
 
 #endif  // JPEGKIT_EXACT_HOST_TEST

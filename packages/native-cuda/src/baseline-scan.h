@@ -1,0 +1,66 @@
+// Reads what our GPU Huffman decoder (kernels/huffman.h) needs from a single-scan sequential Huffman-coded
+// 8-bit JPEG: the frame, quantisation and Huffman tables, and the scan's entropy-coded data with byte stuffing
+// removed, split at its restart markers. The C++ twin of packages/webgpu/src/entropy/baseline-scan.ts.
+//
+// Only files libjpeg-turbo reads without a single warning are taken: anything unusual (another marker where
+// none is expected, restart markers out of sequence, several scans, a JFIF major version other than 1, an
+// unknown Adobe transform, a table libjpeg would refuse) gives the reason, and the image goes to another route.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kernels/huffman.h"
+
+namespace jpegkit {
+
+struct ScanComponentFacts {
+  int h = 1, v = 1;
+  int widthInBlocks = 0, heightInBlocks = 0;  // blocks with image data
+  int blocksPerRow = 0, blockRows = 0;        // whole MCUs
+  int dcSlot = 0, acSlot = 0;
+  uint16_t quant[64] = {};  // natural order
+};
+
+struct BaselineScanFacts {
+  int width = 0, height = 0;
+  int components = 0;  // 1 (gray) or 3 (YCbCr)
+  int maxH = 1, maxV = 1;
+  ScanComponentFacts component[3];
+  int restartInterval = 0;  // MCUs per interval, 0 when none
+  int mcusPerRow = 0, totalMcus = 0, blocksInMcu = 1;
+  size_t entropyStart = 0;  // first byte of the entropy-coded data in the file
+  HuffTable tables[kHuffTables];
+  // From UnstuffScan:
+  std::vector<uint32_t> intervalStarts;  // byte offset of each interval in the unstuffed data, then the end
+};
+
+// Parses the headers up to the scan. False with the reason when the image is not one we take.
+bool ParseBaselineScan(const uint8_t* bytes, size_t length, BaselineScanFacts* facts, std::string* reason);
+
+// Copies the entropy-coded data into `out` (room for `length - facts.entropyStart` bytes) without byte
+// stuffing and restart markers, recording where each interval starts. False with the reason when the markers
+// are not what libjpeg expects (out of sequence, missing, extra, no EOI). Returns the data's size in `*bytes`.
+bool UnstuffScan(const uint8_t* data, size_t length, BaselineScanFacts* facts, uint8_t* out, size_t* bytes,
+                 std::string* reason);
+
+// The derived table for a DHT (counts of codes of length 1–16, symbols), or false with libjpeg's reason.
+bool DeriveHuffTable(const uint8_t counts[16], const uint8_t* symbols, int symbolCount, bool isDc, HuffTable* out,
+                     std::string* reason);
+
+// Fills the GpuScan fields that follow from the facts (not the device pointers or firstChunk).
+void DescribeScan(const BaselineScanFacts& facts, GpuScan* scan);
+
+// Appends image `image`'s chunks (every interval cut into chunks of `chunkBits`, at least one per interval),
+// padded with image -1 to a multiple of kChunkThreads so that each thread block's chunks are one image's.
+void AppendChunks(const std::vector<uint32_t>& intervalStarts, int image, int chunkBits,
+                  std::vector<GpuChunk>* chunks);
+
+// Chunk size for a call decoding `totalBits` of entropy-coded data: small enough that the chunks fill the GPU
+// (about 128 Ki threads), 2,048 to 8,192 bits. (Measured on the photo corpus with our harness: with a 2,048-bit
+// lead-in (kLeadBits) most chunks' first guess is exact; shorter chunks need more passes to settle.)
+int ChooseChunkBits(uint64_t totalBits);
+
+}  // namespace jpegkit

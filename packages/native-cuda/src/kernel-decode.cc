@@ -1,0 +1,296 @@
+// See kernel-decode.h. One call, on the slot's stream:
+//   1. host: each image's headers (baseline-scan.cc) and its entropy-coded data unstuffed straight into pinned
+//      staging, with the scan descriptions, chunk list, interval offsets and quantisation tables; one upload;
+//   2. sync passes until a pass changes no chunk's exit (one readback of the pass counters, usually after pass 1:
+//      pass 0 starts each chunk's guess 2,048 bits early), then the starts and decode kernels;
+//   3. per image: islow IDCT into component planes, fancy upsampling + colour into planar scratch, remap into the
+//      item's result block (format, orientation);
+//   4. images the decoder flagged (libjpeg would warn) are handed back for nvJPEG or the caller.
+#include "kernel-decode.h"
+
+#include <cuda_runtime_api.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+
+#include "baseline-scan.h"
+#include "kernels/exact.h"
+#include "kernels/huffman.h"
+#include "kernels/kernels.h"
+#include "pixel-format.h"
+
+namespace jpegkit {
+
+namespace {
+
+constexpr size_t kAlign = 256;
+inline size_t AlignUp(size_t n, size_t to = kAlign) { return (n + to - 1) / to * to; }
+
+struct Accepted {
+  DecodeItem* item;
+  std::unique_ptr<BaselineScanFacts> facts;
+  size_t dataAt = 0, dataBound = 0, dataBytes = 0;
+  size_t coefficientAt[3] = {};
+  size_t planeAt[3] = {}, planePitch[3] = {};
+  int firstChunk = 0;
+};
+
+class KernelDecoder {
+ public:
+  KernelDecoder(Engine* engine, DecodeSlot& slot, std::vector<DecodeItem*>* rest, std::vector<std::string>* reasons)
+      : engine_(engine), slot_(slot), rest_(rest), reasons_(reasons) {}
+
+  void Run(const std::vector<DecodeItem*>& items) {
+    for (DecodeItem* item : items) {
+      auto facts = std::make_unique<BaselineScanFacts>();
+      std::string reason;
+      if (!ParseBaselineScan(item->data, item->length, facts.get(), &reason)) {
+        HandBack(item, reason);
+      } else if (facts->width != item->width || facts->height != item->height) {
+        HandBack(item, "the frame size differs from the header's");
+      } else {
+        accepted_.push_back(Accepted{item, std::move(facts)});
+      }
+    }
+    if (accepted_.empty()) return;
+    const Failure failure = Decode();
+    if (!failure.ok()) {
+      cudaStreamSynchronize(slot_.kernelStream);
+      cudaGetLastError();
+      for (Accepted& a : accepted_) {
+        if (a.item != nullptr) a.item->failure = failure;
+      }
+    }
+  }
+
+ private:
+  void HandBack(DecodeItem* item, const std::string& reason) {
+    rest_->push_back(item);
+    reasons_->push_back(reason);
+  }
+
+  Failure Decode() {
+    // --- layout (bounds first: the staging buffer must not move once filled) ---------------------------------
+    uint64_t boundBits = 0;
+    for (Accepted& a : accepted_) {
+      a.dataBound = AlignUp(a.item->length - a.facts->entropyStart + 16, 16);
+      boundBits += a.dataBound * 8;
+    }
+    const int chunkBits = ChooseChunkBits(boundBits);
+    const size_t n = accepted_.size();
+    size_t chunkBound = 0, intervalBound = 0;
+    for (Accepted& a : accepted_) {
+      const BaselineScanFacts& f = *a.facts;
+      const size_t intervals = f.restartInterval == 0 ? 1 : (f.totalMcus + f.restartInterval - 1) / f.restartInterval;
+      intervalBound += intervals + 1;
+      chunkBound += a.dataBound * 8 / chunkBits + intervals + kChunkThreads;
+    }
+    const size_t scansAt = 0;
+    const size_t imageChunksAt = AlignUp(scansAt + n * sizeof(GpuScan));
+    const size_t quantAt = AlignUp(imageChunksAt + (n + 1) * sizeof(int32_t));
+    const size_t chunksAt = AlignUp(quantAt + n * 3 * 64 * sizeof(int16_t));
+    const size_t intervalsAt = AlignUp(chunksAt + chunkBound * sizeof(GpuChunk));
+    const size_t dataAt = AlignUp(intervalsAt + intervalBound * sizeof(uint32_t));
+    size_t dataEnd = dataAt;
+    for (Accepted& a : accepted_) {
+      a.dataAt = dataEnd;
+      dataEnd += a.dataBound;
+    }
+    const size_t readbackAt = AlignUp(dataEnd);
+    const size_t stagingBytes = readbackAt + (kMaxSyncPasses + n) * sizeof(uint32_t);
+    JK_TRY(slot_.staging.Reserve(stagingBytes));
+    uint8_t* host = slot_.staging.data();
+
+    // --- host: unstuff, chunk ------------------------------------------------------------------------------
+    std::vector<GpuChunk> chunks;
+    std::vector<Accepted> kept;
+    size_t intervalsUsed = 0;
+    std::vector<size_t> intervalOffset;
+    for (Accepted& a : accepted_) {
+      std::string reason;
+      if (!UnstuffScan(a.item->data, a.item->length, a.facts.get(), host + a.dataAt, &a.dataBytes, &reason)) {
+        HandBack(a.item, reason);
+        continue;
+      }
+      std::memset(host + a.dataAt + a.dataBytes, 0, a.dataBound - a.dataBytes);
+      const int image = static_cast<int>(kept.size());
+      a.firstChunk = static_cast<int>(chunks.size());
+      AppendChunks(a.facts->intervalStarts, image, chunkBits, &chunks);
+      intervalOffset.push_back(intervalsAt + intervalsUsed * sizeof(uint32_t));
+      std::memcpy(host + intervalOffset.back(), a.facts->intervalStarts.data(),
+                  a.facts->intervalStarts.size() * sizeof(uint32_t));
+      intervalsUsed += a.facts->intervalStarts.size();
+      kept.push_back(std::move(a));
+    }
+    accepted_ = std::move(kept);
+    if (accepted_.empty()) return Ok();
+    const int images = static_cast<int>(accepted_.size());
+    const int chunkCount = static_cast<int>(chunks.size());
+    std::memcpy(host + chunksAt, chunks.data(), chunks.size() * sizeof(GpuChunk));
+    int32_t* imageChunks = reinterpret_cast<int32_t*>(host + imageChunksAt);
+    for (int i = 0; i < images; ++i) imageChunks[i] = accepted_[i].firstChunk;
+    imageChunks[images] = chunkCount;
+
+    // --- device blocks -----------------------------------------------------------------------------------
+    size_t coefficientBytes = 0, planeBytes = 0, scratchBytes = 0;
+    for (Accepted& a : accepted_) {
+      const BaselineScanFacts& f = *a.facts;
+      size_t planes = 0;
+      for (int c = 0; c < f.components; ++c) {
+        const ScanComponentFacts& k = f.component[c];
+        a.coefficientAt[c] = coefficientBytes;
+        coefficientBytes += AlignUp(static_cast<size_t>(k.blocksPerRow) * k.blockRows * 64 * sizeof(int16_t));
+        a.planePitch[c] = DevicePitch(static_cast<size_t>(k.blocksPerRow) * 8);
+        a.planeAt[c] = planes;
+        planes += a.planePitch[c] * static_cast<size_t>(k.blockRows) * 8;
+      }
+      planeBytes = std::max(planeBytes, planes);
+      scratchBytes = std::max(scratchBytes, DevicePitch(f.width) * f.height * OutPlanes(a));
+    }
+    const size_t exitsAt = 0;
+    const size_t usedAt = AlignUp(exitsAt + 2 * chunkCount * sizeof(HuffEntry));
+    const size_t countsAt = AlignUp(usedAt + chunkCount * sizeof(HuffEntry));
+    const size_t startsAt = AlignUp(countsAt + static_cast<size_t>(chunkCount) * kCountWords * sizeof(uint32_t));
+    const size_t changedAt = AlignUp(startsAt + static_cast<size_t>(chunkCount) * kStartWords * sizeof(uint32_t));
+    const size_t statusAt = changedAt + kMaxSyncPasses * sizeof(uint32_t);
+    const size_t stateBytes = statusAt + images * sizeof(uint32_t);
+    DevicePool& pool = *engine_->pool();
+    std::shared_ptr<DeviceAllocation> input, state, coefficients, planes, scratch;
+    JK_TRY(pool.Acquire(dataEnd, &input));
+    JK_TRY(pool.Acquire(stateBytes, &state));
+    JK_TRY(pool.Acquire(coefficientBytes, &coefficients));
+    JK_TRY(pool.Acquire(planeBytes, &planes));
+    JK_TRY(pool.Acquire(scratchBytes, &scratch));
+    uint8_t* device = input->data();
+
+    GpuScan* scans = reinterpret_cast<GpuScan*>(host + scansAt);
+    int16_t* quant = reinterpret_cast<int16_t*>(host + quantAt);
+    for (int i = 0; i < images; ++i) {
+      Accepted& a = accepted_[i];
+      const BaselineScanFacts& f = *a.facts;
+      GpuScan& scan = scans[i];
+      std::memset(&scan, 0, sizeof scan);
+      DescribeScan(f, &scan);
+      scan.data = device + a.dataAt;
+      scan.dataWords = static_cast<uint32_t>(a.dataBound / 4);
+      scan.intervalStarts = reinterpret_cast<const uint32_t*>(device + intervalOffset[i]);
+      scan.firstChunk = a.firstChunk;
+      for (int c = 0; c < f.components; ++c) {
+        scan.coefficients[c] = reinterpret_cast<int16_t*>(coefficients->data() + a.coefficientAt[c]);
+        for (int k = 0; k < 64; ++k) quant[(i * 3 + c) * 64 + k] = static_cast<int16_t>(f.component[c].quant[k]);
+      }
+    }
+
+    // --- upload, passes ----------------------------------------------------------------------------------
+    cudaStream_t stream = slot_.kernelStream;
+    JK_CUDA(cudaMemcpyAsync(device, host, dataEnd, cudaMemcpyHostToDevice, stream));
+    JK_CUDA(cudaMemsetAsync(coefficients->data(), 0, coefficientBytes, stream));
+    JK_CUDA(cudaMemsetAsync(state->data() + changedAt, 0, stateBytes - changedAt, stream));
+    HuffmanCall call{};
+    call.scans = reinterpret_cast<const GpuScan*>(device + scansAt);
+    call.chunks = reinterpret_cast<const GpuChunk*>(device + chunksAt);
+    call.chunkCount = chunkCount;
+    call.chunkBits = chunkBits;
+    call.leadBits = kLeadBits;
+    call.images = images;
+    call.imageChunks = reinterpret_cast<const int32_t*>(device + imageChunksAt);
+    uint8_t* s = state->data();
+    call.exits[0] = reinterpret_cast<HuffEntry*>(s + exitsAt);
+    call.exits[1] = call.exits[0] + chunkCount;
+    call.used = reinterpret_cast<HuffEntry*>(s + usedAt);
+    call.counts = reinterpret_cast<uint32_t*>(s + countsAt);
+    call.starts = reinterpret_cast<uint32_t*>(s + startsAt);
+    call.changed = reinterpret_cast<uint32_t*>(s + changedAt);
+    call.status = reinterpret_cast<uint32_t*>(s + statusAt);
+    uint32_t* readback = reinterpret_cast<uint32_t*>(host + readbackAt);
+
+    int settled = -1;
+    JK_CUDA(LaunchHuffmanSync(call, 0, stream));
+    for (int pass = 1; pass < kMaxSyncPasses && settled < 0; ++pass) {
+      JK_CUDA(LaunchHuffmanSync(call, pass, stream));
+      JK_CUDA(cudaMemcpyAsync(readback + pass, call.changed + pass, sizeof(uint32_t), cudaMemcpyDeviceToHost, stream));
+      JK_CUDA(cudaStreamSynchronize(stream));
+      if (readback[pass] == 0) settled = pass;
+    }
+    if (settled < 0) {
+      for (Accepted& a : accepted_) HandBack(a.item, "the GPU Huffman decoder's chunks did not synchronise");
+      accepted_.clear();
+      return Ok();
+    }
+    JK_CUDA(LaunchHuffmanStarts(call, stream));
+    JK_CUDA(LaunchHuffmanDecode(call, settled, stream));
+    JK_CUDA(cudaMemcpyAsync(readback + kMaxSyncPasses, call.status, images * sizeof(uint32_t), cudaMemcpyDeviceToHost,
+                            stream));
+
+    // --- pixels ------------------------------------------------------------------------------------------
+    const int16_t* deviceQuant = reinterpret_cast<const int16_t*>(device + quantAt);
+    for (int i = 0; i < images; ++i) {
+      Accepted& a = accepted_[i];
+      const BaselineScanFacts& f = *a.facts;
+      DecodeItem* item = a.item;
+      const int outPlanes = OutPlanes(a);
+      ExactFrame frame{};
+      frame.width = f.width;
+      frame.height = f.height;
+      frame.outPlanes = outPlanes;
+      ExactIdctJob jobs[3];
+      for (int c = 0; c < f.components; ++c) {
+        const ScanComponentFacts& k = f.component[c];
+        ExactPlane& plane = frame.planes[c];
+        plane.widthIn = (f.width * k.h + f.maxH - 1) / f.maxH;
+        plane.heightIn = (f.height * k.v + f.maxV - 1) / f.maxV;
+        std::string reason;
+        if (!PlanUpsample(k.h, k.v, f.maxH, f.maxV, plane.widthIn, &plane, &reason)) {
+          return Fail("E_UNSUPPORTED", reason);  // not reached: the scan reader's factors all divide
+        }
+        jobs[c].coefficients = reinterpret_cast<const int16_t*>(coefficients->data() + a.coefficientAt[c]);
+        jobs[c].quant = deviceQuant + (i * 3 + c) * 64;
+        jobs[c].plane = planes->data() + a.planeAt[c];
+        jobs[c].pitch = static_cast<int64_t>(a.planePitch[c]);
+        jobs[c].blocksPerRow = k.blocksPerRow;
+        jobs[c].blockRows = k.blockRows;
+        plane.data = jobs[c].plane;
+        plane.pitch = jobs[c].pitch;
+      }
+      JK_CUDA(LaunchExactIdct(jobs, outPlanes == 1 ? 1 : f.components, stream));
+      const size_t scratchPitch = DevicePitch(f.width);
+      JK_CUDA(LaunchExactColor(frame, scratch->data(), static_cast<int64_t>(scratchPitch), stream));
+      int source[4];
+      SourceChannels(item->format, outPlanes, source);
+      JK_CUDA(LaunchRemap(PlanarLayout(outPlanes, scratch->data(), scratchPitch, f.height), f.width, f.height,
+                          LayoutOf(item->format, item->result->data(), item->pitch, item->outHeight), source,
+                          item->orientation, stream));
+    }
+    JK_CUDA(cudaStreamSynchronize(stream));
+    for (int i = 0; i < images; ++i) {
+      Accepted& a = accepted_[i];
+      if (readback[kMaxSyncPasses + i] != 0) {
+        HandBack(a.item, "data libjpeg would warn about (the GPU Huffman decoder flagged it)");
+      } else {
+        a.item->route = "kernels";
+      }
+    }
+    return Ok();
+  }
+
+  // Gray output reads the luma plane alone (djpeg -grayscale); RGB from a gray JPEG is the remap's replication.
+  static int OutPlanes(const Accepted& a) {
+    return a.facts->components == 1 || a.item->format == PixelFormat::kGray ? 1 : 3;
+  }
+
+  Engine* engine_;
+  DecodeSlot& slot_;
+  std::vector<DecodeItem*>* rest_;
+  std::vector<std::string>* reasons_;
+  std::vector<Accepted> accepted_;
+};
+
+}  // namespace
+
+void DecodeWithKernels(Engine* engine, DecodeSlot& slot, const std::vector<DecodeItem*>& items,
+                       std::vector<DecodeItem*>* rest, std::vector<std::string>* reasons) {
+  KernelDecoder(engine, slot, rest, reasons).Run(items);
+}
+
+}  // namespace jpegkit

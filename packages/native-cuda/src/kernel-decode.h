@@ -1,0 +1,24 @@
+// The `kernels` decode route: our own GPU Huffman decoder (kernels/huffman.h) feeding the exact mode's IDCT,
+// upsampling and colour kernels (kernels/exact.h), then the remap into the requested layout and orientation —
+// no nvJPEG, and the pixels equal djpeg -dct int. It runs on the SMs, so it works beside the NVJPG engines, and
+// a single image decodes in a fraction of the engines' latency (the whole GPU works on it).
+//
+// Takes single-scan sequential Huffman 8-bit gray and YCbCr JPEGs that libjpeg reads without a warning
+// (src/baseline-scan.h); the rest, and any image whose data the decoder flags, are handed back.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "decode-batch.h"
+
+namespace jpegkit {
+
+// Decodes what it can of `items` on `slot` (results in each item's `result` block, in its format and
+// orientation; route "kernels"), all in one set of launches. Items it does not take go to `rest`, with the reason
+// in `reasons` (same order). A CUDA failure fails the items it was decoding. The slot's stream has finished
+// when this returns.
+void DecodeWithKernels(Engine* engine, DecodeSlot& slot, const std::vector<DecodeItem*>& items,
+                       std::vector<DecodeItem*>* rest, std::vector<std::string>* reasons);
+
+}  // namespace jpegkit

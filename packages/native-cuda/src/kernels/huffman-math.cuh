@@ -1,0 +1,335 @@
+// The arithmetic of our GPU Huffman decoder (huffman.h): what libjpeg-turbo 2.1.5's jdhuff.c computes for valid
+// data (canonical codes through maxcode / valoffset, HUFF_EXTEND, jpeg_natural_order with its safety entries
+// for runs past 63; our own code), per chunk of a scan. Every function is __host__ __device__: the kernels
+// (huffman.cu) and the host test harness (huffman-host-test.cu, checked against djpeg on machines without a
+// GPU) run the same code.
+#pragma once
+
+#include <cstdint>
+
+#include "huffman.h"
+
+#if defined(__CUDACC__)
+#define JK_HUFF_FN __host__ __device__ __forceinline__
+#else
+#define JK_HUFF_FN inline
+#endif
+
+namespace jpegkit {
+namespace huff {
+
+// jpeg_natural_order, with 16 extra entries so that a run past position 63 lands on 63 as in libjpeg.
+#if defined(__CUDA_ARCH__)
+__constant__ const uint8_t kNatural[80] = {
+#else
+constexpr uint8_t kNatural[80] = {
+#endif
+    0,  1,  8,  16, 9,  2,  3,  10, 17, 24, 32, 25, 18, 11, 4,  5,  12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13,
+    6,  7,  14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31,
+    39, 46, 53, 60, 61, 54, 47, 55, 62, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63};
+
+JK_HUFF_FN uint32_t BigEndian(uint32_t word) {
+#if defined(__CUDA_ARCH__)
+  return __byte_perm(word, 0, 0x0123);
+#else
+  return __builtin_bswap32(word);
+#endif
+}
+
+// A bit reader over the data's big-endian 32-bit words: 33 to 64 bits buffered in a register and the next word
+// loaded one refill ahead, so a thread's chain of symbols rarely waits on memory. Reads past `limit` words
+// (only corrupt data or a wrong guess gets there) see zeros.
+struct BitReader {
+  const uint32_t* words;
+  uint32_t limit;
+  uint32_t next;     // index of `pending`
+  uint32_t pending;  // the word after the buffered bits
+  uint64_t buffer;   // unread bits, most significant first
+  int count;         // bits of `buffer` that are data
+  uint32_t bit;      // position of the next unread bit
+};
+
+JK_HUFF_FN uint32_t WordAt(const BitReader& r, uint32_t i) { return i < r.limit ? BigEndian(r.words[i]) : 0u; }
+
+JK_HUFF_FN void BitsStart(BitReader& r, const GpuScan& scan, uint32_t bit) {
+  r.words = reinterpret_cast<const uint32_t*>(scan.data);
+  r.limit = scan.dataWords;
+  const uint32_t w = bit >> 5;
+  r.buffer = ((static_cast<uint64_t>(WordAt(r, w)) << 32) | WordAt(r, w + 1)) << (bit & 31);
+  r.count = 64 - static_cast<int>(bit & 31);
+  r.next = w + 2;
+  r.pending = WordAt(r, r.next);
+  r.bit = bit;
+}
+
+// The next 32 bits, most significant first (each symbol consumes at most 31 of them).
+JK_HUFF_FN uint32_t BitsPeek(BitReader& r) {
+  if (r.count <= 32) {
+    r.buffer |= static_cast<uint64_t>(r.pending) << (32 - r.count);
+    r.count += 32;
+    r.pending = WordAt(r, ++r.next);
+  }
+  return static_cast<uint32_t>(r.buffer >> 32);
+}
+
+JK_HUFF_FN void BitsSkip(BitReader& r, uint32_t n) {
+  r.buffer <<= n;
+  r.count -= static_cast<int>(n);
+  r.bit += n;
+}
+
+// The symbol whose code starts `window`, its code length in `*length`; 0 in `*length` for a code longer than
+// 16 bits (libjpeg warns: corrupt data).
+JK_HUFF_FN uint32_t DecodeSymbol(const HuffTable& table, uint32_t window, uint32_t* length) {
+  const uint32_t look = table.lookup[window >> (32 - kHuffLookBits)];
+  if ((look >> 8) <= static_cast<uint32_t>(kHuffLookBits)) {
+    *length = look >> 8;
+    return look & 0xff;
+  }
+  for (int l = kHuffLookBits + 1; l <= 16; ++l) {
+    const int32_t code = static_cast<int32_t>(window >> (32 - l));
+    if (code <= table.maxcode[l]) {
+      *length = static_cast<uint32_t>(l);
+      return table.symbols[(code + table.valoffset[l]) & 0xff];
+    }
+  }
+  *length = 0;
+  return 0;
+}
+
+// HUFF_EXTEND of the `s` bits after a code of `length` bits at the top of `window` (length + s ≤ 31).
+JK_HUFF_FN int32_t Extend(uint32_t window, uint32_t length, uint32_t s) {
+  if (s == 0) return 0;
+  const int32_t x = static_cast<int32_t>((window << length) >> (32 - s));
+  return x < (1 << (s - 1)) ? x + static_cast<int32_t>(0xffffffffu << s) + 1 : x;
+}
+
+// One chunk of a `sync` pass: decodes from `entry` to the first symbol boundary at or past `chunkEnd`, counting
+// the blocks that start on the way and summing their DC differences by position from the chunk's first block.
+// Codes longer than 16 bits (only met from a wrong guess, or in corrupt data) consume 16 bits.
+JK_HUFF_FN HuffEntry SyncChunk(const GpuScan& scan, const HuffTable* tables, HuffEntry entry, uint32_t chunkEnd,
+                               uint32_t* blocksOut, uint32_t dc[kMaxMcuBlocks]) {
+  BitReader bits;
+  BitsStart(bits, scan, entry.bit);
+  int b = static_cast<int>(entry.blockAndK >> 8);
+  int k = static_cast<int>(entry.blockAndK & 0xff);
+  if (b >= scan.blocksInMcu) b = 0;
+  uint32_t blocks = 0;
+  int phase = 0;
+  for (int i = 0; i < kMaxMcuBlocks; ++i) dc[i] = 0;
+  int c = scan.mcuComponent[b];
+  while (bits.bit < chunkEnd) {
+    const uint32_t window = BitsPeek(bits);
+    uint32_t length;
+    if (k == 0) {
+      const uint32_t s = DecodeSymbol(tables[scan.dcTable[c]], window, &length);
+      if (length == 0) {
+        BitsSkip(bits, 16);
+      } else {
+        BitsSkip(bits, length + s);
+        dc[phase] += static_cast<uint32_t>(Extend(window, length, s));
+      }
+      ++blocks;
+      phase = phase + 1 == scan.blocksInMcu ? 0 : phase + 1;
+      k = 1;
+    } else {
+      const uint32_t rs = DecodeSymbol(tables[scan.acTable[c]], window, &length);
+      const uint32_t r = rs >> 4, s = rs & 15;
+      BitsSkip(bits, length == 0 ? 16 : length + s);
+      if (s != 0) k += static_cast<int>(r) + 1;
+      else if (r == 15) k += 16;
+      else k = 64;
+    }
+    if (k >= 64) {
+      k = 0;
+      b = b + 1 == scan.blocksInMcu ? 0 : b + 1;
+      c = scan.mcuComponent[b];
+    }
+  }
+  *blocksOut = blocks;
+  return HuffEntry{bits.bit, (static_cast<uint32_t>(b) << 8) | static_cast<uint32_t>(k)};
+}
+
+// Whether two entries are the same decoder state (the block of the MCU only counts when tables differ by component).
+JK_HUFF_FN bool SameEntry(const HuffEntry& a, const HuffEntry& b, bool sharedTables) {
+  if (a.bit != b.bit) return false;
+  if (sharedTables) return (a.blockAndK & 0xff) == (b.blockAndK & 0xff);
+  return a.blockAndK == b.blockAndK;
+}
+
+// What a `decode` chunk needs besides the scan: its entry, where it stops, its first block and DC predictions.
+struct DecodeSpan {
+  HuffEntry entry;
+  bool last;            // its interval's final chunk: stops after the interval's last block
+  uint32_t nextBit;     // otherwise: the next chunk's entry bit (decode the blocks starting before it)
+  uint32_t nextBlock;   // and the block that chunk starts with
+  uint32_t endBit;      // the interval's end (bits past it are an error)
+  uint32_t firstBlock;  // the first block starting in this chunk, numbered in the scan
+  uint32_t totalBlock;  // the block after the interval's last
+  int32_t dc[4];        // DC predictions of each component at firstBlock
+};
+
+// Decodes the blocks starting in a chunk into the scan's coefficient planes (zeroed beforehand; only the
+// decoded values are written). False when libjpeg would warn: a code longer than 16 bits, bits needed past the
+// interval's end, a block count that disagrees with the next chunk's start, whole bytes left at the interval's end.
+JK_HUFF_FN bool DecodeChunk(const GpuScan& scan, const HuffTable* tables, const DecodeSpan& span) {
+  BitReader bits;
+  BitsStart(bits, scan, span.entry.bit);
+  int b = static_cast<int>(span.entry.blockAndK >> 8);
+  int k = static_cast<int>(span.entry.blockAndK & 0xff);
+  if (b >= scan.blocksInMcu) b = 0;
+  // The rest of a block that started in the chunk before, which writes it (the tables are right: exact, or
+  // the same for every component).
+  {
+    const int c = scan.mcuComponent[b];
+    while (k != 0) {
+      const uint32_t window = BitsPeek(bits);
+      uint32_t length;
+      const uint32_t rs = DecodeSymbol(tables[scan.acTable[c]], window, &length);
+      if (length == 0) return false;
+      const uint32_t r = rs >> 4, s = rs & 15;
+      BitsSkip(bits, length + s);
+      if (s != 0) k += static_cast<int>(r) + 1;
+      else if (r == 15) k += 16;
+      else k = 64;
+      if (k >= 64) k = 0;
+    }
+  }
+  uint32_t g = span.firstBlock;
+  int32_t dc[4] = {span.dc[0], span.dc[1], span.dc[2], span.dc[3]};
+  const uint32_t bim = static_cast<uint32_t>(scan.blocksInMcu);
+  for (;;) {
+    if (span.last ? g >= span.totalBlock : bits.bit >= span.nextBit) break;
+    if (g >= span.totalBlock) return false;
+    const uint32_t place = g % bim;
+    const uint32_t mcu = g / bim;
+    const int c = scan.mcuComponent[place];
+    const uint32_t row = (mcu / scan.mcusPerRow) * scan.v[c] + scan.mcuRow[place];
+    const uint32_t col = (mcu % scan.mcusPerRow) * scan.h[c] + scan.mcuCol[place];
+    int16_t* out = scan.coefficients[c] + (static_cast<int64_t>(row) * scan.blocksPerRow[c] + col) * 64;
+    uint32_t window = BitsPeek(bits);
+    uint32_t length;
+    const uint32_t s = DecodeSymbol(tables[scan.dcTable[c]], window, &length);
+    if (length == 0) return false;
+    dc[c] = static_cast<int32_t>(static_cast<uint32_t>(dc[c]) + static_cast<uint32_t>(Extend(window, length, s)));
+    BitsSkip(bits, length + s);
+    out[0] = static_cast<int16_t>(dc[c]);
+    const HuffTable& ac = tables[scan.acTable[c]];
+    for (int at = 1; at < 64;) {
+      window = BitsPeek(bits);
+      const uint32_t rs = DecodeSymbol(ac, window, &length);
+      if (length == 0) return false;
+      const uint32_t r = rs >> 4, size = rs & 15;
+      BitsSkip(bits, length + size);
+      if (size != 0) {
+        at += static_cast<int>(r);
+        out[kNatural[at]] = static_cast<int16_t>(Extend(window, length, size));
+        ++at;
+      } else if (r == 15) {
+        at += 16;
+      } else {
+        break;
+      }
+    }
+    if (bits.bit > span.endBit) return false;
+    ++g;
+  }
+  if (span.last) {
+    // Whole bytes left before the interval's marker (or EOI) are extraneous data to libjpeg (a warning).
+    return g == span.totalBlock && (bits.bit + 7) / 8 == span.endBit / 8;
+  }
+  return g == span.nextBlock;
+}
+
+// --- one chunk of each kernel (huffman.cu runs one thread per chunk; the host harness loops) ------------------
+
+#if defined(__CUDA_ARCH__)
+#define JK_HUFF_ADD(p, v) atomicAdd((p), (v))
+#define JK_HUFF_OR(p, v) atomicOr((p), (v))
+#else
+#define JK_HUFF_ADD(p, v) (*(p) += (v))
+#define JK_HUFF_OR(p, v) (*(p) |= (v))
+#endif
+
+JK_HUFF_FN HuffEntry IntervalEntry(const GpuScan& scan, const GpuChunk& chunk, int chunkBits) {
+  return HuffEntry{scan.intervalStarts[chunk.interval] * 8 + static_cast<uint32_t>(chunk.place) * chunkBits, 0};
+}
+
+JK_HUFF_FN uint32_t ChunkEnd(const GpuScan& scan, const GpuChunk& chunk, int chunkBits) {
+  const uint32_t end = scan.intervalStarts[chunk.interval + 1] * 8;
+  const uint32_t start =
+      scan.intervalStarts[chunk.interval] * 8 + static_cast<uint32_t>(chunk.place + 1) * chunkBits;
+  return start < end ? start : end;
+}
+
+// Pass `pass` of chunk `index` (of `scan`'s image): pass 0 starts every chunk inside an interval from a guess
+// (its first bit, an MCU's first block), later passes from the exit the chunk before reached in the pass
+// before, skipping chunks whose entry did not change; `changed[pass]` counts the exits that differ from the
+// pass before.
+JK_HUFF_FN void SyncAt(const HuffmanCall& call, const GpuScan& scan, int index, int pass) {
+  const GpuChunk chunk = call.chunks[index];
+  if (chunk.image < 0) return;
+  HuffEntry* exits = call.exits[pass & 1];
+  uint32_t* counts = call.counts + static_cast<int64_t>(index) * kCountWords;
+  // An interval in one chunk: exact from the start, and nothing after it in the interval needs its exit.
+  if (chunk.place == 0 && chunk.last) {
+    if (pass == 0) {
+      call.used[index] = IntervalEntry(scan, chunk, call.chunkBits);
+      for (int i = 0; i < kCountWords; ++i) counts[i] = 0;
+    }
+    return;
+  }
+  const HuffEntry* previous = call.exits[(pass + 1) & 1];
+  HuffEntry entry;
+  if (chunk.place == 0) {
+    entry = IntervalEntry(scan, chunk, call.chunkBits);
+  } else if (pass == 0) {
+    // The guess: decode from `leadBits` before the chunk (or from the interval's exact start) up to it.
+    const uint32_t at = IntervalEntry(scan, chunk, call.chunkBits).bit;
+    const uint32_t intervalStart = scan.intervalStarts[chunk.interval] * 8;
+    const uint32_t lead = static_cast<uint32_t>(call.leadBits);
+    uint32_t unused[kMaxMcuBlocks];
+    entry = SyncChunk(scan, scan.tables, HuffEntry{at - intervalStart > lead ? at - lead : intervalStart, 0}, at,
+                      &unused[0], unused);
+  } else {
+    entry = previous[index - 1];
+  }
+  const bool shared = scan.sharedTables != 0;
+  if (pass > 0 && SameEntry(entry, call.used[index], shared)) {
+    exits[index] = previous[index];
+    return;
+  }
+  uint32_t blocks, dc[kMaxMcuBlocks];
+  const HuffEntry exit = SyncChunk(scan, scan.tables, entry, ChunkEnd(scan, chunk, call.chunkBits), &blocks, dc);
+  call.used[index] = entry;
+  exits[index] = exit;
+  counts[0] = blocks;
+  for (int i = 0; i < kMaxMcuBlocks; ++i) counts[1 + i] = dc[i];
+  if (pass > 0 && !chunk.last && !SameEntry(exit, previous[index], shared)) JK_HUFF_ADD(call.changed + pass, 1u);
+}
+
+// The decode pass of chunk `index` once pass `pass` settled and the starts are known; flags the image in
+// `status` when libjpeg would warn.
+JK_HUFF_FN void DecodeAt(const HuffmanCall& call, const GpuScan& scan, int index, int pass) {
+  const GpuChunk chunk = call.chunks[index];
+  if (chunk.image < 0) return;
+  DecodeSpan span;
+  span.entry = call.used[index];
+  span.last = chunk.last != 0;
+  span.nextBit = 0;
+  span.nextBlock = 0;
+  if (!span.last) {
+    span.nextBit = call.exits[pass & 1][index].bit;
+    span.nextBlock = call.starts[static_cast<int64_t>(index + 1) * kStartWords];
+  }
+  span.endBit = scan.intervalStarts[chunk.interval + 1] * 8;
+  const uint32_t* start = call.starts + static_cast<int64_t>(index) * kStartWords;
+  span.firstBlock = start[0];
+  const uint32_t total = static_cast<uint32_t>(chunk.interval + 1) * scan.intervalBlocks;
+  span.totalBlock = total < static_cast<uint32_t>(scan.totalBlocks) ? total : scan.totalBlocks;
+  for (int c = 0; c < 4; ++c) span.dc[c] = static_cast<int32_t>(start[1 + c]);
+  if (!DecodeChunk(scan, scan.tables, span)) JK_HUFF_OR(call.status + chunk.image, 1u);
+}
+
+}  // namespace huff
+}  // namespace jpegkit

@@ -1,0 +1,129 @@
+// Our GPU Huffman decoder's kernels (huffman.h): sync passes, per-image prefix sums of the chunks' block counts
+// and DC sums, and the decode pass. Each thread block's chunks belong to one image, whose tables it keeps in
+// shared memory.
+#include <cub/block/block_scan.cuh>
+
+#include "huffman-math.cuh"
+#include "huffman.h"
+
+namespace jpegkit {
+namespace {
+
+// Copies the image's scan description and tables into shared memory (every thread of the block takes part).
+__device__ void LoadScan(const GpuScan& scan, GpuScan* shared) {
+  static_assert(sizeof(GpuScan) % 4 == 0, "GpuScan is copied as words");
+  const uint32_t* from = reinterpret_cast<const uint32_t*>(&scan);
+  uint32_t* to = reinterpret_cast<uint32_t*>(shared);
+  constexpr int kWords = sizeof(GpuScan) / 4;
+  for (int i = threadIdx.x; i < kWords; i += blockDim.x) to[i] = from[i];
+  __syncthreads();
+}
+
+__global__ void __launch_bounds__(kChunkThreads) SyncKernel(HuffmanCall call, int pass) {
+  __shared__ GpuScan scan;
+  const int index = blockIdx.x * kChunkThreads + threadIdx.x;
+  LoadScan(call.scans[call.chunks[blockIdx.x * kChunkThreads].image], &scan);
+  huff::SyncAt(call, scan, index, pass);
+}
+
+// A segmented running sum: `head` starts a new segment (a restart interval's first chunk).
+struct Segmented {
+  uint32_t head;
+  uint32_t v[4];
+};
+
+struct SegmentedSum {
+  __device__ Segmented operator()(const Segmented& a, const Segmented& b) const {
+    if (b.head) return b;
+    return Segmented{a.head, {a.v[0] + b.v[0], a.v[1] + b.v[1], a.v[2] + b.v[2], a.v[3] + b.v[3]}};
+  }
+};
+
+constexpr int kScanThreads = 256;
+
+// One thread block per image: exclusive prefix sums within each interval of (1) the blocks starting in each
+// chunk, giving its first block and so the components of its DC sums' positions, then (2) those DC sums per
+// component, giving its DC predictions.
+__global__ void __launch_bounds__(kScanThreads) StartsKernel(HuffmanCall call) {
+  using Scan = cub::BlockScan<Segmented, kScanThreads>;
+  __shared__ typename Scan::TempStorage storage;
+  const int image = blockIdx.x;
+  const GpuScan& scan = call.scans[image];
+  const int first = call.imageChunks[image], end = call.imageChunks[image + 1];
+  const uint32_t bim = static_cast<uint32_t>(scan.blocksInMcu);
+  Segmented carryBlocks{1, {0, 0, 0, 0}}, carryDc{1, {0, 0, 0, 0}};
+  for (int tile = first; tile < end; tile += kScanThreads) {
+    const int index = tile + threadIdx.x;
+    GpuChunk chunk{-1, 0, 0, 1};
+    if (index < end) chunk = call.chunks[index];
+    const bool real = chunk.image >= 0;
+    const uint32_t* counts = call.counts + static_cast<int64_t>(index) * kCountWords;
+    Segmented x{real ? chunk.place == 0 : 1u, {real ? counts[0] : 0u, 0, 0, 0}};
+    if (threadIdx.x == 0) x = SegmentedSum()(carryBlocks, x);
+    Segmented inclusive, aggregate;
+    Scan(storage).InclusiveScan(x, inclusive, SegmentedSum(), aggregate);
+    __syncthreads();
+    carryBlocks = aggregate;
+    uint32_t firstBlock = 0;
+    Segmented y{1, {0, 0, 0, 0}};
+    if (real) {
+      firstBlock = static_cast<uint32_t>(chunk.interval) * scan.intervalBlocks + inclusive.v[0] - counts[0];
+      y.head = chunk.place == 0;
+      const uint32_t place = firstBlock % bim;
+      for (uint32_t p = 0; p < bim && p < static_cast<uint32_t>(kMaxMcuBlocks); ++p) {
+        uint32_t at = place + p;
+        if (at >= bim) at -= bim;
+        y.v[scan.mcuComponent[at]] += counts[1 + p];
+      }
+    }
+    if (threadIdx.x == 0) y = SegmentedSum()(carryDc, y);
+    Segmented dcInclusive;
+    Scan(storage).InclusiveScan(y, dcInclusive, SegmentedSum(), aggregate);
+    __syncthreads();
+    carryDc = aggregate;
+    if (real) {
+      uint32_t* out = call.starts + static_cast<int64_t>(index) * kStartWords;
+      out[0] = firstBlock;
+      // Exclusive = inclusive − own (the carry only ever reaches thread 0 through a segment's running sum).
+      Segmented own{0, {0, 0, 0, 0}};
+      const uint32_t place = firstBlock % bim;
+      for (uint32_t p = 0; p < bim && p < static_cast<uint32_t>(kMaxMcuBlocks); ++p) {
+        uint32_t at = place + p;
+        if (at >= bim) at -= bim;
+        own.v[scan.mcuComponent[at]] += counts[1 + p];
+      }
+      for (int c = 0; c < 4; ++c) out[1 + c] = chunk.place == 0 ? 0u : dcInclusive.v[c] - own.v[c];
+    }
+  }
+}
+
+__global__ void __launch_bounds__(kChunkThreads) DecodeKernel(HuffmanCall call, int pass) {
+  __shared__ GpuScan scan;
+  const int index = blockIdx.x * kChunkThreads + threadIdx.x;
+  LoadScan(call.scans[call.chunks[blockIdx.x * kChunkThreads].image], &scan);
+  huff::DecodeAt(call, scan, index, pass);
+}
+
+unsigned Grid(int chunks) { return static_cast<unsigned>((chunks + kChunkThreads - 1) / kChunkThreads); }
+
+}  // namespace
+
+cudaError_t LaunchHuffmanSync(const HuffmanCall& call, int pass, cudaStream_t stream) {
+  if (call.chunkCount <= 0) return cudaSuccess;
+  SyncKernel<<<Grid(call.chunkCount), kChunkThreads, 0, stream>>>(call, pass);
+  return cudaGetLastError();
+}
+
+cudaError_t LaunchHuffmanStarts(const HuffmanCall& call, cudaStream_t stream) {
+  if (call.images <= 0) return cudaSuccess;
+  StartsKernel<<<call.images, kScanThreads, 0, stream>>>(call);
+  return cudaGetLastError();
+}
+
+cudaError_t LaunchHuffmanDecode(const HuffmanCall& call, int pass, cudaStream_t stream) {
+  if (call.chunkCount <= 0) return cudaSuccess;
+  DecodeKernel<<<Grid(call.chunkCount), kChunkThreads, 0, stream>>>(call, pass);
+  return cudaGetLastError();
+}
+
+}  // namespace jpegkit

@@ -1,0 +1,103 @@
+// Our own GPU Huffman decoder (the `kernels` decode route): entropy decoding of sequential Huffman-coded 8-bit
+// JPEGs on the SMs, into the quantised coefficients the exact IDCT reads (exact.h), so the pixels equal
+// djpeg -dct int. Plain C++ (no CUDA syntax): the .cc side (src/baseline-scan.cc, src/kernel-decode.cc)
+// builds these structures; huffman-math.cuh holds the arithmetic, huffman.cu the kernels.
+//
+// The scheme is the WGSL decoder's (packages/webgpu/src/shaders/entropy-selfsync.wgsl), after Weißenberger &
+// Schmidt, "Accelerating JPEG decompression on GPUs" (2021); our own code. Every restart interval's
+// entropy-coded data (byte stuffing removed on the host) is cut into chunks of `chunkBits`; one thread per
+// chunk. `sync` passes: each chunk decodes from its entry state (bit position, block of the MCU, coefficient
+// index) to the first symbol boundary at or past its end and records that exit, which is the next chunk's
+// entry in the following pass; an interval's first chunk's entry is exact, and Huffman codes resynchronise
+// within a few symbols, so after two passes nearly every entry is exact, and a pass in which no exit changes
+// proves all of them are. A pass re-decodes only the chunks whose entry changed. `starts`: per image,
+// segmented prefix sums of the blocks starting in each chunk and of their DC differences give each chunk's
+// first block and DC predictions. `decode`: each chunk decodes its blocks into the coefficient planes.
+#pragma once
+
+#include <cuda_runtime_api.h>
+
+#include <cstdint>
+
+namespace jpegkit {
+
+// Bits of the lookahead table (libjpeg uses 8; codes of up to this length decode in one lookup).
+constexpr int kHuffLookBits = 9;
+
+// A Huffman table in decoding form (jdhuff.c's jpeg_make_d_derived_tbl: maxcode and valoffset per code length,
+// the symbols in code order), plus the lookahead table: (length << 8) | symbol for codes of up to
+// kHuffLookBits bits, (kHuffLookBits + 1) << 8 where the code is longer.
+struct HuffTable {
+  int32_t maxcode[18];
+  int32_t valoffset[18];
+  uint16_t lookup[1 << kHuffLookBits];
+  uint8_t symbols[256];
+};
+
+// Tables per image: DC slots 0–3, then AC slots 0–3.
+constexpr int kHuffTables = 8;
+constexpr int kMaxMcuBlocks = 10;
+
+// One image's scan as the kernels read it (in device memory, one per image of a call).
+struct GpuScan {
+  const uint8_t* data;            // entropy-coded bytes, stuffing and markers removed; 4-byte aligned, ≥ 8 bytes after
+  uint32_t dataWords;             // 32-bit words readable at `data` (reads past them see zeros)
+  const uint32_t* intervalStarts;  // byte offset of each restart interval in `data`, then the end
+  int16_t* coefficients[4];       // per component: blockRows × blocksPerRow blocks of 64 (natural order)
+  int32_t blocksPerRow[4];
+  int32_t h[4], v[4];             // blocks of the component in one MCU (1 × 1 for a single-component scan)
+  int32_t dcTable[4], acTable[4];  // table index (AC: 4 + slot)
+  int32_t mcuComponent[kMaxMcuBlocks], mcuCol[kMaxMcuBlocks], mcuRow[kMaxMcuBlocks];
+  int32_t blocksInMcu, mcusPerRow, totalBlocks, intervalBlocks;
+  int32_t sharedTables;  // 1 when every component uses the same tables (the block of the MCU never matters)
+  int32_t firstChunk;    // index of the image's first chunk in the call
+  HuffTable tables[kHuffTables];
+};
+
+// A chunk of a call: its image (-1 for padding, so each thread block's chunks belong to one image), its
+// restart interval and its place there; `last` when it is its interval's final chunk.
+struct GpuChunk {
+  int32_t image;
+  int32_t interval;
+  int32_t place;
+  int32_t last;
+};
+
+// A decoder state between symbols: bit position in the image's data, block of the MCU, coefficient index.
+struct HuffEntry {
+  uint32_t bit;
+  uint32_t blockAndK;  // (block of the MCU << 8) | k
+};
+
+// Words per chunk of the `counts` array: blocks starting in the chunk, then DC sums by position from its first block.
+constexpr int kCountWords = 1 + kMaxMcuBlocks;
+// Words per chunk of the `starts` array: first block, DC predictions of components 0–3.
+constexpr int kStartWords = 5;
+constexpr int kMaxSyncPasses = 16;
+// Chunks per thread block (a call pads each image's chunks to a multiple of this).
+constexpr int kChunkThreads = 128;
+// How far before its chunk pass 0 starts decoding a guess (HuffmanCall.leadBits).
+constexpr int kLeadBits = 2048;
+
+struct HuffmanCall {
+  const GpuScan* scans;    // device
+  const GpuChunk* chunks;  // device, `chunkCount` (padded)
+  int32_t chunkCount, chunkBits, images;
+  int32_t leadBits;  // pass 0 starts a chunk's guess this many bits early, so it is usually exact at the chunk
+  const int32_t* imageChunks;  // device: first chunk of each image, then chunkCount (images + 1)
+  HuffEntry* exits[2];     // double-buffered by pass
+  HuffEntry* used;         // the entry each chunk last decoded from
+  uint32_t* counts;        // kCountWords per chunk
+  uint32_t* starts;        // kStartWords per chunk
+  uint32_t* changed;       // kMaxSyncPasses counters
+  uint32_t* status;        // per image: non-zero when libjpeg would warn (the image goes elsewhere)
+};
+
+// One sync pass (pass 0 guesses every entry inside an interval).
+cudaError_t LaunchHuffmanSync(const HuffmanCall& call, int pass, cudaStream_t stream);
+// Each chunk's first block and DC predictions from the settled pass's counts.
+cudaError_t LaunchHuffmanStarts(const HuffmanCall& call, cudaStream_t stream);
+// Decodes every chunk into the coefficient planes (zeroed beforehand); `pass` is the settled pass.
+cudaError_t LaunchHuffmanDecode(const HuffmanCall& call, int pass, cudaStream_t stream);
+
+}  // namespace jpegkit
