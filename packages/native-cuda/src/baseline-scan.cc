@@ -331,10 +331,8 @@ void AppendChunks(const std::vector<uint32_t>& intervalStarts, int image, int ch
   while (chunks->size() % kChunkThreads != 0) chunks->push_back(GpuChunk{-1, 0, 0, 1});
 }
 
-int ChooseChunkBits(uint64_t totalBits) {
-  int bits = 2048;
-  while (bits < 8192 && totalBits / static_cast<uint64_t>(bits) > (uint64_t{1} << 17)) bits <<= 1;
-  return bits;
-}
+int ChooseChunkBits(uint64_t totalBits) { return totalBits >= (uint64_t{1} << 25) ? 4096 : 2048; }
+
+int ChooseLeadBits(int chunkBits) { return chunkBits >= 4096 ? 1024 : 2048; }
 
 }  // namespace jpegkit

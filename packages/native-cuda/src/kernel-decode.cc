@@ -11,6 +11,9 @@
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 
@@ -34,6 +37,47 @@ struct Accepted {
   size_t coefficientAt[3] = {};
   size_t planeAt[3] = {}, planePitch[3] = {};
   int firstChunk = 0;
+};
+
+// JPEGKIT_CUDA_TRACE=1: each call prints where its time went (host preparation, then GPU time between phases).
+class Trace {
+ public:
+  explicit Trace(cudaStream_t stream) : stream_(stream), on_(std::getenv("JPEGKIT_CUDA_TRACE") != nullptr) {
+    if (on_) start_ = std::chrono::steady_clock::now();
+  }
+  ~Trace() {
+    if (!on_) return;
+    cudaStreamSynchronize(stream_);
+    std::string line = "jpegkit kernels:";
+    for (size_t i = 0; i < events_.size(); ++i) {
+      float ms = 0;
+      if (i > 0) cudaEventElapsedTime(&ms, events_[i - 1], events_[i]);
+      char part[96];
+      std::snprintf(part, sizeof part, " %s %.3f", names_[i].c_str(), i == 0 ? hostMs_ : ms);
+      line += part;
+    }
+    for (cudaEvent_t event : events_) cudaEventDestroy(event);
+    std::fprintf(stderr, "%s ms\n", line.c_str());
+  }
+  void Mark(const std::string& name) {
+    if (!on_) return;
+    if (events_.empty()) {
+      hostMs_ = std::chrono::duration<float, std::milli>(std::chrono::steady_clock::now() - start_).count();
+    }
+    cudaEvent_t event;
+    cudaEventCreate(&event);
+    cudaEventRecord(event, stream_);
+    events_.push_back(event);
+    names_.push_back(name);
+  }
+
+ private:
+  cudaStream_t stream_;
+  bool on_;
+  std::chrono::steady_clock::time_point start_;
+  float hostMs_ = 0;
+  std::vector<cudaEvent_t> events_;
+  std::vector<std::string> names_;
 };
 
 class KernelDecoder {
@@ -71,6 +115,7 @@ class KernelDecoder {
   }
 
   Failure Decode() {
+    Trace trace(slot_.kernelStream);
     // --- layout (bounds first: the staging buffer must not move once filled) ---------------------------------
     uint64_t boundBits = 0;
     for (Accepted& a : accepted_) {
@@ -184,6 +229,7 @@ class KernelDecoder {
 
     // --- upload, passes ----------------------------------------------------------------------------------
     cudaStream_t stream = slot_.kernelStream;
+    trace.Mark("host(" + std::to_string(images) + " images, " + std::to_string(chunkCount) + " chunks)");
     JK_CUDA(cudaMemcpyAsync(device, host, dataEnd, cudaMemcpyHostToDevice, stream));
     JK_CUDA(cudaMemsetAsync(coefficients->data(), 0, coefficientBytes, stream));
     JK_CUDA(cudaMemsetAsync(state->data() + changedAt, 0, stateBytes - changedAt, stream));
@@ -192,7 +238,7 @@ class KernelDecoder {
     call.chunks = reinterpret_cast<const GpuChunk*>(device + chunksAt);
     call.chunkCount = chunkCount;
     call.chunkBits = chunkBits;
-    call.leadBits = kLeadBits;
+    call.leadBits = ChooseLeadBits(chunkBits);
     call.images = images;
     call.imageChunks = reinterpret_cast<const int32_t*>(device + imageChunksAt);
     uint8_t* s = state->data();
@@ -206,12 +252,21 @@ class KernelDecoder {
     uint32_t* readback = reinterpret_cast<uint32_t*>(host + readbackAt);
 
     int settled = -1;
+    trace.Mark("upload");
     JK_CUDA(LaunchHuffmanSync(call, 0, stream));
-    for (int pass = 1; pass < kMaxSyncPasses && settled < 0; ++pass) {
-      JK_CUDA(LaunchHuffmanSync(call, pass, stream));
-      JK_CUDA(cudaMemcpyAsync(readback + pass, call.changed + pass, sizeof(uint32_t), cudaMemcpyDeviceToHost, stream));
+    trace.Mark("pass0");
+    // Passes go in pairs between readbacks (a pass after the settled one only skips chunks): one round trip
+    // for most calls.
+    for (int pass = 1; pass + 1 < kMaxSyncPasses && settled < 0; pass += 2) {
+      for (int p = pass; p <= pass + 1; ++p) {
+        JK_CUDA(LaunchHuffmanSync(call, p, stream));
+        trace.Mark("pass" + std::to_string(p));
+      }
+      JK_CUDA(cudaMemcpyAsync(readback + pass, call.changed + pass, 2 * sizeof(uint32_t), cudaMemcpyDeviceToHost,
+                              stream));
       JK_CUDA(cudaStreamSynchronize(stream));
       if (readback[pass] == 0) settled = pass;
+      else if (readback[pass + 1] == 0) settled = pass + 1;
     }
     if (settled < 0) {
       for (Accepted& a : accepted_) HandBack(a.item, "the GPU Huffman decoder's chunks did not synchronise");
@@ -219,7 +274,9 @@ class KernelDecoder {
       return Ok();
     }
     JK_CUDA(LaunchHuffmanStarts(call, stream));
+    trace.Mark("starts");
     JK_CUDA(LaunchHuffmanDecode(call, settled, stream));
+    trace.Mark("decode");
     JK_CUDA(cudaMemcpyAsync(readback + kMaxSyncPasses, call.status, images * sizeof(uint32_t), cudaMemcpyDeviceToHost,
                             stream));
 
@@ -262,6 +319,7 @@ class KernelDecoder {
                           LayoutOf(item->format, item->result->data(), item->pitch, item->outHeight), source,
                           item->orientation, stream));
     }
+    trace.Mark("pixels");
     JK_CUDA(cudaStreamSynchronize(stream));
     for (int i = 0; i < images; ++i) {
       Accepted& a = accepted_[i];

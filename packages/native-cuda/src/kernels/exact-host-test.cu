@@ -138,7 +138,7 @@ int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, Coe
     scan.coefficients[c] = component.coefficients.data();
   }
   if (chunkBits <= 0) chunkBits = ChooseChunkBits(static_cast<uint64_t>(dataBytes) * 8);
-  if (leadBits < 0) leadBits = kLeadBits;
+  if (leadBits < 0) leadBits = ChooseLeadBits(chunkBits);
   std::vector<GpuChunk> chunks;
   AppendChunks(facts.intervalStarts, 0, chunkBits, &chunks);
   const int count = static_cast<int>(chunks.size());
@@ -189,7 +189,7 @@ int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, Coe
     }
     blocks += own[0];
   }
-  for (int i = 0; i < count; ++i) huff::DecodeAt(call, scan, i, settled);
+  for (int i = 0; i < count; ++i) huff::DecodeAt(call, scan, i, settled, huff::kNatural);
   if (status != 0) return Fail("the decoder flagged the data (libjpeg would warn)", 5);
   std::fprintf(stderr, "exact-host-test: %d chunks of %d bits (lead %d), settled after pass %d, %d chunks redone\n",
                count, chunkBits, leadBits, settled, redone);

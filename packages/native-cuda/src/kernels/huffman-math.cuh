@@ -18,15 +18,16 @@
 namespace jpegkit {
 namespace huff {
 
-// jpeg_natural_order, with 16 extra entries so that a run past position 63 lands on 63 as in libjpeg.
-#if defined(__CUDA_ARCH__)
-__constant__ const uint8_t kNatural[80] = {
-#else
-constexpr uint8_t kNatural[80] = {
+// jpeg_natural_order, with 16 extra entries so that a run past position 63 lands on 63 as in libjpeg (the decode
+// kernel copies the device's into shared memory: a warp's lanes index it at random).
+#define JK_NATURAL_ORDER                                                                                         \
+  0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, \
+      28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, \
+      61, 54, 47, 55, 62, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63
+constexpr uint8_t kNatural[80] = {JK_NATURAL_ORDER};
+#if defined(__CUDACC__)
+__constant__ const uint8_t kNaturalDevice[80] = {JK_NATURAL_ORDER};
 #endif
-    0,  1,  8,  16, 9,  2,  3,  10, 17, 24, 32, 25, 18, 11, 4,  5,  12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13,
-    6,  7,  14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31,
-    39, 46, 53, 60, 61, 54, 47, 55, 62, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63};
 
 JK_HUFF_FN uint32_t BigEndian(uint32_t word) {
 #if defined(__CUDA_ARCH__)
@@ -172,7 +173,8 @@ struct DecodeSpan {
 // Decodes the blocks starting in a chunk into the scan's coefficient planes (zeroed beforehand; only the
 // decoded values are written). False when libjpeg would warn: a code longer than 16 bits, bits needed past the
 // interval's end, a block count that disagrees with the next chunk's start, whole bytes left at the interval's end.
-JK_HUFF_FN bool DecodeChunk(const GpuScan& scan, const HuffTable* tables, const DecodeSpan& span) {
+JK_HUFF_FN bool DecodeChunk(const GpuScan& scan, const HuffTable* tables, const DecodeSpan& span,
+                            const uint8_t* natural) {
   BitReader bits;
   BitsStart(bits, scan, span.entry.bit);
   int b = static_cast<int>(span.entry.blockAndK >> 8);
@@ -223,7 +225,7 @@ JK_HUFF_FN bool DecodeChunk(const GpuScan& scan, const HuffTable* tables, const 
       BitsSkip(bits, length + size);
       if (size != 0) {
         at += static_cast<int>(r);
-        out[kNatural[at]] = static_cast<int16_t>(Extend(window, length, size));
+        out[natural[at]] = static_cast<int16_t>(Extend(window, length, size));
         ++at;
       } else if (r == 15) {
         at += 16;
@@ -310,7 +312,7 @@ JK_HUFF_FN void SyncAt(const HuffmanCall& call, const GpuScan& scan, int index, 
 
 // The decode pass of chunk `index` once pass `pass` settled and the starts are known; flags the image in
 // `status` when libjpeg would warn.
-JK_HUFF_FN void DecodeAt(const HuffmanCall& call, const GpuScan& scan, int index, int pass) {
+JK_HUFF_FN void DecodeAt(const HuffmanCall& call, const GpuScan& scan, int index, int pass, const uint8_t* natural) {
   const GpuChunk chunk = call.chunks[index];
   if (chunk.image < 0) return;
   DecodeSpan span;
@@ -328,7 +330,7 @@ JK_HUFF_FN void DecodeAt(const HuffmanCall& call, const GpuScan& scan, int index
   const uint32_t total = static_cast<uint32_t>(chunk.interval + 1) * scan.intervalBlocks;
   span.totalBlock = total < static_cast<uint32_t>(scan.totalBlocks) ? total : scan.totalBlocks;
   for (int c = 0; c < 4; ++c) span.dc[c] = static_cast<int32_t>(start[1 + c]);
-  if (!DecodeChunk(scan, scan.tables, span)) JK_HUFF_OR(call.status + chunk.image, 1u);
+  if (!DecodeChunk(scan, scan.tables, span, natural)) JK_HUFF_OR(call.status + chunk.image, 1u);
 }
 
 }  // namespace huff

@@ -100,8 +100,10 @@ __global__ void __launch_bounds__(kScanThreads) StartsKernel(HuffmanCall call) {
 __global__ void __launch_bounds__(kChunkThreads) DecodeKernel(HuffmanCall call, int pass) {
   __shared__ GpuScan scan;
   const int index = blockIdx.x * kChunkThreads + threadIdx.x;
+  __shared__ uint8_t natural[80];
+  if (threadIdx.x < 80) natural[threadIdx.x] = huff::kNaturalDevice[threadIdx.x];
   LoadScan(call.scans[call.chunks[blockIdx.x * kChunkThreads].image], &scan);
-  huff::DecodeAt(call, scan, index, pass);
+  huff::DecodeAt(call, scan, index, pass, natural);
 }
 
 unsigned Grid(int chunks) { return static_cast<unsigned>((chunks + kChunkThreads - 1) / kChunkThreads); }

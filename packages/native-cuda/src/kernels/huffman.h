@@ -76,8 +76,6 @@ constexpr int kStartWords = 5;
 constexpr int kMaxSyncPasses = 16;
 // Chunks per thread block (a call pads each image's chunks to a multiple of this).
 constexpr int kChunkThreads = 128;
-// How far before its chunk pass 0 starts decoding a guess (HuffmanCall.leadBits).
-constexpr int kLeadBits = 2048;
 
 struct HuffmanCall {
   const GpuScan* scans;    // device
