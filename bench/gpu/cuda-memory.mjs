@@ -1,6 +1,7 @@
 // GPU host: device memory the cuda backend takes per stream — free device memory before init and after decoding
 // batches of the photo set with 1, 2, 4 and 8 streams, each stream kept busy by its own decodeBatch of 16 at
 // the same time (nvJPEG states, staging and the images in flight included; the pool's cache is off).
+// BENCH_INIT: extra backend options as JSON (e.g. {"decoder":"nvjpeg"}).
 //   node bench/gpu/cuda-memory.mjs OUT.json DIR
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,15 +14,16 @@ const images = readdirSync(dir)
   .sort()
   .map((n) => new Uint8Array(readFileSync(join(dir, n))));
 const batch = Array.from({ length: 16 }, (_, i) => images[i % images.length]);
-const report = { set: dir, runs: [] };
+const extra = JSON.parse(process.env.BENCH_INIT ?? '{}');
+const report = { set: dir, init: extra, runs: [] };
 for (const streams of [1, 2, 4, 8]) {
   const probe = new CudaBackend();
-  await probe.init({});
+  await probe.init(extra);
   const before = probe.stats().deviceFreeBytes;
   await probe.dispose();
   const backend = new CudaBackend();
   registerBackend(backend);
-  const codec = await createCodec({ backends: ['cuda'], strict: true, init: { streams, poolKeepMiB: 0 } });
+  const codec = await createCodec({ backends: ['cuda'], strict: true, init: { ...extra, streams, poolKeepMiB: 0 } });
   for (let i = 0; i < 5; i++) {
     const calls = Array.from({ length: streams }, () => codec.decodeBatch(batch, { location: 'device' }));
     for (const results of await Promise.all(calls)) {

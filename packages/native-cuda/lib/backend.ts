@@ -59,7 +59,7 @@ export interface CudaBackendOptions extends BackendInitOptions {
    * calls take turns, and a device image is always worked on by the GPU that holds it. Default `[device]`.
    */
   devices?: readonly number[] | 'all';
-  /** Calls decoding at once (CUDA streams with their own nvJPEG states). Default 4. */
+  /** Calls decoding at once (CUDA streams with their own nvJPEG states, made on first use). Default 8. */
   streams?: number;
   /** Use the hardware JPEG decoder when the GPU has one. Default true. */
   hardware?: boolean;
@@ -204,7 +204,7 @@ export class CudaBackend implements Backend {
   #device: NativeDeviceFacts | undefined;
   #batchChunk = 32;
   #hardwareChunk = 128;
-  #streams = 4;
+  #streams = 8;
   #decoder: 'kernels' | 'nvjpeg' | 'mixed' | 'hybrid' = 'kernels';
   #kernelShare = DEFAULT_KERNEL_SHARE;
   #shareCredit = 0;

@@ -21,7 +21,7 @@ namespace jpegkit {
 
 struct EngineOptions {
   int device = 0;
-  int streams = 4;                     // decode slots (and as many encode slots)
+  int streams = 8;                     // decode slots (and as many encode slots), made on first use
   bool hardware = true;                // use the hardware decoder when the GPU has one
   size_t poolKeepBytes = 512u << 20;   // free device blocks kept for reuse
   size_t gpuHuffmanPixels = 1000000;   // above this, single images use GPU Huffman decoding (gpu-hybrid)

@@ -158,6 +158,29 @@ JK_HUFF_FN bool SameEntry(const HuffEntry& a, const HuffEntry& b, bool sharedTab
   return a.blockAndK == b.blockAndK;
 }
 
+// Clears a block of 64 coefficients (16-byte aligned).
+JK_HUFF_FN void ZeroBlock(int16_t* block) {
+#if defined(__CUDA_ARCH__)
+  int4* to = reinterpret_cast<int4*>(block);
+#pragma unroll
+  for (int i = 0; i < 8; ++i) to[i] = make_int4(0, 0, 0, 0);
+#else
+  for (int i = 0; i < 64; ++i) block[i] = 0;
+#endif
+}
+
+// Writes a block of 64 coefficients (16-byte aligned on both sides).
+JK_HUFF_FN void StoreBlock(const int16_t* block, int16_t* out) {
+#if defined(__CUDA_ARCH__)
+  const int4* from = reinterpret_cast<const int4*>(block);
+  int4* to = reinterpret_cast<int4*>(out);
+#pragma unroll
+  for (int i = 0; i < 8; ++i) to[i] = from[i];
+#else
+  for (int i = 0; i < 64; ++i) out[i] = block[i];
+#endif
+}
+
 // What a `decode` chunk needs besides the scan: its entry, where it stops, its first block and DC predictions.
 struct DecodeSpan {
   HuffEntry entry;
@@ -175,66 +198,75 @@ struct DecodeSpan {
 // interval's end, a block count that disagrees with the next chunk's start, whole bytes left at the interval's end.
 JK_HUFF_FN bool DecodeChunk(const GpuScan& scan, const HuffTable* tables, const DecodeSpan& span,
                             const uint8_t* natural) {
+  // One symbol per iteration of a single loop, as in SyncChunk: the lanes of a warp are at different places in
+  // different blocks, and nested per-block loops made each warp wait for its longest block every time (the
+  // decode pass ran 9× slower than a sync pass).
   BitReader bits;
   BitsStart(bits, scan, span.entry.bit);
   int b = static_cast<int>(span.entry.blockAndK >> 8);
   int k = static_cast<int>(span.entry.blockAndK & 0xff);
   if (b >= scan.blocksInMcu) b = 0;
-  // The rest of a block that started in the chunk before, which writes it (the tables are right: exact, or
-  // the same for every component).
-  {
-    const int c = scan.mcuComponent[b];
-    while (k != 0) {
+  // A block that started in the chunk before is skipped (that chunk writes it; its tables are right: exact,
+  // or the same for every component).
+  bool skipping = k != 0;
+  int c = scan.mcuComponent[b];
+  uint32_t g = span.firstBlock;
+  int32_t dc0 = span.dc[0], dc1 = span.dc[1], dc2 = span.dc[2], dc3 = span.dc[3];
+  const uint32_t bim = static_cast<uint32_t>(scan.blocksInMcu);
+  alignas(16) int16_t block[64];
+  int16_t* out = nullptr;
+  for (;;) {
+    if (k == 0) {
+      // A block starts: stop before the next chunk's first block (or after the interval's last).
+      if (span.last ? g >= span.totalBlock : bits.bit >= span.nextBit) break;
+      if (g >= span.totalBlock) return false;
+      const uint32_t place = g % bim;
+      const uint32_t mcu = g / bim;
+      c = scan.mcuComponent[place];
+      const uint32_t row = (mcu / scan.mcusPerRow) * scan.v[c] + scan.mcuRow[place];
+      const uint32_t col = (mcu % scan.mcusPerRow) * scan.h[c] + scan.mcuCol[place];
+      out = scan.coefficients[c] + (static_cast<int64_t>(row) * scan.blocksPerRow[c] + col) * 64;
+      ZeroBlock(block);
       const uint32_t window = BitsPeek(bits);
       uint32_t length;
-      const uint32_t rs = DecodeSymbol(tables[scan.acTable[c]], window, &length);
+      const uint32_t s = DecodeSymbol(tables[scan.dcTable[c]], window, &length);
       if (length == 0) return false;
-      const uint32_t r = rs >> 4, s = rs & 15;
       BitsSkip(bits, length + s);
-      if (s != 0) k += static_cast<int>(r) + 1;
-      else if (r == 15) k += 16;
-      else k = 64;
-      if (k >= 64) k = 0;
+      const uint32_t diff = static_cast<uint32_t>(Extend(window, length, s));
+      int32_t value;
+      if (c == 0) value = dc0 = static_cast<int32_t>(static_cast<uint32_t>(dc0) + diff);
+      else if (c == 1) value = dc1 = static_cast<int32_t>(static_cast<uint32_t>(dc1) + diff);
+      else if (c == 2) value = dc2 = static_cast<int32_t>(static_cast<uint32_t>(dc2) + diff);
+      else value = dc3 = static_cast<int32_t>(static_cast<uint32_t>(dc3) + diff);
+      block[0] = static_cast<int16_t>(value);
+      k = 1;
+      continue;
     }
-  }
-  uint32_t g = span.firstBlock;
-  int32_t dc[4] = {span.dc[0], span.dc[1], span.dc[2], span.dc[3]};
-  const uint32_t bim = static_cast<uint32_t>(scan.blocksInMcu);
-  for (;;) {
-    if (span.last ? g >= span.totalBlock : bits.bit >= span.nextBit) break;
-    if (g >= span.totalBlock) return false;
-    const uint32_t place = g % bim;
-    const uint32_t mcu = g / bim;
-    const int c = scan.mcuComponent[place];
-    const uint32_t row = (mcu / scan.mcusPerRow) * scan.v[c] + scan.mcuRow[place];
-    const uint32_t col = (mcu % scan.mcusPerRow) * scan.h[c] + scan.mcuCol[place];
-    int16_t* out = scan.coefficients[c] + (static_cast<int64_t>(row) * scan.blocksPerRow[c] + col) * 64;
-    uint32_t window = BitsPeek(bits);
+    const uint32_t window = BitsPeek(bits);
     uint32_t length;
-    const uint32_t s = DecodeSymbol(tables[scan.dcTable[c]], window, &length);
+    const uint32_t rs = DecodeSymbol(tables[scan.acTable[c]], window, &length);
     if (length == 0) return false;
-    dc[c] = static_cast<int32_t>(static_cast<uint32_t>(dc[c]) + static_cast<uint32_t>(Extend(window, length, s)));
-    BitsSkip(bits, length + s);
-    out[0] = static_cast<int16_t>(dc[c]);
-    const HuffTable& ac = tables[scan.acTable[c]];
-    for (int at = 1; at < 64;) {
-      window = BitsPeek(bits);
-      const uint32_t rs = DecodeSymbol(ac, window, &length);
-      if (length == 0) return false;
-      const uint32_t r = rs >> 4, size = rs & 15;
-      BitsSkip(bits, length + size);
-      if (size != 0) {
-        at += static_cast<int>(r);
-        out[natural[at]] = static_cast<int16_t>(Extend(window, length, size));
-        ++at;
-      } else if (r == 15) {
-        at += 16;
-      } else {
-        break;
-      }
+    const uint32_t r = rs >> 4, size = rs & 15;
+    BitsSkip(bits, length + size);
+    if (size != 0) {
+      k += static_cast<int>(r);
+      if (!skipping) block[natural[k]] = static_cast<int16_t>(Extend(window, length, size));
+      ++k;
+    } else if (r == 15) {
+      k += 16;
+    } else {
+      k = 64;
     }
-    if (bits.bit > span.endBit) return false;
-    ++g;
+    if (k >= 64) {
+      k = 0;
+      if (skipping) {
+        skipping = false;
+        continue;
+      }
+      StoreBlock(block, out);
+      if (bits.bit > span.endBit) return false;
+      ++g;
+    }
   }
   if (span.last) {
     // Whole bytes left before the interval's marker (or EOI) are extraneous data to libjpeg (a warning).
