@@ -114,27 +114,4 @@ PoolStats DevicePool::Stats() {
   return stats_;
 }
 
-DeviceScratch::~DeviceScratch() {
-  if (data_ != nullptr) cudaFree(data_);
-}
-
-Failure DeviceScratch::Reserve(int device, size_t bytes) {
-  if (bytes <= size_) return Ok();
-  const size_t grown = size_ + size_ / 2;
-  const size_t size = PoolBlockSize(bytes > grown ? bytes : grown);
-  JK_CUDA(cudaSetDevice(device));
-  if (data_ != nullptr) cudaFree(data_);
-  data_ = nullptr;
-  size_ = 0;
-  void* ptr = nullptr;
-  const cudaError_t error = cudaMalloc(&ptr, size);
-  if (error != cudaSuccess) {
-    cudaGetLastError();
-    return FromCuda(error, "cudaMalloc (kernels route working memory)");
-  }
-  data_ = static_cast<uint8_t*>(ptr);
-  size_ = size;
-  return Ok();
-}
-
 }  // namespace jpegkit

@@ -73,25 +73,6 @@ class DevicePool : public std::enable_shared_from_this<DevicePool> {
   PoolStats stats_;
 };
 
-// A device buffer owned by one decode slot that only grows (by 1.5× at least): the kernels route's working memory
-// (staged input, decoder state, coefficients, planes) has one size per call that varies with the images, and
-// taking it from the pool made about one acquisition in nine a cudaMalloc — each free or malloc synchronises the
-// device. The caller must have finished with the old contents (its stream synchronised) before Reserve.
-class DeviceScratch {
- public:
-  DeviceScratch() = default;
-  ~DeviceScratch();
-  DeviceScratch(const DeviceScratch&) = delete;
-  DeviceScratch& operator=(const DeviceScratch&) = delete;
-  Failure Reserve(int device, size_t bytes);
-  uint8_t* data() const { return data_; }
-  size_t size() const { return size_; }
-
- private:
-  uint8_t* data_ = nullptr;
-  size_t size_ = 0;
-};
-
 // Rounds a request to the sizes the pool deals in, so near sizes share blocks: powers of two up to 4 MiB,
 // multiples of 2 MiB above.
 size_t PoolBlockSize(size_t bytes);

@@ -32,7 +32,6 @@ struct DecodeSlot {
   // Our GPU Huffman decoder's work (kernel-decode.h), at the lowest priority: under load its long-running
   // blocks yield the SMs to the short kernels that keep the NVJPG engines fed.
   cudaStream_t kernelStream = nullptr;
-  DeviceScratch kernelMemory;  // the kernels route's working memory (kernel-decode.cc)
   // Decoupled decode, one image at a time: CPU Huffman (hybrid) and GPU Huffman (gpu-hybrid) decoders
   // sharing one pair of pinned/device buffers.
   nvjpegJpegDecoder_t hybridDecoder = nullptr, gpuDecoder = nullptr;

@@ -200,17 +200,14 @@ class KernelDecoder {
     const size_t changedAt = AlignUp(startsAt + static_cast<size_t>(chunkCount) * kStartWords * sizeof(uint32_t));
     const size_t statusAt = changedAt + kMaxSyncPasses * sizeof(uint32_t);
     const size_t stateBytes = statusAt + images * sizeof(uint32_t);
-    // One slot-owned block: [input (the staging layout) | decoder state | coefficients | planes | scratch].
-    const size_t stateAt = AlignUp(dataEnd);
-    const size_t coefficientsAt = AlignUp(stateAt + stateBytes);
-    const size_t planesAt = AlignUp(coefficientsAt + coefficientBytes);
-    const size_t scratchAt = AlignUp(planesAt + planeBytes);
-    JK_TRY(slot_.kernelMemory.Reserve(engine_->device(), scratchAt + scratchBytes));
-    uint8_t* base = slot_.kernelMemory.data();
-    uint8_t* device = base;
-    uint8_t* coefficients = base + coefficientsAt;
-    uint8_t* planes = base + planesAt;
-    uint8_t* scratch = base + scratchAt;
+    DevicePool& pool = *engine_->pool();
+    std::shared_ptr<DeviceAllocation> input, state, coefficients, planes, scratch;
+    JK_TRY(pool.Acquire(dataEnd, &input));
+    JK_TRY(pool.Acquire(stateBytes, &state));
+    JK_TRY(pool.Acquire(coefficientBytes, &coefficients));
+    JK_TRY(pool.Acquire(planeBytes, &planes));
+    JK_TRY(pool.Acquire(scratchBytes, &scratch));
+    uint8_t* device = input->data();
 
     GpuScan* scans = reinterpret_cast<GpuScan*>(host + scansAt);
     int16_t* quant = reinterpret_cast<int16_t*>(host + quantAt);
@@ -225,7 +222,7 @@ class KernelDecoder {
       scan.intervalStarts = reinterpret_cast<const uint32_t*>(device + intervalOffset[i]);
       scan.firstChunk = a.firstChunk;
       for (int c = 0; c < f.components; ++c) {
-        scan.coefficients[c] = reinterpret_cast<int16_t*>(coefficients + a.coefficientAt[c]);
+        scan.coefficients[c] = reinterpret_cast<int16_t*>(coefficients->data() + a.coefficientAt[c]);
         for (int k = 0; k < 64; ++k) quant[(i * 3 + c) * 64 + k] = static_cast<int16_t>(f.component[c].quant[k]);
       }
     }
@@ -234,8 +231,8 @@ class KernelDecoder {
     cudaStream_t stream = slot_.kernelStream;
     trace.Mark("host(" + std::to_string(images) + " images, " + std::to_string(chunkCount) + " chunks)");
     JK_CUDA(cudaMemcpyAsync(device, host, dataEnd, cudaMemcpyHostToDevice, stream));
-    JK_CUDA(cudaMemsetAsync(coefficients, 0, coefficientBytes, stream));
-    JK_CUDA(cudaMemsetAsync(base + stateAt + changedAt, 0, stateBytes - changedAt, stream));
+    JK_CUDA(cudaMemsetAsync(coefficients->data(), 0, coefficientBytes, stream));
+    JK_CUDA(cudaMemsetAsync(state->data() + changedAt, 0, stateBytes - changedAt, stream));
     HuffmanCall call{};
     call.scans = reinterpret_cast<const GpuScan*>(device + scansAt);
     call.chunks = reinterpret_cast<const GpuChunk*>(device + chunksAt);
@@ -244,7 +241,7 @@ class KernelDecoder {
     call.leadBits = ChooseLeadBits(chunkBits);
     call.images = images;
     call.imageChunks = reinterpret_cast<const int32_t*>(device + imageChunksAt);
-    uint8_t* s = base + stateAt;
+    uint8_t* s = state->data();
     call.exits[0] = reinterpret_cast<HuffEntry*>(s + exitsAt);
     call.exits[1] = call.exits[0] + chunkCount;
     call.used = reinterpret_cast<HuffEntry*>(s + usedAt);
@@ -304,9 +301,9 @@ class KernelDecoder {
         if (!PlanUpsample(k.h, k.v, f.maxH, f.maxV, plane.widthIn, &plane, &reason)) {
           return Fail("E_UNSUPPORTED", reason);  // not reached: the scan reader's factors all divide
         }
-        jobs[c].coefficients = reinterpret_cast<const int16_t*>(coefficients + a.coefficientAt[c]);
+        jobs[c].coefficients = reinterpret_cast<const int16_t*>(coefficients->data() + a.coefficientAt[c]);
         jobs[c].quant = deviceQuant + (i * 3 + c) * 64;
-        jobs[c].plane = planes + a.planeAt[c];
+        jobs[c].plane = planes->data() + a.planeAt[c];
         jobs[c].pitch = static_cast<int64_t>(a.planePitch[c]);
         jobs[c].blocksPerRow = k.blocksPerRow;
         jobs[c].blockRows = k.blockRows;
@@ -315,10 +312,10 @@ class KernelDecoder {
       }
       JK_CUDA(LaunchExactIdct(jobs, outPlanes == 1 ? 1 : f.components, stream));
       const size_t scratchPitch = DevicePitch(f.width);
-      JK_CUDA(LaunchExactColor(frame, scratch, static_cast<int64_t>(scratchPitch), stream));
+      JK_CUDA(LaunchExactColor(frame, scratch->data(), static_cast<int64_t>(scratchPitch), stream));
       int source[4];
       SourceChannels(item->format, outPlanes, source);
-      JK_CUDA(LaunchRemap(PlanarLayout(outPlanes, scratch, scratchPitch, f.height), f.width, f.height,
+      JK_CUDA(LaunchRemap(PlanarLayout(outPlanes, scratch->data(), scratchPitch, f.height), f.width, f.height,
                           LayoutOf(item->format, item->result->data(), item->pitch, item->outHeight), source,
                           item->orientation, stream));
     }

@@ -9,7 +9,6 @@
 #pragma once
 
 #include <cstdint>
-#include <type_traits>
 
 #include "exact.h"
 
@@ -62,37 +61,22 @@ JK_EXACT_FN uint8_t IdctRangeLimit(int64_t value) {
 // (ISLOW_MULT_TYPE = short, so 16-bit tables above 32767 read negative), in int.
 JK_EXACT_FN int Dequantize(int16_t coef, int16_t quant) { return static_cast<int>(coef) * static_cast<int>(quant); }
 
-// The islow arithmetic is written for JLONG (64-bit on LP64 Linux, libjpeg-turbo's reference builds). In a block
-// whose dequantised coefficients are all below 2^13 in magnitude, and in a row pass whose inputs are, no
-// intermediate of a pass exceeds 178,219 · 2^13 + 2^17 < 2^31 (bounds summed term by term through the butterfly),
-// so 32-bit arithmetic gives the same values; anything larger (corrupt data, odd tables) takes the 64-bit pass.
-constexpr int kInt32Bound = 1 << 13;
-
-template <typename T>
-JK_EXACT_FN T ShiftLeft(T a, int bits) {
-  using U = typename std::make_unsigned<T>::type;
-  return static_cast<T>(static_cast<U>(a) << bits);
-}
-template <typename T>
-JK_EXACT_FN T DescaleT(T x, int bits) { return (x + (T{1} << (bits - 1))) >> bits; }
-
 // The odd part of the islow butterfly, the same in both passes: tmp0..tmp3 (inputs at frequencies 7, 5, 3, 1)
 // become the four odd-part terms, in place.
-template <typename T>
-JK_EXACT_FN void IdctOddPart(T& tmp0, T& tmp1, T& tmp2, T& tmp3) {
-  T z1 = tmp0 + tmp3;
-  T z2 = tmp1 + tmp2;
-  T z3 = tmp0 + tmp2;
-  T z4 = tmp1 + tmp3;
-  const T z5 = (z3 + z4) * static_cast<T>(kFix_1_175875602);
-  tmp0 *= static_cast<T>(kFix_0_298631336);
-  tmp1 *= static_cast<T>(kFix_2_053119869);
-  tmp2 *= static_cast<T>(kFix_3_072711026);
-  tmp3 *= static_cast<T>(kFix_1_501321110);
-  z1 *= -static_cast<T>(kFix_0_899976223);
-  z2 *= -static_cast<T>(kFix_2_562915447);
-  z3 *= -static_cast<T>(kFix_1_961570560);
-  z4 *= -static_cast<T>(kFix_0_390180644);
+JK_EXACT_FN void IdctOddPart(int64_t& tmp0, int64_t& tmp1, int64_t& tmp2, int64_t& tmp3) {
+  int64_t z1 = tmp0 + tmp3;
+  int64_t z2 = tmp1 + tmp2;
+  int64_t z3 = tmp0 + tmp2;
+  int64_t z4 = tmp1 + tmp3;
+  const int64_t z5 = (z3 + z4) * kFix_1_175875602;
+  tmp0 *= kFix_0_298631336;
+  tmp1 *= kFix_2_053119869;
+  tmp2 *= kFix_3_072711026;
+  tmp3 *= kFix_1_501321110;
+  z1 *= -kFix_0_899976223;
+  z2 *= -kFix_2_562915447;
+  z3 *= -kFix_1_961570560;
+  z4 *= -kFix_0_390180644;
   z3 += z5;
   z4 += z5;
   tmp0 += z1 + z3;
@@ -101,100 +85,87 @@ JK_EXACT_FN void IdctOddPart(T& tmp0, T& tmp1, T& tmp2, T& tmp3) {
   tmp3 += z1 + z4;
 }
 
-// Pass 1 on one column: results scaled up by 2^PASS1_BITS into w[0], w[8] … w[56].
-template <typename T>
-JK_EXACT_FN void IdctColumn(const int16_t* in, const int16_t* q, int* w) {
-  if (in[8] == 0 && in[16] == 0 && in[24] == 0 && in[32] == 0 && in[40] == 0 && in[48] == 0 && in[56] == 0) {
-    const int dc = static_cast<int>(LeftShift(Dequantize(in[0], q[0]), kPass1Bits));
-    for (int r = 0; r < 8; ++r) w[8 * r] = dc;
-    return;
-  }
-  T z2 = Dequantize(in[16], q[16]);
-  T z3 = Dequantize(in[48], q[48]);
-  T z1 = (z2 + z3) * static_cast<T>(kFix_0_541196100);
-  T tmp2 = z1 + z3 * -static_cast<T>(kFix_1_847759065);
-  T tmp3 = z1 + z2 * static_cast<T>(kFix_0_765366865);
-  z2 = Dequantize(in[0], q[0]);
-  z3 = Dequantize(in[32], q[32]);
-  T tmp0 = ShiftLeft<T>(z2 + z3, kConstBits);
-  T tmp1 = ShiftLeft<T>(z2 - z3, kConstBits);
-  const T tmp10 = tmp0 + tmp3, tmp13 = tmp0 - tmp3, tmp11 = tmp1 + tmp2, tmp12 = tmp1 - tmp2;
-
-  tmp0 = Dequantize(in[56], q[56]);
-  tmp1 = Dequantize(in[40], q[40]);
-  tmp2 = Dequantize(in[24], q[24]);
-  tmp3 = Dequantize(in[8], q[8]);
-  IdctOddPart<T>(tmp0, tmp1, tmp2, tmp3);
-
-  constexpr int kShift = kConstBits - kPass1Bits;
-  w[0] = static_cast<int>(DescaleT<T>(tmp10 + tmp3, kShift));
-  w[56] = static_cast<int>(DescaleT<T>(tmp10 - tmp3, kShift));
-  w[8] = static_cast<int>(DescaleT<T>(tmp11 + tmp2, kShift));
-  w[48] = static_cast<int>(DescaleT<T>(tmp11 - tmp2, kShift));
-  w[16] = static_cast<int>(DescaleT<T>(tmp12 + tmp1, kShift));
-  w[40] = static_cast<int>(DescaleT<T>(tmp12 - tmp1, kShift));
-  w[24] = static_cast<int>(DescaleT<T>(tmp13 + tmp0, kShift));
-  w[32] = static_cast<int>(DescaleT<T>(tmp13 - tmp0, kShift));
-}
-
-// Pass 2 on one row: descaled by 2^3 and by the PASS1_BITS scaling, through the range-limit table.
-template <typename T>
-JK_EXACT_FN void IdctRow(const int* w, uint8_t* o) {
-  if (w[1] == 0 && w[2] == 0 && w[3] == 0 && w[4] == 0 && w[5] == 0 && w[6] == 0 && w[7] == 0) {
-    const uint8_t dc = IdctRangeLimit(Descale(w[0], kPass1Bits + 3));
-    for (int c = 0; c < 8; ++c) o[c] = dc;
-    return;
-  }
-  T z2 = w[2];
-  T z3 = w[6];
-  T z1 = (z2 + z3) * static_cast<T>(kFix_0_541196100);
-  T tmp2 = z1 + z3 * -static_cast<T>(kFix_1_847759065);
-  T tmp3 = z1 + z2 * static_cast<T>(kFix_0_765366865);
-  T tmp0 = ShiftLeft<T>(static_cast<T>(w[0]) + w[4], kConstBits);
-  T tmp1 = ShiftLeft<T>(static_cast<T>(w[0]) - w[4], kConstBits);
-  const T tmp10 = tmp0 + tmp3, tmp13 = tmp0 - tmp3, tmp11 = tmp1 + tmp2, tmp12 = tmp1 - tmp2;
-
-  tmp0 = w[7];
-  tmp1 = w[5];
-  tmp2 = w[3];
-  tmp3 = w[1];
-  IdctOddPart<T>(tmp0, tmp1, tmp2, tmp3);
-
-  constexpr int kShift = kConstBits + kPass1Bits + 3;
-  o[0] = IdctRangeLimit(DescaleT<T>(tmp10 + tmp3, kShift));
-  o[7] = IdctRangeLimit(DescaleT<T>(tmp10 - tmp3, kShift));
-  o[1] = IdctRangeLimit(DescaleT<T>(tmp11 + tmp2, kShift));
-  o[6] = IdctRangeLimit(DescaleT<T>(tmp11 - tmp2, kShift));
-  o[2] = IdctRangeLimit(DescaleT<T>(tmp12 + tmp1, kShift));
-  o[5] = IdctRangeLimit(DescaleT<T>(tmp12 - tmp1, kShift));
-  o[3] = IdctRangeLimit(DescaleT<T>(tmp13 + tmp0, kShift));
-  o[4] = IdctRangeLimit(DescaleT<T>(tmp13 - tmp0, kShift));
-}
-
-JK_EXACT_FN bool Within32(int v) { return v > -kInt32Bound && v < kInt32Bound; }
-
 // One 8×8 block: `coef` 64 quantised coefficients in natural order, `quant` the 64 table entries as int16,
 // `out` row 0 of the block's samples, `stride` bytes between rows.
 JK_EXACT_FN void IdctIslowBlock(const int16_t* coef, const int16_t* quant, uint8_t* out, int64_t stride) {
   int ws[64];
-  bool small = true;
-  for (int i = 0; i < 64; ++i) small = small && Within32(Dequantize(coef[i], quant[i]));
+  // Pass 1: columns, results scaled up by 2^PASS1_BITS.
 #if defined(__CUDA_ARCH__)
 #pragma unroll
 #endif
   for (int c = 0; c < 8; ++c) {
-    if (small) IdctColumn<int32_t>(coef + c, quant + c, ws + c);
-    else IdctColumn<int64_t>(coef + c, quant + c, ws + c);
+    const int16_t* in = coef + c;
+    const int16_t* q = quant + c;
+    int* w = ws + c;
+    if (in[8] == 0 && in[16] == 0 && in[24] == 0 && in[32] == 0 && in[40] == 0 && in[48] == 0 && in[56] == 0) {
+      const int dc = static_cast<int>(LeftShift(Dequantize(in[0], q[0]), kPass1Bits));
+      for (int r = 0; r < 8; ++r) w[8 * r] = dc;
+      continue;
+    }
+    int64_t z2 = Dequantize(in[16], q[16]);
+    int64_t z3 = Dequantize(in[48], q[48]);
+    int64_t z1 = (z2 + z3) * kFix_0_541196100;
+    int64_t tmp2 = z1 + z3 * -kFix_1_847759065;
+    int64_t tmp3 = z1 + z2 * kFix_0_765366865;
+    z2 = Dequantize(in[0], q[0]);
+    z3 = Dequantize(in[32], q[32]);
+    int64_t tmp0 = LeftShift(z2 + z3, kConstBits);
+    int64_t tmp1 = LeftShift(z2 - z3, kConstBits);
+    const int64_t tmp10 = tmp0 + tmp3, tmp13 = tmp0 - tmp3, tmp11 = tmp1 + tmp2, tmp12 = tmp1 - tmp2;
+
+    tmp0 = Dequantize(in[56], q[56]);
+    tmp1 = Dequantize(in[40], q[40]);
+    tmp2 = Dequantize(in[24], q[24]);
+    tmp3 = Dequantize(in[8], q[8]);
+    IdctOddPart(tmp0, tmp1, tmp2, tmp3);
+
+    constexpr int kShift = kConstBits - kPass1Bits;
+    w[0] = static_cast<int>(Descale(tmp10 + tmp3, kShift));
+    w[56] = static_cast<int>(Descale(tmp10 - tmp3, kShift));
+    w[8] = static_cast<int>(Descale(tmp11 + tmp2, kShift));
+    w[48] = static_cast<int>(Descale(tmp11 - tmp2, kShift));
+    w[16] = static_cast<int>(Descale(tmp12 + tmp1, kShift));
+    w[40] = static_cast<int>(Descale(tmp12 - tmp1, kShift));
+    w[24] = static_cast<int>(Descale(tmp13 + tmp0, kShift));
+    w[32] = static_cast<int>(Descale(tmp13 - tmp0, kShift));
   }
+
+  // Pass 2: rows, descaled by 2^3 and by the PASS1_BITS scaling, through the range-limit table.
 #if defined(__CUDA_ARCH__)
 #pragma unroll
 #endif
   for (int r = 0; r < 8; ++r) {
     const int* w = ws + 8 * r;
-    bool rowSmall = true;
-    for (int c = 0; c < 8; ++c) rowSmall = rowSmall && Within32(w[c]);
-    if (rowSmall) IdctRow<int32_t>(w, out + r * stride);
-    else IdctRow<int64_t>(w, out + r * stride);
+    uint8_t* o = out + r * stride;
+    if (w[1] == 0 && w[2] == 0 && w[3] == 0 && w[4] == 0 && w[5] == 0 && w[6] == 0 && w[7] == 0) {
+      const uint8_t dc = IdctRangeLimit(Descale(w[0], kPass1Bits + 3));
+      for (int c = 0; c < 8; ++c) o[c] = dc;
+      continue;
+    }
+    int64_t z2 = w[2];
+    int64_t z3 = w[6];
+    int64_t z1 = (z2 + z3) * kFix_0_541196100;
+    int64_t tmp2 = z1 + z3 * -kFix_1_847759065;
+    int64_t tmp3 = z1 + z2 * kFix_0_765366865;
+    int64_t tmp0 = LeftShift(static_cast<int64_t>(w[0]) + w[4], kConstBits);
+    int64_t tmp1 = LeftShift(static_cast<int64_t>(w[0]) - w[4], kConstBits);
+    const int64_t tmp10 = tmp0 + tmp3, tmp13 = tmp0 - tmp3, tmp11 = tmp1 + tmp2, tmp12 = tmp1 - tmp2;
+
+    tmp0 = w[7];
+    tmp1 = w[5];
+    tmp2 = w[3];
+    tmp3 = w[1];
+    IdctOddPart(tmp0, tmp1, tmp2, tmp3);
+
+    constexpr int kShift = kConstBits + kPass1Bits + 3;
+    o[0] = IdctRangeLimit(Descale(tmp10 + tmp3, kShift));
+    o[7] = IdctRangeLimit(Descale(tmp10 - tmp3, kShift));
+    o[1] = IdctRangeLimit(Descale(tmp11 + tmp2, kShift));
+    o[6] = IdctRangeLimit(Descale(tmp11 - tmp2, kShift));
+    o[2] = IdctRangeLimit(Descale(tmp12 + tmp1, kShift));
+    o[5] = IdctRangeLimit(Descale(tmp12 - tmp1, kShift));
+    o[3] = IdctRangeLimit(Descale(tmp13 + tmp0, kShift));
+    o[4] = IdctRangeLimit(Descale(tmp13 - tmp0, kShift));
   }
 }
 
