@@ -23,7 +23,11 @@ for (const streams of [1, 2, 4, 8]) {
   await probe.dispose();
   const backend = new CudaBackend();
   registerBackend(backend);
-  const codec = await createCodec({ backends: ['cuda'], strict: true, init: { ...extra, streams, poolKeepMiB: 0 } });
+  const codec = await createCodec({
+    backends: ['cuda'],
+    strict: true,
+    init: { ...extra, streams, poolKeepMiB: 0 },
+  });
   for (let i = 0; i < 5; i++) {
     const calls = Array.from({ length: streams }, () => codec.decodeBatch(batch, { location: 'device' }));
     for (const results of await Promise.all(calls)) {

@@ -1,4 +1,5 @@
-// Renders the GPU host's decode results (bench/gpu/device-run.sh output) as JSON + Markdown in bench/results/:
+// Renders the GPU host's decode results (bench/gpu/device-run.sh output: cuda-decode.json with one run per
+// decoder configuration, torchvision-decode.json) as JSON + Markdown in bench/results/:
 //   node bench/gpu/report.mjs OUT_DIR NAME
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,51 +7,69 @@ import { join } from 'node:path';
 const [dir, name] = process.argv.slice(2);
 const jk = JSON.parse(readFileSync(join(dir, 'cuda-decode.json'), 'utf8'));
 const tv = JSON.parse(readFileSync(join(dir, 'torchvision-decode.json'), 'utf8'));
-const run = jk.runs[0];
+const label = (config) => {
+  const decoder = config.decoder ?? 'kernels';
+  const rest = Object.entries(config).filter(([k]) => k !== 'decoder');
+  return `\`${decoder}\`${rest.length ? ` (${rest.map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`;
+};
 const lines = [
   `# GPU decode: jpegkit cuda vs torchvision (${tv.gpu})`,
   '',
   `jpegkit: ${jk.device}. torchvision ${tv.torchvision} (torch ${tv.torch}), \`decode_jpeg(list, device='cuda')\`.`,
   "Same photos, same GPU, same job; results stay on the device (jpegkit `location: 'device'`, interleaved RGB).",
-  'images/s over ≥ 2 s of back-to-back batches after 3 warm-ups; latency is the median of single-image calls.',
+  'images/s over back-to-back batches after 3 warm-ups; latency is the median of single-image calls.',
   '',
-  'The 2560x1600 set mixes baseline and progressive photos (the wallpapers as Debian ships them): jpegkit sends the',
-  'baseline ones to the hardware engines in one batch and spreads the progressive ones over its streams, while',
-  'torchvision decodes those one after another. The 1080p and 4k sets are baseline 4:2:0 (cjpeg q90): there both',
-  'feed the same 7 NVJPG engines through nvjpegDecodeBatched, which bounds them alike.',
+  'jpegkit decoders (CudaBackendOptions.decoder): `kernels`, the default, is our own GPU Huffman decoder and exact',
+  "kernels on the SMs (pixels equal djpeg -dct int's); `nvjpeg` feeds the 7 NVJPG engines through",
+  'nvjpegDecodeBatched as torchvision does; `mixed` sends half of a batch to each, at once (pixels then depend on',
+  'the route). Progressive photos go to nvJPEG hybrid in every configuration, spread over the streams.',
   '',
-  '| set | batch | jpegkit images/s | torchvision images/s | jpegkit ÷ torchvision |',
-  '| --- | ---: | ---: | ---: | ---: |',
+  'The 2560x1600 set mixes baseline and progressive photos (the wallpapers as Debian ships them; torchvision',
+  'decodes the progressive ones one after another); the 1080p and 4k sets are baseline 4:2:0 (cjpeg q90).',
+  '',
 ];
 const rows = [];
-for (const set of run.sets) {
-  const peer = tv.sets.find((s) => s.name === set.name);
-  for (const b of set.batches) {
-    const p = peer.batches.find((x) => x.batch === b.batch);
-    const ratio = b.imagesPerSecond / p.imagesPerSecond;
-    rows.push({
-      set: set.name,
-      batch: b.batch,
-      jpegkit: b.imagesPerSecond,
-      torchvision: p.imagesPerSecond,
-      ratio,
-    });
-    lines.push(
-      `| ${set.name} | ${b.batch} | ${b.imagesPerSecond.toFixed(0)} | ${p.imagesPerSecond.toFixed(0)} | ${ratio.toFixed(2)}× |`,
-    );
-  }
-}
-lines.push(
-  '',
-  '| set | jpegkit single p50 | torchvision single p50 | torchvision encode q90 p50 |',
-  '| --- | ---: | ---: | ---: |',
-);
-for (const set of run.sets) {
-  const peer = tv.sets.find((s) => s.name === set.name);
+for (const run of jk.runs) {
   lines.push(
-    `| ${set.name} | ${set.singleP50ms.toFixed(2)} ms | ${peer.singleP50ms.toFixed(2)} ms | ${peer.encodeQ90P50ms.toFixed(2)} ms |`,
+    `## ${label(run.config)}`,
+    '',
+    '| set | batch | jpegkit images/s | torchvision images/s | jpegkit ÷ torchvision |',
+    '| --- | ---: | ---: | ---: | ---: |',
+  );
+  for (const set of run.sets) {
+    const peer = tv.sets.find((s) => s.name === set.name);
+    for (const b of set.batches) {
+      const p = peer.batches.find((x) => x.batch === b.batch);
+      const ratio = b.imagesPerSecond / p.imagesPerSecond;
+      rows.push({
+        config: run.config,
+        set: set.name,
+        batch: b.batch,
+        jpegkit: b.imagesPerSecond,
+        torchvision: p.imagesPerSecond,
+        ratio,
+      });
+      lines.push(
+        `| ${set.name} | ${b.batch} | ${b.imagesPerSecond.toFixed(0)} | ${p.imagesPerSecond.toFixed(0)} | ${ratio.toFixed(2)}× |`,
+      );
+    }
+  }
+  lines.push(
+    '',
+    '| set | jpegkit single p50 | torchvision single p50 |',
+    '| --- | ---: | ---: |',
+    ...run.sets.map((set) => {
+      const peer = tv.sets.find((s) => s.name === set.name);
+      return `| ${set.name} | ${set.singleP50ms.toFixed(2)} ms | ${peer.singleP50ms.toFixed(2)} ms |`;
+    }),
+    '',
+    `Images per route in this run: ${JSON.stringify(run.routes ?? {})}.`,
+    '',
   );
 }
+lines.push(
+  `torchvision encode q90 p50: ${tv.sets.map((s) => `${s.name} ${s.encodeQ90P50ms.toFixed(2)} ms`).join(', ')}.`,
+);
 writeFileSync(
   join('bench/results', `${name}.json`),
   JSON.stringify({ jpegkit: jk, torchvision: tv, ratios: rows }, null, 2) + '\n',
