@@ -328,11 +328,11 @@ export class CudaBackend implements Backend {
       notes: [
         `CUDA runtime ${addon.cudaRuntime} (static), driver ${device.driverVersion}; nvJPEG from ${nvjpeg.path}`,
         `kernels for ${addon.kernelTargets}`,
-        'progressive JPEGs decode on the hybrid path (CPU Huffman), baseline ones on the hardware decoder when there is one',
+        this.#decoderNote(),
         'refused (next backend): arithmetic coding, 12-bit and lossless, CMYK/YCCK, RGB-coded, crop, scale, partial',
         this.#wasm
-          ? "exact mode: CPU entropy decoding (libjpeg-turbo in wasm), then libjpeg's islow IDCT, fancy upsampling and colour conversion on the GPU: pixels equal djpeg -dct int"
-          : "nvJPEG's IDCT and upsampling are not libjpeg's: pixels differ slightly from djpeg -dct int",
+          ? "exact mode: baseline JPEGs through our GPU Huffman decoder, the rest entropy-decoded on the CPU (libjpeg-turbo in wasm); then libjpeg's islow IDCT, fancy upsampling and colour conversion on the GPU: pixels equal djpeg -dct int"
+          : "progressive JPEGs decode on nvJPEG's hybrid path (CPU Huffman); nvJPEG's IDCT and upsampling are not libjpeg's, so those pixels differ slightly from djpeg -dct int (FIDELITY.md)",
       ],
     };
   }
@@ -581,6 +581,20 @@ export class CudaBackend implements Backend {
     // The rest decode one by one within a call: spread them over every stream.
     split(other, Math.min(this.#batchChunk, Math.ceil(other.length / this.#streams)), fallback);
     return chunks;
+  }
+
+  /** What the decoder setting means here, for caps.notes. */
+  #decoderNote(): string {
+    const ours =
+      "baseline JPEGs on our own GPU Huffman decoder and exact kernels (pixels equal djpeg -dct int's)";
+    switch (this.#decoder) {
+      case 'nvjpeg':
+        return 'decoder nvjpeg: baseline JPEGs on the hardware decoder when there is one, else nvJPEG hybrid';
+      case 'mixed':
+        return `decoder mixed: ${ours} for calls alone, and for ${Math.round(this.#kernelShare * 100)} % of the images under load beside the hardware decoder`;
+      default:
+        return `decoder kernels: ${ours}`;
+    }
   }
 
   /** The share of a batch's hardware-decodable images our kernels take (see decoder). */

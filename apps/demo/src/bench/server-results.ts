@@ -34,6 +34,8 @@ export interface CpuSet {
 }
 
 export interface GpuRatio {
+  /** The cuda backend's options for this row (decoder 'kernels' when absent). */
+  config?: { decoder?: string; kernelShare?: number };
   set: string;
   batch: number;
   jpegkit: number;
