@@ -567,7 +567,10 @@ export class CudaBackend implements Backend {
       for (let i = 0; i < indices.length; i += size)
         chunks.push({ indices: indices.slice(i, i + size), route });
     };
-    const fallback: NativeDecodeOptions = { route: nvjpegOnly ? 'hybrid' : 'auto' };
+    const engines: NativeDecodeOptions = { route: nvjpegOnly ? 'hybrid' : 'auto' };
+    // What the engines do not take (4:1:1, progressive …): ours where it can, unless the decoder is nvJPEG's.
+    const rest: NativeDecodeOptions =
+      nvjpegOnly || this.#decoder === 'nvjpeg' ? engines : { route: 'kernels' };
     // Our kernels' share over the streams the engines' calls leave free.
     const kernelCalls = hardware.length > 0 ? Math.max(1, this.#streams - 1) : this.#streams;
     split(kernels, Math.min(this.#batchChunk, Math.ceil(kernels.length / kernelCalls)), {
@@ -576,10 +579,10 @@ export class CudaBackend implements Backend {
     split(
       hardware,
       Math.min(this.#hardwareChunk, Math.ceil(hardware.length / this.#engines.length)),
-      fallback,
+      engines,
     );
-    // The rest decode one by one within a call: spread them over every stream.
-    split(other, Math.min(this.#batchChunk, Math.ceil(other.length / this.#streams)), fallback);
+    // The rest: spread over every stream.
+    split(other, Math.min(this.#batchChunk, Math.ceil(other.length / this.#streams)), rest);
     return chunks;
   }
 

@@ -1,0 +1,153 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { inspect, resolveDecodeOptions } from '@jpegkit/core';
+import type { HostImage } from '@jpegkit/core';
+import { CudaBackend } from './backend.js';
+import { ADDON_ABI } from './native.js';
+
+// Which native route each decode call asks for under each `decoder` setting, on a stand-in addon that records the
+// calls (the routing is TypeScript; the GPU run checks what the routes decode). No GPU needed.
+
+const fixture = (p: string) =>
+  new Uint8Array(readFileSync(new URL(`../../../fixtures/${p}`, import.meta.url)));
+const work = mkdtempSync(join(tmpdir(), 'jpegkit-routing-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+interface Call {
+  kind: 'decode' | 'batch';
+  images: number;
+  route: string;
+}
+
+/** A .cjs addon whose engine resolves every decode at once (after a tick) and logs it in `globalThis`. */
+function standIn(hardware: boolean): string {
+  const file = join(work, `addon-${hardware ? 'hw' : 'nohw'}.cjs`);
+  writeFileSync(
+    file,
+    `
+const log = (globalThis.__jpegkitRoutingCalls ??= []);
+const outcome = (spec, route) => ({ width: spec.width, height: spec.height, route });
+const routeOf = (options, spec) => {
+  const r = options?.route ?? 'auto';
+  if (r === 'kernels' || r === 'kernels-only') return spec.progressive ? 'hybrid' : 'kernels';
+  return spec.hardwareCandidate && r === 'auto' && ${hardware} ? 'hardware' : 'hybrid';
+};
+module.exports = {
+  abi: ${ADDON_ABI},
+  cudaRuntime: '13.0',
+  kernelTargets: 'sm_90',
+  nvjpegNotFound: '',
+  probe: async () => ({ name: 'stand-in', computeCapability: '9.0', major: 9, minor: 0, driverVersion: '0',
+    runtimeVersion: '13.0', count: 1, ordinal: 0, totalMemory: 0, freeMemory: 0, multiprocessors: 1 }),
+  loadNvjpeg: async () => ({ path: 'stand-in', version: '13' }),
+  createEngine: async () => ({
+    hardwareDecoder: ${hardware},
+    hardwareEngines: ${hardware ? 7 : 0},
+    hardwareCoresPerEngine: 1,
+    decode: async (bytes, spec, options) => {
+      log.push({ kind: 'decode', images: 1, route: options?.route ?? 'auto' });
+      await new Promise((r) => setTimeout(r, 5));
+      return outcome(spec, routeOf(options, spec));
+    },
+    decodeBatch: async (list, specs, options) => {
+      log.push({ kind: 'batch', images: list.length, route: options?.route ?? 'auto' });
+      await new Promise((r) => setTimeout(r, 5));
+      return specs.map((spec) => outcome(spec, routeOf(options, spec)));
+    },
+    encode: async () => new Uint8Array(0),
+    stats: () => ({}),
+    dispose: async () => {},
+  }),
+};
+`,
+  );
+  return file;
+}
+
+const calls = (): Call[] => (globalThis as { __jpegkitRoutingCalls?: Call[] }).__jpegkitRoutingCalls ?? [];
+const reset = () => calls().splice(0);
+
+let notes: readonly string[] = [];
+async function backend(options: Parameters<CudaBackend['init']>[0], hardware = true): Promise<CudaBackend> {
+  const b = new CudaBackend();
+  notes = (await b.init({ addonPath: standIn(hardware), ...options })).notes ?? [];
+  return b;
+}
+
+const baseline = fixture('jpeg/photo-420.jpg');
+const progressive = fixture('jpeg/photo-420-progressive.jpg');
+const items = (n: number, bytes = baseline) =>
+  Array.from({ length: n }, () => ({ bytes, header: inspect(bytes) }));
+const options = resolveDecodeOptions();
+
+describe('cuda decode routing (stand-in addon)', () => {
+  it("decoder 'kernels' (the default) asks for our kernels on every call, and counts the routes", async () => {
+    const b = await backend({});
+    reset();
+    const one = (await b.decode(baseline, inspect(baseline), options)) as HostImage;
+    expect(one.backend).toBe('cuda');
+    // 4:1:1 is not the engines' but is ours: it asks for our kernels too.
+    const batch = await b.decodeBatch(
+      [...items(20), ...items(3, progressive), ...items(2, fixture('jpeg/photo-411.jpg'))],
+      options,
+    );
+    expect(batch.every((r) => !(r instanceof Error))).toBe(true);
+    expect(new Set(calls().map((c) => c.route))).toEqual(new Set(['kernels']));
+    // The batch's baseline images over the 8 streams, the progressive ones spread too.
+    expect(
+      calls()
+        .filter((c) => c.kind === 'batch')
+        .reduce((n, c) => n + c.images, 0),
+    ).toBe(25);
+    expect(b.decodeRoutes()).toEqual({ kernels: 23, hybrid: 3 });
+    expect(notes.join('\n')).toMatch(/decoder kernels: baseline JPEGs on our own GPU Huffman decoder/);
+    await b.dispose();
+  });
+
+  it("decoder 'nvjpeg' sends baseline batches to the hardware decoder in big calls", async () => {
+    const b = await backend({ decoder: 'nvjpeg' });
+    reset();
+    await b.decode(baseline, inspect(baseline), options);
+    await b.decodeBatch(items(200), options);
+    expect(new Set(calls().map((c) => c.route))).toEqual(new Set(['auto']));
+    expect(
+      calls()
+        .filter((c) => c.kind === 'batch')
+        .map((c) => c.images),
+    ).toEqual([128, 72]);
+    expect(b.decodeRoutes()).toEqual({ hardware: 201 });
+    await b.dispose();
+  });
+
+  it("decoder 'mixed' takes our kernels for a call alone and shares a batch with the engines", async () => {
+    const b = await backend({ decoder: 'mixed', kernelShare: 0.25 });
+    reset();
+    await b.decode(baseline, inspect(baseline), options);
+    expect(calls()).toEqual([{ kind: 'decode', images: 1, route: 'kernels' }]);
+    reset();
+    await b.decodeBatch(items(100), options);
+    const images = (route: string) =>
+      calls()
+        .filter((c) => c.route === route)
+        .reduce((n, c) => n + c.images, 0);
+    expect(images('kernels')).toBe(25);
+    expect(images('auto')).toBe(75);
+    // Many single calls at once: about a quarter of them on our kernels, the first (alone) among them.
+    reset();
+    await Promise.all(Array.from({ length: 40 }, () => b.decode(baseline, inspect(baseline), options)));
+    expect(calls()[0]!.route).toBe('kernels');
+    expect(images('kernels')).toBeGreaterThanOrEqual(9);
+    expect(images('kernels')).toBeLessThanOrEqual(12);
+    await b.dispose();
+  });
+
+  it("decoder 'mixed' on a GPU without NVJPG engines uses our kernels for everything", async () => {
+    const b = await backend({ decoder: 'mixed' }, false);
+    reset();
+    await b.decodeBatch(items(50), options);
+    expect(new Set(calls().map((c) => c.route))).toEqual(new Set(['kernels']));
+    await b.dispose();
+  });
+});
