@@ -152,45 +152,53 @@ fn decode(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups
   var b = entries[3u * chunk + 1u];
   var k = entries[3u * chunk + 2u];
   failed = false;
-  // The rest of a block that started in the previous chunk, which writes it (its component only picks the
-  // tables, and those are right: exact, or the same for every component).
-  while (k != 0u && !failed) {
-    k = ac_step(component_of(b), k, false);
-    if (k >= 64u) {
-      k = 0u;
-      b = (b + 1u) % blocks_in_mcu;
-    }
-  }
   var g = starts[12u * chunk];
   var dc = array<i32, 4>(
     i32(starts[12u * chunk + 1u]), i32(starts[12u * chunk + 2u]), i32(starts[12u * chunk + 3u]),
     i32(starts[12u * chunk + 4u]));
+  // One symbol per iteration of a single loop (as in `sync`): the invocations of a subgroup are at different
+  // places in different blocks, and a loop per block made each wait for the longest block of its subgroup (the
+  // CUDA twin of this pass ran 4× faster once flattened). The rest of a block that started in the previous
+  // chunk is skipped: that chunk writes it (its component only picks the tables, and those are right: exact, or
+  // the same for every component).
+  var skipping = k != 0u;
+  var c = component_of(b);
   loop {
     if (failed) { break; }
-    if (last) {
-      if (g >= total) { break; }
-    } else if (bit_pos >= next_entry) {
-      break;
+    if (k == 0u) {
+      if (last) {
+        if (g >= total) { break; }
+      } else if (bit_pos >= next_entry) {
+        break;
+      }
+      if (g >= total) {
+        failed = true;
+        break;
+      }
+      // The block's place in its MCU follows from its number (the entry's may be off when all tables are shared).
+      b = g % blocks_in_mcu;
+      c = component_of(b);
+      for (var i = 0u; i < 64u; i++) { block[i] = 0; }
+      dc[c] += receive_extend(decode_symbol(dc_table(c)));
+      block[0] = dc[c];
+      k = 1u;
+      continue;
     }
-    if (g >= total) {
-      failed = true;
-      break;
+    k = ac_step(c, k, !skipping);
+    if (k >= 64u) {
+      k = 0u;
+      if (skipping) {
+        skipping = false;
+        continue;
+      }
+      let mcu = g / blocks_in_mcu;
+      let j = MCU_BLOCKS_AT + 4u * b;
+      let cat = COMPONENTS_AT + 8u * c;
+      let row = (mcu / per_row) * params[cat + 7u] + params[j + 2u];
+      let col = (mcu % per_row) * params[cat + 6u] + params[j + 1u];
+      store_block(params[cat + 3u] + (row * params[cat + 2u] + col) * 32u);
+      g++;
     }
-    // The block's place in its MCU follows from its number (the entry's may be off when all tables are shared).
-    b = g % blocks_in_mcu;
-    let c = component_of(b);
-    for (var i = 0u; i < 64u; i++) { block[i] = 0; }
-    dc[c] += receive_extend(decode_symbol(dc_table(c)));
-    block[0] = dc[c];
-    var at = 1u;
-    while (at < 64u) { at = ac_step(c, at, true); }
-    let mcu = g / blocks_in_mcu;
-    let j = MCU_BLOCKS_AT + 4u * b;
-    let cat = COMPONENTS_AT + 8u * c;
-    let row = (mcu / per_row) * params[cat + 7u] + params[j + 2u];
-    let col = (mcu % per_row) * params[cat + 6u] + params[j + 1u];
-    store_block(params[cat + 3u] + (row * params[cat + 2u] + col) * 32u);
-    g++;
   }
   if (last) {
     // Whole bytes left before the interval's marker (or EOI) are extraneous data to libjpeg (a warning).
