@@ -125,6 +125,15 @@ interface FusedJob {
   encode: NativeEncodeOptions;
 }
 
+/** Whether a 'kernels-only' failure is our GPU Huffman decoder refusing the image (not a decode error). */
+function kernelsRefused(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    (error as { code?: string }).code === 'E_UNSUPPORTED' &&
+    error.message.startsWith(KERNELS_REFUSAL)
+  );
+}
+
 function hardwareCandidate(header: JpegHeader): boolean {
   return (
     header.process === 'baseline' &&
@@ -462,12 +471,17 @@ export class CudaBackend implements Backend {
     try {
       return await engine.decode(bytes, spec, { route: 'kernels-only' });
     } catch (error) {
-      const refused =
-        error instanceof Error &&
-        (error as { code?: string }).code === 'E_UNSUPPORTED' &&
-        error.message.startsWith(KERNELS_REFUSAL);
-      if (!refused) throw error;
+      if (!kernelsRefused(error)) throw error;
     }
+    return this.#decodeExactCpu(engine, bytes, spec);
+  }
+
+  /** The exact path's CPU reader: coefficients from libjpeg-turbo (wasm), pixels from our kernels. */
+  async #decodeExactCpu(
+    engine: NativeEngine,
+    bytes: Uint8Array,
+    spec: NativeDecodeSpec,
+  ): Promise<NativeDecodeOutcome> {
     const dct = await this.#wasm!.readCoefficients(bytes);
     if (dct.width !== spec.width || dct.height !== spec.height) {
       throw new JpegError(
@@ -501,14 +515,7 @@ export class CudaBackend implements Backend {
     items: readonly { bytes: Uint8Array; header: JpegHeader }[],
     options: ResolvedDecodeOptions,
   ): Promise<(HostImage | DeviceImage | JpegError)[]> {
-    if (this.#wasm) {
-      // Exact mode: image by image (entropy decoding spread over the wasm workers, the rest on the engine's streams).
-      return Promise.all(
-        items.map(({ bytes, header }) =>
-          this.decode(bytes, header, options).catch((error: unknown) => toJpegError(error)),
-        ),
-      );
-    }
+    if (this.#wasm) return this.#decodeBatchExact(items, options);
     const results: (HostImage | DeviceImage | JpegError)[] = new Array(items.length);
     const chunks = this.#decodeChunks(items.map((item) => item.header));
     await Promise.all(
@@ -537,6 +544,59 @@ export class CudaBackend implements Backend {
               ? toJpegError(outcome)
               : this.#result(engine, outcome, items[i]!.header, options, outs[k]);
         });
+      }),
+    );
+    return results;
+  }
+
+  /**
+   * Exact mode's batches: our GPU Huffman decoder takes the whole batch in calls spread over the streams (route
+   * 'kernels-only'); the images it refuses (progressive, arithmetic …) go to the CPU reader one by one, their
+   * entropy decoding spread over the wasm workers. A failure takes its image's place.
+   */
+  async #decodeBatchExact(
+    items: readonly { bytes: Uint8Array; header: JpegHeader }[],
+    options: ResolvedDecodeOptions,
+  ): Promise<(HostImage | DeviceImage | JpegError)[]> {
+    const results: (HostImage | DeviceImage | JpegError)[] = new Array(items.length);
+    const size = Math.max(1, Math.min(this.#batchChunk, Math.ceil(items.length / this.#streams)));
+    const calls: number[][] = [];
+    for (let i = 0; i < items.length; i += size)
+      calls.push(Array.from({ length: Math.min(size, items.length - i) }, (_, k) => i + k));
+    await Promise.all(
+      calls.map(async (indices) => {
+        const engine = this.#pick();
+        const outs = indices.map((i) => this.#output(items[i]!.header, options));
+        const specs = indices.map((i, k) => this.#spec(items[i]!.header, options, outs[k]));
+        let outcomes: (NativeDecodeOutcome | Error)[];
+        try {
+          outcomes = await this.#counted(() =>
+            engine.decodeBatch(
+              indices.map((i) => items[i]!.bytes),
+              specs,
+              { route: 'kernels-only' },
+            ),
+          );
+        } catch (error) {
+          const failure = toJpegError(error);
+          indices.forEach((i) => (results[i] = failure));
+          return;
+        }
+        await Promise.all(
+          indices.map(async (i, k) => {
+            const item = items[i]!;
+            try {
+              let outcome = outcomes[k]!;
+              if (outcome instanceof Error) {
+                if (!kernelsRefused(outcome)) throw outcome;
+                outcome = await this.#decodeExactCpu(engine, item.bytes, specs[k]!);
+              }
+              results[i] = this.#result(engine, outcome, item.header, options, outs[k]);
+            } catch (error) {
+              results[i] = toJpegError(error);
+            }
+          }),
+        );
       }),
     );
     return results;

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { inspect, resolveDecodeOptions } from '@jpegkit/core';
 import type { HostImage } from '@jpegkit/core';
 import { CudaBackend } from './backend.js';
-import { ADDON_ABI } from './native.js';
+import { ADDON_ABI, KERNELS_REFUSAL } from './native.js';
 
 // Which native route each decode call asks for under each `decoder` setting, on a stand-in addon that records the
 // calls (the routing is TypeScript; the GPU run checks what the routes decode). No GPU needed.
@@ -16,7 +16,7 @@ const work = mkdtempSync(join(tmpdir(), 'jpegkit-routing-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 interface Call {
-  kind: 'decode' | 'batch';
+  kind: 'decode' | 'batch' | 'exact';
   images: number;
   route: string;
 }
@@ -29,12 +29,18 @@ function standIn(hardware: boolean): string {
     `
 const log = (globalThis.__jpegkitRoutingCalls ??= []);
 const outcome = (spec, route) => ({ width: spec.width, height: spec.height, route });
+// 'kernels-only' refuses progressive images, as src/decode-batch.cc does, with the message the TS side knows.
+const refusal = () => Object.assign(new Error(${JSON.stringify(KERNELS_REFUSAL)} + ': marker 0xc2'), { code: 'E_UNSUPPORTED' });
 const routeOf = (options, spec) => {
   const r = options?.route ?? 'auto';
   if (r === 'kernels' || r === 'kernels-only') return spec.progressive ? 'hybrid' : 'kernels';
   return spec.hardwareCandidate && r === 'auto' && ${hardware} ? 'hardware' : 'hybrid';
 };
 module.exports = {
+  decodeExact: async (engine, frame, spec) => {
+    log.push({ kind: 'exact', images: 1, route: 'exact' });
+    return outcome(spec, 'exact');
+  },
   abi: ${ADDON_ABI},
   cudaRuntime: '13.0',
   kernelTargets: 'sm_90',
@@ -49,12 +55,15 @@ module.exports = {
     decode: async (bytes, spec, options) => {
       log.push({ kind: 'decode', images: 1, route: options?.route ?? 'auto' });
       await new Promise((r) => setTimeout(r, 5));
+      if (options?.route === 'kernels-only' && spec.progressive) throw refusal();
       return outcome(spec, routeOf(options, spec));
     },
     decodeBatch: async (list, specs, options) => {
       log.push({ kind: 'batch', images: list.length, route: options?.route ?? 'auto' });
       await new Promise((r) => setTimeout(r, 5));
-      return specs.map((spec) => outcome(spec, routeOf(options, spec)));
+      return specs.map((spec) =>
+        options?.route === 'kernels-only' && spec.progressive ? refusal() : outcome(spec, routeOf(options, spec)),
+      );
     },
     encode: async () => new Uint8Array(0),
     stats: () => ({}),
@@ -148,6 +157,27 @@ describe('cuda decode routing (stand-in addon)', () => {
     reset();
     await b.decodeBatch(items(50), options);
     expect(new Set(calls().map((c) => c.route))).toEqual(new Set(['kernels']));
+    await b.dispose();
+  });
+
+  it('exact mode sends batches to our kernels in calls over the streams, and what they refuse to the CPU reader', async () => {
+    const b = await backend({ exact: true });
+    reset();
+    const list = [...items(30), ...items(3, progressive)];
+    const results = await b.decodeBatch(list, options);
+    expect(results.every((r) => !(r instanceof Error))).toBe(true);
+    const batches = calls().filter((c) => c.kind === 'batch');
+    expect(new Set(batches.map((c) => c.route))).toEqual(new Set(['kernels-only']));
+    expect(batches.reduce((n, c) => n + c.images, 0)).toBe(33);
+    // 33 images over 8 streams: calls of 5.
+    expect(batches.map((c) => c.images)).toEqual([5, 5, 5, 5, 5, 5, 3]);
+    // The three progressive images: refused by our decoder, read on the CPU (wasm) and finished by decodeExact.
+    expect(calls().filter((c) => c.kind === 'exact').length).toBe(3);
+    expect(b.decodeRoutes()).toEqual({ kernels: 30, exact: 3 });
+    // A single progressive image takes the same way.
+    reset();
+    await b.decode(progressive, inspect(progressive), options);
+    expect(calls().map((c) => `${c.kind} ${c.route}`)).toEqual(['decode kernels-only', 'exact exact']);
     await b.dispose();
   });
 });

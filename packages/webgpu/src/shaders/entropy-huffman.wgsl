@@ -31,43 +31,59 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   failed = false;
   var predictions = array<i32, 4>(0, 0, 0, 0);
 
-  for (var mcu = first; mcu < last; mcu++) {
-    let mx = mcu % per_row;
-    let my = mcu / per_row;
-    for (var s = 0u; s < count; s++) {
+  // One symbol per iteration of a single loop, the block's place (MCU, component, row and column in the MCU)
+  // carried as state: the invocations of a subgroup are in different blocks, and loops per MCU, component and
+  // block made each wait for the longest block of its subgroup.
+  var mcu = first;
+  var s = 0u;
+  var bx = 0u;
+  var by = 0u;
+  var k = 0u;
+  loop {
+    if (k == 0u) {
+      if (mcu >= last) { break; }
       let at = 8u + 8u * s;
-      let h = params[at];
-      let v = params[at + 1u];
-      let blocks_per_row = params[at + 2u];
-      let dc_table = params[at + 4u];
-      let ac_table = params[at + 5u];
-      for (var by = 0u; by < v; by++) {
-        for (var bx = 0u; bx < h; bx++) {
-          for (var k = 0u; k < 64u; k++) { block[k] = 0; }
-          let category = decode_symbol(dc_table);
-          predictions[s] += receive_extend(category);
-          block[0] = predictions[s];
-          var k = 1u;
-          while (k < 64u) {
-            let rs = decode_symbol(ac_table);
-            let run = rs >> 4u;
-            let size = rs & 15u;
-            if (size != 0u) {
-              k += run;
-              block[NATURAL_ORDER[k]] = receive_extend(size);
-            } else {
-              if (run != 15u) { break; }
-              k += 15u;
-            }
-            k++;
-          }
-          if (failed) {
-            atomicOr(&status, ENTROPY_ERROR);
-            return;
-          }
-          let row = my * v + by;
-          let col = mx * h + bx;
-          store_block(params[at + 3u] + (row * blocks_per_row + col) * 32u);
+      for (var i = 0u; i < 64u; i++) { block[i] = 0; }
+      predictions[s] += receive_extend(decode_symbol(params[at + 4u]));
+      block[0] = predictions[s];
+      k = 1u;
+      continue;
+    }
+    let at = 8u + 8u * s;
+    let rs = decode_symbol(params[at + 5u]);
+    let run = rs >> 4u;
+    let size = rs & 15u;
+    if (size != 0u) {
+      k += run;
+      block[NATURAL_ORDER[k]] = receive_extend(size);
+      k++;
+    } else if (run == 15u) {
+      k += 16u;
+    } else {
+      k = 64u;
+    }
+    if (k < 64u) { continue; }
+    // The block is complete: store it, then move to the next block of the MCU, component or MCU.
+    k = 0u;
+    if (failed) {
+      atomicOr(&status, ENTROPY_ERROR);
+      return;
+    }
+    let h = params[at];
+    let v = params[at + 1u];
+    let row = (mcu / per_row) * v + by;
+    let col = (mcu % per_row) * h + bx;
+    store_block(params[at + 3u] + (row * params[at + 2u] + col) * 32u);
+    bx++;
+    if (bx == h) {
+      bx = 0u;
+      by++;
+      if (by == v) {
+        by = 0u;
+        s++;
+        if (s == count) {
+          s = 0u;
+          mcu++;
         }
       }
     }
