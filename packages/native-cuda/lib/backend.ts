@@ -508,16 +508,17 @@ export class CudaBackend implements Backend {
   }
 
   /**
-   * Decodes in native batches (see #decodeChunks) that run on separate streams at once: hardware-decodable images
-   * go to the NVJPG engines together, the rest one by one on the hybrid paths. A failure takes its image's place.
+   * Decodes in native batches that run on separate streams at once (#decodeChunks; exact mode: #exactChunks, with
+   * what our decoder refuses read on the CPU). A failure takes its image's place.
    */
   async decodeBatch(
     items: readonly { bytes: Uint8Array; header: JpegHeader }[],
     options: ResolvedDecodeOptions,
   ): Promise<(HostImage | DeviceImage | JpegError)[]> {
-    if (this.#wasm) return this.#decodeBatchExact(items, options);
     const results: (HostImage | DeviceImage | JpegError)[] = new Array(items.length);
-    const chunks = this.#decodeChunks(items.map((item) => item.header));
+    const chunks = this.#wasm
+      ? this.#exactChunks(items.length)
+      : this.#decodeChunks(items.map((item) => item.header));
     await Promise.all(
       chunks.map(async ({ indices, route }) => {
         const engine = this.#pick();
@@ -537,58 +538,14 @@ export class CudaBackend implements Backend {
           indices.forEach((i) => (results[i] = failure));
           return;
         }
-        indices.forEach((i, k) => {
-          const outcome = outcomes[k]!;
-          results[i] =
-            outcome instanceof Error
-              ? toJpegError(outcome)
-              : this.#result(engine, outcome, items[i]!.header, options, outs[k]);
-        });
-      }),
-    );
-    return results;
-  }
-
-  /**
-   * Exact mode's batches: our GPU Huffman decoder takes the whole batch in calls spread over the streams (route
-   * 'kernels-only'); the images it refuses (progressive, arithmetic …) go to the CPU reader one by one, their
-   * entropy decoding spread over the wasm workers. A failure takes its image's place.
-   */
-  async #decodeBatchExact(
-    items: readonly { bytes: Uint8Array; header: JpegHeader }[],
-    options: ResolvedDecodeOptions,
-  ): Promise<(HostImage | DeviceImage | JpegError)[]> {
-    const results: (HostImage | DeviceImage | JpegError)[] = new Array(items.length);
-    const size = Math.max(1, Math.min(this.#batchChunk, Math.ceil(items.length / this.#streams)));
-    const calls: number[][] = [];
-    for (let i = 0; i < items.length; i += size)
-      calls.push(Array.from({ length: Math.min(size, items.length - i) }, (_, k) => i + k));
-    await Promise.all(
-      calls.map(async (indices) => {
-        const engine = this.#pick();
-        const outs = indices.map((i) => this.#output(items[i]!.header, options));
-        const specs = indices.map((i, k) => this.#spec(items[i]!.header, options, outs[k]));
-        let outcomes: (NativeDecodeOutcome | Error)[];
-        try {
-          outcomes = await this.#counted(() =>
-            engine.decodeBatch(
-              indices.map((i) => items[i]!.bytes),
-              specs,
-              { route: 'kernels-only' },
-            ),
-          );
-        } catch (error) {
-          const failure = toJpegError(error);
-          indices.forEach((i) => (results[i] = failure));
-          return;
-        }
         await Promise.all(
           indices.map(async (i, k) => {
             const item = items[i]!;
             try {
               let outcome = outcomes[k]!;
               if (outcome instanceof Error) {
-                if (!kernelsRefused(outcome)) throw outcome;
+                // Exact mode: what our GPU Huffman decoder refuses goes to the CPU reader.
+                if (!this.#wasm || !kernelsRefused(outcome)) throw outcome;
                 outcome = await this.#decodeExactCpu(engine, item.bytes, specs[k]!);
               }
               results[i] = this.#result(engine, outcome, item.header, options, outs[k]);
@@ -600,6 +557,20 @@ export class CudaBackend implements Backend {
       }),
     );
     return results;
+  }
+
+  /**
+   * Exact mode's native calls: our GPU Huffman decoder takes the whole batch (route 'kernels-only') in calls spread
+   * over the streams; decodeBatch sends what it refuses (progressive, arithmetic …) to the CPU reader.
+   */
+  #exactChunks(count: number): { indices: number[]; route: NativeDecodeOptions }[] {
+    const size = Math.max(1, Math.min(this.#batchChunk, Math.ceil(count / this.#streams)));
+    const chunks: { indices: number[]; route: NativeDecodeOptions }[] = [];
+    for (let i = 0; i < count; i += size) {
+      const indices = Array.from({ length: Math.min(size, count - i) }, (_, k) => i + k);
+      chunks.push({ indices, route: { route: 'kernels-only' } });
+    }
+    return chunks;
   }
 
   /**
