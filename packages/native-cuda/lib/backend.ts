@@ -125,6 +125,20 @@ interface FusedJob {
   encode: NativeEncodeOptions;
 }
 
+/** One native decode call of a batch: the items' indices and the route. */
+interface NativeCall {
+  indices: number[];
+  route: NativeDecodeOptions;
+}
+
+/** `indices` cut into native calls of at most `size` (at least 1) with one route. */
+function inCalls(indices: readonly number[], size: number, route: NativeDecodeOptions): NativeCall[] {
+  const step = Math.max(1, size);
+  const calls: NativeCall[] = [];
+  for (let i = 0; i < indices.length; i += step) calls.push({ indices: indices.slice(i, i + step), route });
+  return calls;
+}
+
 /** Whether a 'kernels-only' failure is our GPU Huffman decoder refusing the image (not a decode error). */
 function kernelsRefused(error: unknown): boolean {
   return (
@@ -563,14 +577,11 @@ export class CudaBackend implements Backend {
    * Exact mode's native calls: our GPU Huffman decoder takes the whole batch (route 'kernels-only') in calls spread
    * over the streams; decodeBatch sends what it refuses (progressive, arithmetic …) to the CPU reader.
    */
-  #exactChunks(count: number): { indices: number[]; route: NativeDecodeOptions }[] {
-    const size = Math.max(1, Math.min(this.#batchChunk, Math.ceil(count / this.#streams)));
-    const chunks: { indices: number[]; route: NativeDecodeOptions }[] = [];
-    for (let i = 0; i < count; i += size) {
-      const indices = Array.from({ length: Math.min(size, count - i) }, (_, k) => i + k);
-      chunks.push({ indices, route: { route: 'kernels-only' } });
-    }
-    return chunks;
+  #exactChunks(count: number): NativeCall[] {
+    const all = Array.from({ length: count }, (_, i) => i);
+    return inCalls(all, Math.min(this.#batchChunk, Math.ceil(count / this.#streams)), {
+      route: 'kernels-only',
+    });
   }
 
   /**
@@ -583,7 +594,7 @@ export class CudaBackend implements Backend {
    * (Sending a share to nvJPEG's own GPU Huffman decoder instead was measured on an H200 and made batches slower:
    * 3,559 → 2,430 1080p images/s with a fifth of them moved.)
    */
-  #decodeChunks(headers: readonly JpegHeader[]): { indices: number[]; route: NativeDecodeOptions }[] {
+  #decodeChunks(headers: readonly JpegHeader[]): NativeCall[] {
     const hardware: number[] = [];
     const other: number[] = [];
     const nvjpegOnly = this.#decoder === 'hybrid';
@@ -593,10 +604,9 @@ export class CudaBackend implements Backend {
     });
     const share = this.#batchShare(hardware.length);
     const kernels = hardware.splice(0, Math.round(share * hardware.length));
-    const chunks: { indices: number[]; route: NativeDecodeOptions }[] = [];
+    const chunks: NativeCall[] = [];
     const split = (indices: number[], size: number, route: NativeDecodeOptions): void => {
-      for (let i = 0; i < indices.length; i += size)
-        chunks.push({ indices: indices.slice(i, i + size), route });
+      chunks.push(...inCalls(indices, size, route));
     };
     const engines: NativeDecodeOptions = { route: nvjpegOnly ? 'hybrid' : 'auto' };
     // What the engines do not take (4:1:1, progressive …): ours where it can, unless the decoder is nvJPEG's.

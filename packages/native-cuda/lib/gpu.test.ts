@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   JpegError,
@@ -413,7 +413,6 @@ describe('cuda backend, our GPU Huffman decoder (decoder: kernels)', () => {
   });
 
   it("equals libjpeg-turbo's pixels on the bundle's large photos (restart markers or none)", async () => {
-    const { readdirSync, existsSync } = await import('node:fs');
     const root = new URL('../../../.gpu-bundle/corpus/', import.meta.url);
     const files: string[] = [];
     for (const set of ['1080p', '4k', '5k', '2560x1600']) {

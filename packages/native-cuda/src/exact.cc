@@ -3,9 +3,9 @@
 // Int16Array of quantised coefficients per component with its quantisation table; here, on a worker thread
 // with one of the engine's decode slots (stream + pinned staging):
 //   1. coefficients and tables go host → pinned staging → one pooled device block;
-//   2. LaunchExactIdct: dequantisation + libjpeg's islow IDCT into MCU-padded 8-bit component planes;
-//   3. LaunchExactColor: fancy upsampling (jdsample.c) + YCbCr → RGB (jdcolor.c) into planar RGB, or Y;
-//   4. LaunchRemap: the requested layout (rgb, bgra, planar …) and EXIF orientation;
+//   2.–4. LaunchExactPixels (exact-pixels.h): dequantisation + libjpeg's islow IDCT into MCU-padded component
+//      planes, fancy upsampling (jdsample.c) + YCbCr → RGB (jdcolor.c) into planar RGB or Y, then the requested
+//      layout (rgb, bgra, planar …) and EXIF orientation;
 //   5. host results go device → pinned staging → the caller's buffer; device results stay as pooled blocks.
 #include <cuda_runtime_api.h>
 
@@ -17,8 +17,7 @@
 #include "device-image.h"
 #include "engine-object.h"
 #include "engine.h"
-#include "kernels/exact.h"
-#include "kernels/kernels.h"
+#include "exact-pixels.h"
 #include "pixel-format.h"
 #include "worker.h"
 
@@ -171,41 +170,31 @@ class ExactDecodeWorker : public PromiseWorker {
   Failure Decode(DecodeSlot& slot) {
     ExactRequest& r = request_;
     const int count = static_cast<int>(r.components.size());
-    // Gray output reads component 0 alone (djpeg -grayscale); RGB from a gray JPEG is the remap's replication.
-    const int outPlanes = count == 1 || r.format == PixelFormat::kGray ? 1 : 3;
-    ExactFrame frame{};
-    frame.width = r.width;
-    frame.height = r.height;
-    frame.outPlanes = outPlanes;
+    ExactFrameGrid grid;
+    grid.width = r.width;
+    grid.height = r.height;
+    grid.maxH = r.maxH;
+    grid.maxV = r.maxV;
+    grid.components = count;
     for (int c = 0; c < count; ++c) {
-      ExactPlane& plane = frame.planes[c];
       const ExactComponentInput& input = r.components[c];
-      plane.widthIn = (r.width * input.h + r.maxH - 1) / r.maxH;
-      plane.heightIn = (r.height * input.v + r.maxV - 1) / r.maxV;
-      std::string reason;
-      if (!PlanUpsample(input.h, input.v, r.maxH, r.maxV, plane.widthIn, &plane, &reason)) {
-        return Fail("E_UNSUPPORTED", reason);
-      }
+      grid.component[c] = ExactComponentGrid{input.h, input.v, input.blocksPerRow, input.blockRows};
     }
 
     // 1. Upload: tables (int16, as libjpeg's ISLOW_MULT_TYPE) then each component's coefficients.
     size_t inputBytes = AlignUp(static_cast<size_t>(count) * 64 * sizeof(int16_t));
-    std::vector<size_t> coefficientOffset(count), planeOffset(count), planePitch(count);
-    size_t planeBytes = 0;
+    std::vector<size_t> coefficientOffset(count);
     for (int c = 0; c < count; ++c) {
-      const ExactComponentInput& input = r.components[c];
       coefficientOffset[c] = inputBytes;
-      inputBytes += AlignUp(input.values * sizeof(int16_t));
-      planePitch[c] = DevicePitch(static_cast<size_t>(input.blocksPerRow) * 8);
-      planeOffset[c] = planeBytes;
-      planeBytes += planePitch[c] * static_cast<size_t>(input.blockRows) * 8;
+      inputBytes += AlignUp(r.components[c].values * sizeof(int16_t));
     }
+    size_t planeOffset[3], planePitch[3];
+    const size_t planeBytes = LayoutExactPlanes(grid, planeOffset, planePitch);
     DevicePool& pool = *engine_->pool();
     std::shared_ptr<DeviceAllocation>&input = input_, &planes = planes_, &scratch = scratch_;
     JK_TRY(pool.Acquire(inputBytes, &input));
     JK_TRY(pool.Acquire(planeBytes, &planes));
-    const size_t scratchPitch = DevicePitch(static_cast<size_t>(r.width));
-    JK_TRY(pool.Acquire(scratchPitch * static_cast<size_t>(r.height) * outPlanes, &scratch));
+    JK_TRY(pool.Acquire(ExactScratchBytes(grid, r.format), &scratch));
     const size_t pitch = DevicePitch(static_cast<size_t>(r.outWidth) * BytesPerPixel(r.format));
     JK_TRY(pool.Acquire(pitch * RowsOf(r.format, r.outHeight), &result_));
     pitch_ = pitch;
@@ -219,28 +208,14 @@ class ExactDecodeWorker : public PromiseWorker {
     }
     JK_CUDA(cudaMemcpyAsync(input->data(), staged, inputBytes, cudaMemcpyHostToDevice, slot.stream));
 
-    // 2. IDCT.
-    ExactIdctJob jobs[3];
+    // 2.–4. IDCT, upsampling + colour, layout + orientation.
+    const int16_t* coefficients[3] = {};
     for (int c = 0; c < count; ++c) {
-      jobs[c].coefficients = reinterpret_cast<const int16_t*>(input->data() + coefficientOffset[c]);
-      jobs[c].quant = reinterpret_cast<const int16_t*>(input->data()) + c * 64;
-      jobs[c].plane = planes->data() + planeOffset[c];
-      jobs[c].pitch = static_cast<int64_t>(planePitch[c]);
-      jobs[c].blocksPerRow = r.components[c].blocksPerRow;
-      jobs[c].blockRows = r.components[c].blockRows;
-      frame.planes[c].data = jobs[c].plane;
-      frame.planes[c].pitch = jobs[c].pitch;
+      coefficients[c] = reinterpret_cast<const int16_t*>(input->data() + coefficientOffset[c]);
     }
-    // Gray output from a colour frame needs the luma plane only.
-    JK_CUDA(LaunchExactIdct(jobs, outPlanes == 1 ? 1 : count, slot.stream));
-
-    // 3. Upsampling + colour, 4. layout + orientation.
-    JK_CUDA(LaunchExactColor(frame, scratch->data(), static_cast<int64_t>(scratchPitch), slot.stream));
-    int source[4];
-    SourceChannels(r.format, outPlanes, source);
-    JK_CUDA(LaunchRemap(PlanarLayout(outPlanes, scratch->data(), scratchPitch, r.height), r.width, r.height,
-                        LayoutOf(r.format, result_->data(), pitch, r.outHeight), source, r.orientation,
-                        slot.stream));
+    const int16_t* quant = reinterpret_cast<const int16_t*>(input->data());
+    JK_TRY(LaunchExactPixels(grid, coefficients, quant, planes->data(), scratch->data(), r.format, r.orientation,
+                             result_->data(), pitch, r.outHeight, slot.stream));
     // The staging buffer and the scratch blocks are free again once the stream has got here.
     JK_CUDA(cudaStreamSynchronize(slot.stream));
     input.reset();

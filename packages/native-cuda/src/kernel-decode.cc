@@ -18,10 +18,8 @@
 #include <memory>
 
 #include "baseline-scan.h"
-#include "kernels/exact.h"
+#include "exact-pixels.h"
 #include "kernels/huffman.h"
-#include "kernels/kernels.h"
-#include "pixel-format.h"
 
 namespace jpegkit {
 
@@ -31,11 +29,11 @@ constexpr size_t kAlign = 256;
 inline size_t AlignUp(size_t n, size_t to = kAlign) { return (n + to - 1) / to * to; }
 
 struct Accepted {
-  DecodeItem* item;
+  DecodeItem* item = nullptr;
   std::unique_ptr<BaselineScanFacts> facts;
   size_t dataAt = 0, dataBound = 0, dataBytes = 0;
   size_t coefficientAt[3] = {};
-  size_t planeAt[3] = {}, planePitch[3] = {};
+  ExactFrameGrid grid;
   int firstChunk = 0;
 };
 
@@ -94,7 +92,10 @@ class KernelDecoder {
       } else if (facts->width != item->width || facts->height != item->height) {
         HandBack(item, "the frame size differs from the header's");
       } else {
-        accepted_.push_back(Accepted{item, std::move(facts)});
+        Accepted accepted;
+        accepted.item = item;
+        accepted.facts = std::move(facts);
+        accepted_.push_back(std::move(accepted));
       }
     }
     if (accepted_.empty()) return;
@@ -181,17 +182,21 @@ class KernelDecoder {
     size_t coefficientBytes = 0, planeBytes = 0, scratchBytes = 0;
     for (Accepted& a : accepted_) {
       const BaselineScanFacts& f = *a.facts;
-      size_t planes = 0;
+      a.grid.width = f.width;
+      a.grid.height = f.height;
+      a.grid.maxH = f.maxH;
+      a.grid.maxV = f.maxV;
+      a.grid.components = f.components;
       for (int c = 0; c < f.components; ++c) {
         const ScanComponentFacts& k = f.component[c];
+        a.grid.component[c] = ExactComponentGrid{k.h, k.v, k.blocksPerRow, k.blockRows};
         a.coefficientAt[c] = coefficientBytes;
         coefficientBytes += AlignUp(static_cast<size_t>(k.blocksPerRow) * k.blockRows * 64 * sizeof(int16_t));
-        a.planePitch[c] = DevicePitch(static_cast<size_t>(k.blocksPerRow) * 8);
-        a.planeAt[c] = planes;
-        planes += a.planePitch[c] * static_cast<size_t>(k.blockRows) * 8;
       }
-      planeBytes = std::max(planeBytes, planes);
-      scratchBytes = std::max(scratchBytes, DevicePitch(f.width) * f.height * OutPlanes(a));
+      // The images' pixels are made one after another on the stream: one planes and one scratch block serve all.
+      size_t offset[3], pitch[3];
+      planeBytes = std::max(planeBytes, LayoutExactPlanes(a.grid, offset, pitch));
+      scratchBytes = std::max(scratchBytes, ExactScratchBytes(a.grid, a.item->format));
     }
     const size_t exitsAt = 0;
     const size_t usedAt = AlignUp(exitsAt + 2 * chunkCount * sizeof(HuffEntry));
@@ -283,41 +288,11 @@ class KernelDecoder {
     // --- pixels ------------------------------------------------------------------------------------------
     const int16_t* deviceQuant = reinterpret_cast<const int16_t*>(device + quantAt);
     for (int i = 0; i < images; ++i) {
-      Accepted& a = accepted_[i];
-      const BaselineScanFacts& f = *a.facts;
-      DecodeItem* item = a.item;
-      const int outPlanes = OutPlanes(a);
-      ExactFrame frame{};
-      frame.width = f.width;
-      frame.height = f.height;
-      frame.outPlanes = outPlanes;
-      ExactIdctJob jobs[3];
-      for (int c = 0; c < f.components; ++c) {
-        const ScanComponentFacts& k = f.component[c];
-        ExactPlane& plane = frame.planes[c];
-        plane.widthIn = (f.width * k.h + f.maxH - 1) / f.maxH;
-        plane.heightIn = (f.height * k.v + f.maxV - 1) / f.maxV;
-        std::string reason;
-        if (!PlanUpsample(k.h, k.v, f.maxH, f.maxV, plane.widthIn, &plane, &reason)) {
-          return Fail("E_UNSUPPORTED", reason);  // not reached: the scan reader's factors all divide
-        }
-        jobs[c].coefficients = reinterpret_cast<const int16_t*>(coefficients->data() + a.coefficientAt[c]);
-        jobs[c].quant = deviceQuant + (i * 3 + c) * 64;
-        jobs[c].plane = planes->data() + a.planeAt[c];
-        jobs[c].pitch = static_cast<int64_t>(a.planePitch[c]);
-        jobs[c].blocksPerRow = k.blocksPerRow;
-        jobs[c].blockRows = k.blockRows;
-        plane.data = jobs[c].plane;
-        plane.pitch = jobs[c].pitch;
-      }
-      JK_CUDA(LaunchExactIdct(jobs, outPlanes == 1 ? 1 : f.components, stream));
-      const size_t scratchPitch = DevicePitch(f.width);
-      JK_CUDA(LaunchExactColor(frame, scratch->data(), static_cast<int64_t>(scratchPitch), stream));
-      int source[4];
-      SourceChannels(item->format, outPlanes, source);
-      JK_CUDA(LaunchRemap(PlanarLayout(outPlanes, scratch->data(), scratchPitch, f.height), f.width, f.height,
-                          LayoutOf(item->format, item->result->data(), item->pitch, item->outHeight), source,
-                          item->orientation, stream));
+      const DecodeItem* item = accepted_[i].item;
+      // The coefficient planes as the scan descriptions (still in staging) point at them.
+      JK_TRY(LaunchExactPixels(accepted_[i].grid, scans[i].coefficients, deviceQuant + i * 3 * 64, planes->data(),
+                               scratch->data(), item->format, item->orientation, item->result->data(), item->pitch,
+                               item->outHeight, stream));
     }
     trace.Mark("pixels");
     JK_CUDA(cudaStreamSynchronize(stream));
@@ -332,10 +307,6 @@ class KernelDecoder {
     return Ok();
   }
 
-  // Gray output reads the luma plane alone (djpeg -grayscale); RGB from a gray JPEG is the remap's replication.
-  static int OutPlanes(const Accepted& a) {
-    return a.facts->components == 1 || a.item->format == PixelFormat::kGray ? 1 : 3;
-  }
 
   Engine* engine_;
   DecodeSlot& slot_;

@@ -105,6 +105,13 @@ JK_HUFF_FN int32_t Extend(uint32_t window, uint32_t length, uint32_t s) {
   return x < (1 << (s - 1)) ? x + static_cast<int32_t>(0xffffffffu << s) + 1 : x;
 }
 
+// The coefficient index after an AC symbol with run `r` and size `s` at index k (jdhuff.c's decode_mcu loop): a
+// value lands at k + r, ZRL skips 16, EOB ends the block (64 or more: the block is done).
+JK_HUFF_FN int NextAcIndex(int k, uint32_t r, uint32_t s) {
+  if (s != 0) return k + static_cast<int>(r) + 1;
+  return r == 15 ? k + 16 : 64;
+}
+
 // One chunk of a `sync` pass: decodes from `entry` to the first symbol boundary at or past `chunkEnd`, counting
 // the blocks that start on the way and summing their DC differences by position from the chunk's first block.
 // Codes longer than 16 bits (only met from a wrong guess, or in corrupt data) consume 16 bits.
@@ -137,9 +144,7 @@ JK_HUFF_FN HuffEntry SyncChunk(const GpuScan& scan, const HuffTable* tables, Huf
       const uint32_t rs = DecodeSymbol(tables[scan.acTable[c]], window, &length);
       const uint32_t r = rs >> 4, s = rs & 15;
       BitsSkip(bits, length == 0 ? 16 : length + s);
-      if (s != 0) k += static_cast<int>(r) + 1;
-      else if (r == 15) k += 16;
-      else k = 64;
+      k = NextAcIndex(k, r, s);
     }
     if (k >= 64) {
       k = 0;
@@ -248,15 +253,8 @@ JK_HUFF_FN bool DecodeChunk(const GpuScan& scan, const HuffTable* tables, const 
     if (length == 0) return false;
     const uint32_t r = rs >> 4, size = rs & 15;
     BitsSkip(bits, length + size);
-    if (size != 0) {
-      k += static_cast<int>(r);
-      if (!skipping) block[natural[k]] = static_cast<int16_t>(Extend(window, length, size));
-      ++k;
-    } else if (r == 15) {
-      k += 16;
-    } else {
-      k = 64;
-    }
+    if (size != 0 && !skipping) block[natural[k + r]] = static_cast<int16_t>(Extend(window, length, size));
+    k = NextAcIndex(k, r, size);
     if (k >= 64) {
       k = 0;
       if (skipping) {
