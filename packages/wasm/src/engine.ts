@@ -96,6 +96,7 @@ export function decodeWith(codec: JpegkitWasm, bytes: Uint8Array, job: DecodeJob
   return image;
 }
 
+/** Encodes a host image with a loaded module and core's resolved encode options (what the backend's encode runs). */
 export function encodeWith(codec: JpegkitWasm, image: HostImage, options: ResolvedEncodeOptions): Uint8Array {
   return codec.encode(image.data, {
     width: image.width,

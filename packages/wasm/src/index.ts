@@ -23,6 +23,7 @@ export type {
   WasmSubsampling,
 } from './module.js';
 export { WasmBackend, createBackend } from './backend.js';
+export { encodeWith } from './engine.js';
 export { readCoefficients, transformJpeg, writeCoefficients } from './transform-module.js';
 export type { DctCoefficients } from './transform-module.js';
 export { applyOpWasm, runOpsWasm, runPipelineWasm } from './ops-module.js';

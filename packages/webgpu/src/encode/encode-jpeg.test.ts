@@ -1,6 +1,6 @@
 import { SUBSAMPLINGS, ops, resolveEncodeOptions } from '@jpegkit/core';
 import type { HostImage, ResolvedEncodeOptions } from '@jpegkit/core';
-import { loadModule, readCoefficients } from '@jpegkit/wasm';
+import { encodeWith, loadModule, readCoefficients } from '@jpegkit/wasm';
 import type { JpegkitWasm } from '@jpegkit/wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestDevice } from '../gpu.js';
@@ -48,29 +48,12 @@ afterAll(() => {
   device?.destroy();
 });
 
-function wasmEncode(img: HostImage, options: ResolvedEncodeOptions): Uint8Array {
-  return wasm.encode(img.data, {
-    width: img.width,
-    height: img.height,
-    format: img.format,
-    stride: img.stride,
-    quality: options.quality,
-    subsampling: options.subsampling,
-    progressive: options.progressive,
-    optimize: options.optimize,
-    restartInterval: options.restartInterval,
-    arithmetic: options.arithmetic,
-    ...(options.icc ? { icc: options.icc } : {}),
-    ...(options.exif ? { exif: options.exif } : {}),
-  });
-}
-
 /** Encodes on the GPU and with wasm; asserts equal bytes (or, at quality 100, equal coefficients). */
 async function expectSameJpeg(img: HostImage, options: ResolvedEncodeOptions, label: string): Promise<void> {
   const { pixels } = uploadHostImage(ctx, img);
   const gpu = await encodeGpuPixels(ctx, pixels, options, wasm);
   pixels.buffer.destroy();
-  const reference = wasmEncode(img, options);
+  const reference = encodeWith(wasm, img, options);
   const tables = quantTablesForQuality(options.quality);
   const sharedTable = tables.luminance.every((q, i) => q === tables.chrominance[i]);
   if (!sharedTable || img.format === 'gray' || options.subsampling === 'gray') {
