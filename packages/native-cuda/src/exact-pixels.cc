@@ -1,11 +1,11 @@
 // See exact-pixels.h.
 #include "exact-pixels.h"
 
+#include <algorithm>
+#include <cstring>
 #include <string>
 
 #include "device-pool.h"
-#include "kernels/exact.h"
-#include "kernels/kernels.h"
 
 namespace jpegkit {
 
@@ -20,17 +20,31 @@ size_t LayoutExactPlanes(const ExactFrameGrid& grid, size_t offset[3], size_t pi
   return bytes;
 }
 
-Failure LaunchExactPixels(const ExactFrameGrid& grid, const int16_t* const* coefficients, const int16_t* quant,
-                          uint8_t* planes, uint8_t* scratch, PixelFormat format,
-                          int orientation, uint8_t* out, size_t outPitch, int outHeight, cudaStream_t stream) {
+bool ExactGridSupported(const ExactFrameGrid& grid, std::string* reason) {
+  for (int c = 0; c < grid.components; ++c) {
+    const ExactComponentGrid& k = grid.component[c];
+    ExactPlane plane{};
+    if (!PlanUpsample(k.h, k.v, grid.maxH, grid.maxV, (grid.width * k.h + grid.maxH - 1) / grid.maxH, &plane,
+                      reason)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Failure ExactPixelsPlan::Add(const ExactFrameGrid& grid, const int16_t* const* coefficients, const int16_t* quant,
+                             uint8_t* planes, PixelFormat format, int orientation, uint8_t* out, size_t outPitch,
+                             int outHeight) {
   const int outPlanes = ExactOutPlanes(grid.components, format);
   size_t offset[3], pitch[3];
   LayoutExactPlanes(grid, offset, pitch);
-  ExactFrame frame{};
+  ExactImageJob job{};
+  ExactFrame& frame = job.frame;
   frame.width = grid.width;
   frame.height = grid.height;
   frame.outPlanes = outPlanes;
-  ExactIdctJob jobs[3];
+  // Gray output from a colour frame needs the luma plane only.
+  const int idctComponents = outPlanes == 1 ? 1 : grid.components;
   for (int c = 0; c < grid.components; ++c) {
     const ExactComponentGrid& k = grid.component[c];
     ExactPlane& plane = frame.planes[c];
@@ -40,23 +54,49 @@ Failure LaunchExactPixels(const ExactFrameGrid& grid, const int16_t* const* coef
     if (!PlanUpsample(k.h, k.v, grid.maxH, grid.maxV, plane.widthIn, &plane, &reason)) {
       return Fail("E_UNSUPPORTED", reason);
     }
-    jobs[c].coefficients = coefficients[c];
-    jobs[c].quant = quant + 64 * c;
-    jobs[c].plane = planes + offset[c];
-    jobs[c].pitch = static_cast<int64_t>(pitch[c]);
-    jobs[c].blocksPerRow = k.blocksPerRow;
-    jobs[c].blockRows = k.blockRows;
-    plane.data = jobs[c].plane;
-    plane.pitch = jobs[c].pitch;
+    plane.data = planes + offset[c];
+    plane.pitch = static_cast<int64_t>(pitch[c]);
   }
-  // Gray output from a colour frame needs the luma plane only.
-  JK_CUDA(LaunchExactIdct(jobs, outPlanes == 1 ? 1 : grid.components, stream));
-  const size_t scratchPitch = DevicePitch(static_cast<size_t>(grid.width));
-  JK_CUDA(LaunchExactColor(frame, scratch, static_cast<int64_t>(scratchPitch), stream));
-  int source[4];
-  SourceChannels(format, outPlanes, source);
-  JK_CUDA(LaunchRemap(PlanarLayout(outPlanes, scratch, scratchPitch, grid.height), grid.width, grid.height,
-                      LayoutOf(format, out, outPitch, outHeight), source, orientation, stream));
+  for (int c = 0; c < idctComponents; ++c) {
+    const ExactComponentGrid& k = grid.component[c];
+    ExactIdctEntry entry{};
+    entry.job = ExactIdctJob{coefficients[c], quant + 64 * c, planes + offset[c], static_cast<int64_t>(pitch[c]),
+                             k.blocksPerRow, k.blockRows};
+    entry.firstBlock = blocks_;
+    blocks_ += static_cast<int64_t>(k.blocksPerRow) * k.blockRows;
+    idct_.push_back(entry);
+  }
+  const bool swap = orientation >= 5;
+  job.outWidth = swap ? grid.height : grid.width;
+  job.outHeight = swap ? grid.width : grid.height;
+  job.orientation = orientation;
+  job.out = LayoutOf(format, out, outPitch, static_cast<size_t>(outHeight));
+  SourceChannels(format, outPlanes, job.source);
+  maxWidth_ = std::max(maxWidth_, job.outWidth);
+  maxHeight_ = std::max(maxHeight_, job.outHeight);
+  images_.push_back(job);
+  return Ok();
+}
+
+size_t ExactPixelsPlan::BytesFor(size_t images) {
+  return images * (3 * sizeof(ExactIdctEntry) + sizeof(ExactImageJob));
+}
+
+size_t ExactPixelsPlan::Bytes() const {
+  return idct_.size() * sizeof(ExactIdctEntry) + images_.size() * sizeof(ExactImageJob);
+}
+
+void ExactPixelsPlan::Write(uint8_t* host) const {
+  std::memcpy(host, images_.data(), images_.size() * sizeof(ExactImageJob));
+  std::memcpy(host + images_.size() * sizeof(ExactImageJob), idct_.data(), idct_.size() * sizeof(ExactIdctEntry));
+}
+
+Failure ExactPixelsPlan::Launch(const uint8_t* device, cudaStream_t stream) const {
+  if (images_.empty()) return Ok();
+  const auto* jobs = reinterpret_cast<const ExactImageJob*>(device);
+  const auto* entries = reinterpret_cast<const ExactIdctEntry*>(device + images_.size() * sizeof(ExactImageJob));
+  JK_CUDA(LaunchExactIdct(entries, static_cast<int>(idct_.size()), blocks_, stream));
+  JK_CUDA(LaunchExactImages(jobs, static_cast<int>(images_.size()), maxWidth_, maxHeight_, stream));
   return Ok();
 }
 

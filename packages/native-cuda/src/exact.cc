@@ -3,9 +3,9 @@
 // Int16Array of quantised coefficients per component with its quantisation table; here, on a worker thread
 // with one of the engine's decode slots (stream + pinned staging):
 //   1. coefficients and tables go host → pinned staging → one pooled device block;
-//   2.–4. LaunchExactPixels (exact-pixels.h): dequantisation + libjpeg's islow IDCT into MCU-padded component
-//      planes, fancy upsampling (jdsample.c) + YCbCr → RGB (jdcolor.c) into planar RGB or Y, then the requested
-//      layout (rgb, bgra, planar …) and EXIF orientation;
+//   2.–4. ExactPixelsPlan (exact-pixels.h): dequantisation + libjpeg's islow IDCT into MCU-padded component
+//      planes, then fancy upsampling (jdsample.c) + YCbCr → RGB (jdcolor.c) written straight into the
+//      requested layout (rgb, bgra, planar …) and EXIF orientation;
 //   5. host results go device → pinned staging → the caller's buffer; device results stay as pooled blocks.
 #include <cuda_runtime_api.h>
 
@@ -164,7 +164,6 @@ class ExactDecodeWorker : public PromiseWorker {
     }
     input_.reset();
     planes_.reset();
-    scratch_.reset();
   }
 
   Failure Decode(DecodeSlot& slot) {
@@ -181,8 +180,10 @@ class ExactDecodeWorker : public PromiseWorker {
       grid.component[c] = ExactComponentGrid{input.h, input.v, input.blocksPerRow, input.blockRows};
     }
 
-    // 1. Upload: tables (int16, as libjpeg's ISLOW_MULT_TYPE) then each component's coefficients.
-    size_t inputBytes = AlignUp(static_cast<size_t>(count) * 64 * sizeof(int16_t));
+    // 1. Upload: the launch tables, the quantisation tables (int16, as libjpeg's ISLOW_MULT_TYPE), then each
+    //    component's coefficients.
+    const size_t quantAt = AlignUp(ExactPixelsPlan::BytesFor(1));
+    size_t inputBytes = quantAt + AlignUp(static_cast<size_t>(count) * 64 * sizeof(int16_t));
     std::vector<size_t> coefficientOffset(count);
     for (int c = 0; c < count; ++c) {
       coefficientOffset[c] = inputBytes;
@@ -191,36 +192,35 @@ class ExactDecodeWorker : public PromiseWorker {
     size_t planeOffset[3], planePitch[3];
     const size_t planeBytes = LayoutExactPlanes(grid, planeOffset, planePitch);
     DevicePool& pool = *engine_->pool();
-    std::shared_ptr<DeviceAllocation>&input = input_, &planes = planes_, &scratch = scratch_;
+    std::shared_ptr<DeviceAllocation>&input = input_, &planes = planes_;
     JK_TRY(pool.Acquire(inputBytes, &input));
     JK_TRY(pool.Acquire(planeBytes, &planes));
-    JK_TRY(pool.Acquire(ExactScratchBytes(grid, r.format), &scratch));
     const size_t pitch = DevicePitch(static_cast<size_t>(r.outWidth) * BytesPerPixel(r.format));
     JK_TRY(pool.Acquire(pitch * RowsOf(r.format, r.outHeight), &result_));
     pitch_ = pitch;
 
-    JK_TRY(slot.staging.Reserve(inputBytes));
-    uint8_t* staged = slot.staging.data();
-    for (int c = 0; c < count; ++c) {
-      int16_t* table = reinterpret_cast<int16_t*>(staged) + c * 64;
-      for (int i = 0; i < 64; ++i) table[i] = static_cast<int16_t>(r.components[c].quant[i]);
-      std::memcpy(staged + coefficientOffset[c], r.components[c].coefficients, r.components[c].values * 2);
-    }
-    JK_CUDA(cudaMemcpyAsync(input->data(), staged, inputBytes, cudaMemcpyHostToDevice, slot.stream));
-
-    // 2.–4. IDCT, upsampling + colour, layout + orientation.
+    // 2.–4. IDCT, then upsampling + colour + layout + orientation.
     const int16_t* coefficients[3] = {};
     for (int c = 0; c < count; ++c) {
       coefficients[c] = reinterpret_cast<const int16_t*>(input->data() + coefficientOffset[c]);
     }
-    const int16_t* quant = reinterpret_cast<const int16_t*>(input->data());
-    JK_TRY(LaunchExactPixels(grid, coefficients, quant, planes->data(), scratch->data(), r.format, r.orientation,
-                             result_->data(), pitch, r.outHeight, slot.stream));
-    // The staging buffer and the scratch blocks are free again once the stream has got here.
+    ExactPixelsPlan plan;
+    JK_TRY(plan.Add(grid, coefficients, reinterpret_cast<const int16_t*>(input->data() + quantAt), planes->data(),
+                    r.format, r.orientation, result_->data(), pitch, r.outHeight));
+    JK_TRY(slot.staging.Reserve(inputBytes));
+    uint8_t* staged = slot.staging.data();
+    plan.Write(staged);
+    for (int c = 0; c < count; ++c) {
+      int16_t* table = reinterpret_cast<int16_t*>(staged + quantAt) + c * 64;
+      for (int i = 0; i < 64; ++i) table[i] = static_cast<int16_t>(r.components[c].quant[i]);
+      std::memcpy(staged + coefficientOffset[c], r.components[c].coefficients, r.components[c].values * 2);
+    }
+    JK_CUDA(cudaMemcpyAsync(input->data(), staged, inputBytes, cudaMemcpyHostToDevice, slot.stream));
+    JK_TRY(plan.Launch(input->data(), slot.stream));
+    // The staging buffer and the input and plane blocks are free again once the stream has got here.
     JK_CUDA(cudaStreamSynchronize(slot.stream));
     input.reset();
     planes.reset();
-    scratch.reset();
     if (r.toDevice) return Ok();
 
     // 5. Download.
@@ -249,7 +249,7 @@ class ExactDecodeWorker : public PromiseWorker {
 
   std::shared_ptr<Engine> engine_;
   ExactRequest request_;
-  std::shared_ptr<DeviceAllocation> result_, input_, planes_, scratch_;
+  std::shared_ptr<DeviceAllocation> result_, input_, planes_;
   size_t pitch_ = 0;
 };
 

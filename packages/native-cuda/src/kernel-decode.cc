@@ -1,10 +1,10 @@
 // See kernel-decode.h. One call, on the slot's stream:
 //   1. host: each image's headers (baseline-scan.cc) and its entropy-coded data unstuffed straight into pinned
 //      staging, with the scan descriptions, chunk list, interval offsets and quantisation tables; one upload;
-//   2. sync passes until a pass changes no chunk's exit (one readback of the pass counters, usually after pass 1:
-//      pass 0 starts each chunk's guess 2,048 bits early), then the starts and decode kernels;
-//   3. per image: islow IDCT into component planes, fancy upsampling + colour into planar scratch, remap into the
-//      item's result block (format, orientation);
+//   2. sync passes until a pass changes no chunk's exit (queued without readbacks: passes after the settled one
+//      return at once; pass 0 starts each chunk's guess a chunk's length early), then the starts and decode kernels;
+//   3. for all images at once (ExactPixelsPlan): islow IDCT into component planes, then fancy upsampling +
+//      colour written straight into each item's result block (format, orientation);
 //   4. images the decoder flagged (libjpeg would warn) are handed back for nvJPEG or the caller.
 #include "kernel-decode.h"
 
@@ -37,11 +37,13 @@ struct Accepted {
   int firstChunk = 0;
 };
 
-// JPEGKIT_CUDA_TRACE=1: each call prints where its time went (host preparation, then GPU time between phases).
+// JPEGKIT_CUDA_TRACE=1: each call prints where its time went: per phase, GPU time between the phases' events
+// and (after the slash) the host thread's time to reach the phase's mark (preparing, enqueueing, waiting on
+// readbacks), then the whole call's wall time.
 class Trace {
  public:
   explicit Trace(cudaStream_t stream) : stream_(stream), on_(std::getenv("JPEGKIT_CUDA_TRACE") != nullptr) {
-    if (on_) start_ = std::chrono::steady_clock::now();
+    if (on_) start_ = last_ = Clock::now();
   }
   ~Trace() {
     if (!on_) return;
@@ -50,18 +52,19 @@ class Trace {
     for (size_t i = 0; i < events_.size(); ++i) {
       float ms = 0;
       if (i > 0) cudaEventElapsedTime(&ms, events_[i - 1], events_[i]);
-      char part[96];
-      std::snprintf(part, sizeof part, " %s %.3f", names_[i].c_str(), i == 0 ? hostMs_ : ms);
+      char part[128];
+      std::snprintf(part, sizeof part, " %s %.3f/%.3f", names_[i].c_str(), ms, hostMs_[i]);
       line += part;
     }
     for (cudaEvent_t event : events_) cudaEventDestroy(event);
-    std::fprintf(stderr, "%s ms\n", line.c_str());
+    char wall[64];
+    std::snprintf(wall, sizeof wall, " wall %.3f ms", Since(start_));
+    std::fprintf(stderr, "%s%s\n", line.c_str(), wall);
   }
   void Mark(const std::string& name) {
     if (!on_) return;
-    if (events_.empty()) {
-      hostMs_ = std::chrono::duration<float, std::milli>(std::chrono::steady_clock::now() - start_).count();
-    }
+    hostMs_.push_back(Since(last_));
+    last_ = Clock::now();
     cudaEvent_t event;
     cudaEventCreate(&event);
     cudaEventRecord(event, stream_);
@@ -70,10 +73,14 @@ class Trace {
   }
 
  private:
+  using Clock = std::chrono::steady_clock;
+  static float Since(Clock::time_point from) {
+    return std::chrono::duration<float, std::milli>(Clock::now() - from).count();
+  }
   cudaStream_t stream_;
   bool on_;
-  std::chrono::steady_clock::time_point start_;
-  float hostMs_ = 0;
+  Clock::time_point start_, last_;
+  std::vector<float> hostMs_;
   std::vector<cudaEvent_t> events_;
   std::vector<std::string> names_;
 };
@@ -81,7 +88,7 @@ class Trace {
 class KernelDecoder {
  public:
   KernelDecoder(Engine* engine, DecodeSlot& slot, std::vector<DecodeItem*>* rest, std::vector<std::string>* reasons)
-      : engine_(engine), slot_(slot), rest_(rest), reasons_(reasons) {}
+      : engine_(engine), slot_(slot), rest_(rest), reasons_(reasons), trace_(slot.kernelStream) {}
 
   void Run(const std::vector<DecodeItem*>& items) {
     for (DecodeItem* item : items) {
@@ -94,11 +101,14 @@ class KernelDecoder {
       } else {
         Accepted accepted;
         accepted.item = item;
+        accepted.grid = GridOf(*facts);
         accepted.facts = std::move(facts);
-        accepted_.push_back(std::move(accepted));
+        if (ExactGridSupported(accepted.grid, &reason)) accepted_.push_back(std::move(accepted));
+        else HandBack(item, reason);
       }
     }
     if (accepted_.empty()) return;
+    trace_.Mark("parse");
     const Failure failure = Decode();
     if (!failure.ok()) {
       cudaStreamSynchronize(slot_.kernelStream);
@@ -110,13 +120,27 @@ class KernelDecoder {
   }
 
  private:
+  static ExactFrameGrid GridOf(const BaselineScanFacts& f) {
+    ExactFrameGrid grid;
+    grid.width = f.width;
+    grid.height = f.height;
+    grid.maxH = f.maxH;
+    grid.maxV = f.maxV;
+    grid.components = f.components;
+    for (int c = 0; c < f.components; ++c) {
+      const ScanComponentFacts& k = f.component[c];
+      grid.component[c] = ExactComponentGrid{k.h, k.v, k.blocksPerRow, k.blockRows};
+    }
+    return grid;
+  }
+
   void HandBack(DecodeItem* item, const std::string& reason) {
     rest_->push_back(item);
     reasons_->push_back(reason);
   }
 
   Failure Decode() {
-    Trace trace(slot_.kernelStream);
+    Trace& trace = trace_;
     // --- layout (bounds first: the staging buffer must not move once filled) ---------------------------------
     uint64_t boundBits = 0;
     for (Accepted& a : accepted_) {
@@ -135,7 +159,8 @@ class KernelDecoder {
     const size_t scansAt = 0;
     const size_t imageChunksAt = AlignUp(scansAt + n * sizeof(GpuScan));
     const size_t quantAt = AlignUp(imageChunksAt + (n + 1) * sizeof(int32_t));
-    const size_t chunksAt = AlignUp(quantAt + n * 3 * 64 * sizeof(int16_t));
+    const size_t tablesAt = AlignUp(quantAt + n * 3 * 64 * sizeof(int16_t));
+    const size_t chunksAt = AlignUp(tablesAt + ExactPixelsPlan::BytesFor(n));
     const size_t intervalsAt = AlignUp(chunksAt + chunkBound * sizeof(GpuChunk));
     const size_t dataAt = AlignUp(intervalsAt + intervalBound * sizeof(uint32_t));
     size_t dataEnd = dataAt;
@@ -144,7 +169,7 @@ class KernelDecoder {
       dataEnd += a.dataBound;
     }
     const size_t readbackAt = AlignUp(dataEnd);
-    const size_t stagingBytes = readbackAt + (kMaxSyncPasses + n) * sizeof(uint32_t);
+    const size_t stagingBytes = readbackAt + n * sizeof(uint32_t);
     JK_TRY(slot_.staging.Reserve(stagingBytes));
     uint8_t* host = slot_.staging.data();
 
@@ -179,24 +204,18 @@ class KernelDecoder {
     imageChunks[images] = chunkCount;
 
     // --- device blocks -----------------------------------------------------------------------------------
-    size_t coefficientBytes = 0, planeBytes = 0, scratchBytes = 0;
+    size_t coefficientBytes = 0, planeBytes = 0;
+    std::vector<size_t> planeAt;
     for (Accepted& a : accepted_) {
       const BaselineScanFacts& f = *a.facts;
-      a.grid.width = f.width;
-      a.grid.height = f.height;
-      a.grid.maxH = f.maxH;
-      a.grid.maxV = f.maxV;
-      a.grid.components = f.components;
       for (int c = 0; c < f.components; ++c) {
         const ScanComponentFacts& k = f.component[c];
-        a.grid.component[c] = ExactComponentGrid{k.h, k.v, k.blocksPerRow, k.blockRows};
         a.coefficientAt[c] = coefficientBytes;
         coefficientBytes += AlignUp(static_cast<size_t>(k.blocksPerRow) * k.blockRows * 64 * sizeof(int16_t));
       }
-      // The images' pixels are made one after another on the stream: one planes and one scratch block serve all.
       size_t offset[3], pitch[3];
-      planeBytes = std::max(planeBytes, LayoutExactPlanes(a.grid, offset, pitch));
-      scratchBytes = std::max(scratchBytes, ExactScratchBytes(a.grid, a.item->format));
+      planeAt.push_back(planeBytes);
+      planeBytes += AlignUp(LayoutExactPlanes(a.grid, offset, pitch));
     }
     const size_t exitsAt = 0;
     const size_t usedAt = AlignUp(exitsAt + 2 * chunkCount * sizeof(HuffEntry));
@@ -206,12 +225,11 @@ class KernelDecoder {
     const size_t statusAt = changedAt + kMaxSyncPasses * sizeof(uint32_t);
     const size_t stateBytes = statusAt + images * sizeof(uint32_t);
     DevicePool& pool = *engine_->pool();
-    std::shared_ptr<DeviceAllocation> input, state, coefficients, planes, scratch;
+    std::shared_ptr<DeviceAllocation> input, state, coefficients, planes;
     JK_TRY(pool.Acquire(dataEnd, &input));
     JK_TRY(pool.Acquire(stateBytes, &state));
     JK_TRY(pool.Acquire(coefficientBytes, &coefficients));
     JK_TRY(pool.Acquire(planeBytes, &planes));
-    JK_TRY(pool.Acquire(scratchBytes, &scratch));
     uint8_t* device = input->data();
 
     GpuScan* scans = reinterpret_cast<GpuScan*>(host + scansAt);
@@ -231,10 +249,20 @@ class KernelDecoder {
         for (int k = 0; k < 64; ++k) quant[(i * 3 + c) * 64 + k] = static_cast<int16_t>(f.component[c].quant[k]);
       }
     }
+    // Pixels: one IDCT and one image launch for every image of the call.
+    ExactPixelsPlan plan;
+    const int16_t* deviceQuant = reinterpret_cast<const int16_t*>(device + quantAt);
+    for (int i = 0; i < images; ++i) {
+      const DecodeItem* item = accepted_[i].item;
+      JK_TRY(plan.Add(accepted_[i].grid, scans[i].coefficients, deviceQuant + i * 3 * 64,
+                      planes->data() + planeAt[i], item->format, item->orientation, item->result->data(),
+                      item->pitch, item->outHeight));
+    }
+    plan.Write(host + tablesAt);
 
     // --- upload, passes ----------------------------------------------------------------------------------
     cudaStream_t stream = slot_.kernelStream;
-    trace.Mark("host(" + std::to_string(images) + " images, " + std::to_string(chunkCount) + " chunks)");
+    trace.Mark("prep(" + std::to_string(images) + " images, " + std::to_string(chunkCount) + " chunks)");
     JK_CUDA(cudaMemcpyAsync(device, host, dataEnd, cudaMemcpyHostToDevice, stream));
     JK_CUDA(cudaMemsetAsync(coefficients->data(), 0, coefficientBytes, stream));
     JK_CUDA(cudaMemsetAsync(state->data() + changedAt, 0, stateBytes - changedAt, stream));
@@ -256,49 +284,35 @@ class KernelDecoder {
     call.status = reinterpret_cast<uint32_t*>(s + statusAt);
     uint32_t* readback = reinterpret_cast<uint32_t*>(host + readbackAt);
 
-    int settled = -1;
+    // Passes go in rounds of kPassRound queued back to back, with no readback between them: a pass after the
+    // settled one returns at once, and the starts and decode kernels find the settled pass themselves. A call
+    // still unsettled at the end of a round (high-quality data resynchronises slowly) queues another.
     trace.Mark("upload");
-    JK_CUDA(LaunchHuffmanSync(call, 0, stream));
-    trace.Mark("pass0");
-    // Passes go in pairs between readbacks (a pass after the settled one only skips chunks): one round trip
-    // for most calls.
-    for (int pass = 1; pass + 1 < kMaxSyncPasses && settled < 0; pass += 2) {
-      for (int p = pass; p <= pass + 1; ++p) {
-        JK_CUDA(LaunchHuffmanSync(call, p, stream));
-        trace.Mark("pass" + std::to_string(p));
+    call.passes = 0;
+    for (;;) {
+      const int from = call.passes;
+      call.passes = std::min(kMaxSyncPasses, from + kPassRound);
+      for (int pass = from; pass < call.passes; ++pass) {
+        JK_CUDA(LaunchHuffmanSync(call, pass, stream));
+        trace.Mark("pass" + std::to_string(pass));
       }
-      JK_CUDA(cudaMemcpyAsync(readback + pass, call.changed + pass, 2 * sizeof(uint32_t), cudaMemcpyDeviceToHost,
-                              stream));
+      JK_CUDA(LaunchHuffmanStarts(call, stream));
+      trace.Mark("starts");
+      JK_CUDA(LaunchHuffmanDecode(call, stream));
+      trace.Mark("decode");
+      JK_CUDA(cudaMemcpyAsync(readback, call.status, images * sizeof(uint32_t), cudaMemcpyDeviceToHost, stream));
+      JK_TRY(plan.Launch(device + tablesAt, stream));
+      trace.Mark("pixels");
       JK_CUDA(cudaStreamSynchronize(stream));
-      if (readback[pass] == 0) settled = pass;
-      else if (readback[pass + 1] == 0) settled = pass + 1;
+      // Unsettled marks every image of the call, and leaves the coefficient planes untouched.
+      if ((readback[0] & kUnsettled) == 0 || call.passes == kMaxSyncPasses) break;
+      JK_CUDA(cudaMemsetAsync(call.status, 0, images * sizeof(uint32_t), stream));
     }
-    if (settled < 0) {
-      for (Accepted& a : accepted_) HandBack(a.item, "the GPU Huffman decoder's chunks did not synchronise");
-      accepted_.clear();
-      return Ok();
-    }
-    JK_CUDA(LaunchHuffmanStarts(call, stream));
-    trace.Mark("starts");
-    JK_CUDA(LaunchHuffmanDecode(call, settled, stream));
-    trace.Mark("decode");
-    JK_CUDA(cudaMemcpyAsync(readback + kMaxSyncPasses, call.status, images * sizeof(uint32_t), cudaMemcpyDeviceToHost,
-                            stream));
-
-    // --- pixels ------------------------------------------------------------------------------------------
-    const int16_t* deviceQuant = reinterpret_cast<const int16_t*>(device + quantAt);
-    for (int i = 0; i < images; ++i) {
-      const DecodeItem* item = accepted_[i].item;
-      // The coefficient planes as the scan descriptions (still in staging) point at them.
-      JK_TRY(LaunchExactPixels(accepted_[i].grid, scans[i].coefficients, deviceQuant + i * 3 * 64, planes->data(),
-                               scratch->data(), item->format, item->orientation, item->result->data(), item->pitch,
-                               item->outHeight, stream));
-    }
-    trace.Mark("pixels");
-    JK_CUDA(cudaStreamSynchronize(stream));
     for (int i = 0; i < images; ++i) {
       Accepted& a = accepted_[i];
-      if (readback[kMaxSyncPasses + i] != 0) {
+      if ((readback[i] & kUnsettled) != 0) {
+        HandBack(a.item, "the GPU Huffman decoder's chunks did not synchronise");
+      } else if (readback[i] != 0) {
         HandBack(a.item, "data libjpeg would warn about (the GPU Huffman decoder flagged it)");
       } else {
         a.item->route = "kernels";
@@ -313,6 +327,7 @@ class KernelDecoder {
   std::vector<DecodeItem*>* rest_;
   std::vector<std::string>* reasons_;
   std::vector<Accepted> accepted_;
+  Trace trace_;
 };
 
 }  // namespace

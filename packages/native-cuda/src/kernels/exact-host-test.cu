@@ -161,15 +161,18 @@ int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, Coe
   call.starts = starts.data();
   call.changed = changed;
   call.status = &status;
-  int settled = -1, redone = 0;
-  for (int pass = 0; pass < kMaxSyncPasses && settled < 0; ++pass) {
+  // The kernels' rules: a pass runs while the one before changed an exit; a chunk whose entry did not change
+  // only copies its exit.
+  call.passes = kMaxSyncPasses;
+  int redone = 0;
+  for (int pass = 0; pass < call.passes && huff::PassNeeded(call, pass); ++pass) {
     for (int i = 0; i < count; ++i) {
-      const HuffEntry before = used[i];
+      if (pass > 0 && !huff::SyncNeedsDecode(call, i, pass)) continue;
       huff::SyncAt(call, scan, i, pass);
-      if (pass > 0 && (used[i].bit != before.bit || used[i].blockAndK != before.blockAndK)) ++redone;
+      if (pass > 0) ++redone;
     }
-    if (pass > 0 && changed[pass] == 0) settled = pass;
   }
+  const int settled = huff::SettledPass(call);
   if (settled < 0) return Fail("the chunks did not synchronise", 5);
   // Starts: segmented exclusive sums within each interval (what the starts kernel does with block scans).
   uint32_t blocks = 0, dc[4] = {0, 0, 0, 0};
@@ -235,21 +238,29 @@ int Convert(const char* inputPath, const char* outPath, bool jpeg, bool grayOut,
     if (plane.widthIn > blocksPerRow * 8 || plane.heightIn > blockRows * 8) return Fail("plane smaller than the frame");
   }
 
-  const int64_t planeSize = static_cast<int64_t>(width) * height;
-  std::vector<uint8_t> planar(static_cast<size_t>(planeSize) * frame.outPlanes);
+  // Display pixels straight into the PNM's interleaved layout, as the image kernel writes a result.
+  const int channels = frame.outPlanes;
+  std::vector<uint8_t> interleaved(static_cast<size_t>(width) * height * channels);
+  ExactImageJob job{};
+  job.frame = frame;
+  job.out.base = interleaved.data();
+  job.out.rowPitch = static_cast<int64_t>(width) * channels;
+  job.out.step = channels;
+  job.out.channels = channels;
+  for (int c = 0; c < 4; ++c) {
+    job.out.offset[c] = c;
+    job.source[c] = c < channels ? c : -1;
+  }
+  job.orientation = 1;
+  job.outWidth = width;
+  job.outHeight = height;
   for (int y = 0; y < height; ++y) {
-    for (int x = 0; x < width; ++x) {
-      exact::ExactPixel(frame, x, y, planar.data() + static_cast<int64_t>(y) * width + x, planeSize);
-    }
+    for (int x = 0; x < width; ++x) exact::ExactImagePixel(job, x, y);
   }
 
   FILE* out = std::fopen(outPath, "wb");
   if (out == nullptr) return Fail(std::string("cannot write ") + outPath);
-  std::fprintf(out, "P%d\n%d %d\n255\n", frame.outPlanes == 1 ? 5 : 6, width, height);
-  std::vector<uint8_t> interleaved(static_cast<size_t>(planeSize) * frame.outPlanes);
-  for (int64_t i = 0; i < planeSize; ++i) {
-    for (int p = 0; p < frame.outPlanes; ++p) interleaved[i * frame.outPlanes + p] = planar[p * planeSize + i];
-  }
+  std::fprintf(out, "P%d\n%d %d\n255\n", channels == 1 ? 5 : 6, width, height);
   const bool written = std::fwrite(interleaved.data(), 1, interleaved.size(), out) == interleaved.size();
   return std::fclose(out) == 0 && written ? 0 : Fail("write failed");
 }

@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "exact.h"
+#include "orient.cuh"
 
 #if defined(__CUDACC__)
 #define JK_EXACT_FN __host__ __device__ __forceinline__
@@ -241,14 +242,27 @@ JK_EXACT_FN void YccToRgb(int y, int cb, int cr, uint8_t* r, uint8_t* g, uint8_t
   *b = Clamp255(y + cbb);
 }
 
-// One output pixel: the components' upsampled samples, converted (3 planes) or passed through (1 plane).
-JK_EXACT_FN void ExactPixel(const ExactFrame& f, int x, int y, uint8_t* out, int64_t planeStride) {
+// The converted values of output pixel (x, y) of the frame: R, G, B from YCbCr (3 planes), or Y alone (1).
+JK_EXACT_FN void ExactValues(const ExactFrame& f, int x, int y, uint8_t* v0, uint8_t* v1, uint8_t* v2) {
   if (f.outPlanes == 1) {
-    out[0] = static_cast<uint8_t>(UpsampleAt(f.planes[0], x, y));
+    *v0 = *v1 = *v2 = static_cast<uint8_t>(UpsampleAt(f.planes[0], x, y));
     return;
   }
-  YccToRgb(UpsampleAt(f.planes[0], x, y), UpsampleAt(f.planes[1], x, y), UpsampleAt(f.planes[2], x, y), out,
-           out + planeStride, out + 2 * planeStride);
+  YccToRgb(UpsampleAt(f.planes[0], x, y), UpsampleAt(f.planes[1], x, y), UpsampleAt(f.planes[2], x, y), v0, v1, v2);
+}
+
+// Display pixel (x, y) of an image job: its stored pixel's values, written in the job's layout.
+JK_EXACT_FN void ExactImagePixel(const ExactImageJob& job, int x, int y) {
+  int sx, sy;
+  StoredPixel(job.orientation, x, y, job.frame.width, job.frame.height, &sx, &sy);
+  uint8_t v[3];
+  ExactValues(job.frame, sx, sy, &v[0], &v[1], &v[2]);
+  uint8_t* out = job.out.base + static_cast<int64_t>(y) * job.out.rowPitch + static_cast<int64_t>(x) * job.out.step;
+  for (int c = 0; c < 4; ++c) {
+    if (c >= job.out.channels) break;
+    const int from = job.source[c];
+    out[job.out.offset[c]] = from < 0 ? uint8_t{255} : (from == 0 ? v[0] : (from == 1 ? v[1] : v[2]));
+  }
 }
 
 }  // namespace exact

@@ -1,16 +1,18 @@
-// The `exact` decode mode's data and host-side launchers (plain C++, so src/exact.cc compiles with g++; the
-// arithmetic is in exact-math.cuh, the kernels in exact-idct.cu and exact-color.cu).
+// The exact kernels' data and host-side launchers (plain C++, so the .cc files compile with g++; the arithmetic
+// is in exact-math.cuh, the kernels in exact-idct.cu and exact-image.cu).
 //
-// Coefficients come entropy-decoded from the CPU (@jpegkit/wasm's readCoefficients: libjpeg-turbo), one
-// int16 plane per component in whole MCUs; the GPU dequantises and runs libjpeg's islow IDCT into padded
-// 8-bit component planes, then upsamples (jdsample.c, fancy) and converts (jdcolor.c) one output pixel per
-// thread into planar RGB or Y.
+// Quantised coefficients (from our GPU Huffman decoder, or from the CPU for exact mode's other images), one int16
+// plane per component in whole MCUs: the GPU dequantises and runs libjpeg's islow IDCT into padded 8-bit
+// component planes, then upsamples (jdsample.c, fancy), converts (jdcolor.c) and lays out one display pixel per
+// thread into the result's format and orientation. Both launches take many images at once.
 #pragma once
 
 #include <cuda_runtime_api.h>
 
 #include <cstdint>
 #include <string>
+
+#include "kernels.h"
 
 namespace jpegkit {
 
@@ -71,11 +73,31 @@ struct ExactIdctJob {
   int32_t blocksPerRow, blockRows;
 };
 
-// Runs the IDCT of every block of up to 3 components (one thread per 8×8 block).
-cudaError_t LaunchExactIdct(const ExactIdctJob* jobs, int count, cudaStream_t stream);
+// One component's blocks in a batched IDCT launch: its job, and the launch-wide number of its first block
+// (entries in launch order, so a block finds its entry by binary search).
+struct ExactIdctEntry {
+  ExactIdctJob job;
+  int64_t firstBlock;
+};
 
-// Upsampling + colour conversion, one thread per output pixel, into `outPlanes` planes of width × height at
-// `out` (plane p at out + p · pitch · height).
-cudaError_t LaunchExactColor(const ExactFrame& frame, uint8_t* out, int64_t pitch, cudaStream_t stream);
+// One image of a batched pixel launch: its frame (the planes the IDCT wrote), where its display pixels go
+// (`out`: format's channel layout, outWidth × outHeight after orientation) and how: output channel c takes
+// converted value source[c] (R, G, B, or Y) or 255 where source[c] is -1 (alpha).
+struct ExactImageJob {
+  ExactFrame frame;
+  ChannelLayout out;
+  int32_t source[4];
+  int32_t orientation;
+  int32_t outWidth, outHeight;
+};
+
+// Dequantises and runs the islow IDCT of `blocks` blocks described by `count` entries (device memory), one
+// thread per 8×8 block.
+cudaError_t LaunchExactIdct(const ExactIdctEntry* entries, int count, int64_t blocks, cudaStream_t stream);
+
+// Upsampling, colour conversion, layout and orientation of `count` images (jobs in device memory) in one launch:
+// one thread per display pixel, writing the result in its format. maxWidth × maxHeight bound every outWidth ×
+// outHeight.
+cudaError_t LaunchExactImages(const ExactImageJob* jobs, int count, int maxWidth, int maxHeight, cudaStream_t stream);
 
 }  // namespace jpegkit

@@ -294,6 +294,31 @@ JK_HUFF_FN uint32_t ChunkEnd(const GpuScan& scan, const GpuChunk& chunk, int chu
   return start < end ? start : end;
 }
 
+// Passes are queued without waiting for their counters: pass `pass` has work only while the pass before it
+// changed some exit (pass 1 always runs). A pass that changed no exit settled every entry.
+JK_HUFF_FN bool PassNeeded(const HuffmanCall& call, int pass) { return pass < 2 || call.changed[pass - 1] != 0; }
+
+// The first pass that changed no exit (its exits are final), or -1 when none of the `call.passes` queued did.
+JK_HUFF_FN int SettledPass(const HuffmanCall& call) {
+  for (int p = 1; p < call.passes; ++p) {
+    if (call.changed[p] == 0) return p;
+  }
+  return -1;
+}
+
+// Pass `pass` ≥ 1 of chunk `index`, when its entry (the exit the chunk before reached in the pass before) is the
+// one it last decoded from: copies its exit and returns false; true when SyncAt has to decode it.
+JK_HUFF_FN bool SyncNeedsDecode(const HuffmanCall& call, int index, int pass) {
+  const GpuChunk chunk = call.chunks[index];
+  if (chunk.image < 0 || (chunk.place == 0 && chunk.last)) return false;
+  if (chunk.place != 0) {
+    const HuffEntry entry = call.exits[(pass + 1) & 1][index - 1];
+    if (!SameEntry(entry, call.used[index], call.scans[chunk.image].sharedTables != 0)) return true;
+  }
+  call.exits[pass & 1][index] = call.exits[(pass + 1) & 1][index];
+  return false;
+}
+
 // Pass `pass` of chunk `index` (of `scan`'s image): pass 0 starts every chunk inside an interval from a guess
 // (its first bit, an MCU's first block), later passes from the exit the chunk before reached in the pass
 // before, skipping chunks whose entry did not change; `changed[pass]` counts the exits that differ from the
@@ -360,7 +385,7 @@ JK_HUFF_FN void DecodeAt(const HuffmanCall& call, const GpuScan& scan, int index
   const uint32_t total = static_cast<uint32_t>(chunk.interval + 1) * scan.intervalBlocks;
   span.totalBlock = total < static_cast<uint32_t>(scan.totalBlocks) ? total : scan.totalBlocks;
   for (int c = 0; c < 4; ++c) span.dc[c] = static_cast<int32_t>(start[1 + c]);
-  if (!DecodeChunk(scan, scan.tables, span, natural)) JK_HUFF_OR(call.status + chunk.image, 1u);
+  if (!DecodeChunk(scan, scan.tables, span, natural)) JK_HUFF_OR(call.status + chunk.image, kFlagged);
 }
 
 }  // namespace huff

@@ -21,9 +21,13 @@ __device__ void LoadScan(const GpuScan& scan, GpuScan* shared) {
 
 __global__ void __launch_bounds__(kChunkThreads) SyncKernel(HuffmanCall call, int pass) {
   __shared__ GpuScan scan;
+  if (!huff::PassNeeded(call, pass)) return;  // an earlier pass settled
   const int index = blockIdx.x * kChunkThreads + threadIdx.x;
+  // After pass 0 few chunks decode again: a thread block with none of them skips loading the scan.
+  const bool decode = pass == 0 || huff::SyncNeedsDecode(call, index, pass);
+  if (!__syncthreads_or(decode)) return;
   LoadScan(call.scans[call.chunks[blockIdx.x * kChunkThreads].image], &scan);
-  huff::SyncAt(call, scan, index, pass);
+  if (decode) huff::SyncAt(call, scan, index, pass);
 }
 
 // A segmented running sum: `head` starts a new segment (a restart interval's first chunk).
@@ -48,6 +52,7 @@ __global__ void __launch_bounds__(kScanThreads) StartsKernel(HuffmanCall call) {
   using Scan = cub::BlockScan<Segmented, kScanThreads>;
   __shared__ typename Scan::TempStorage storage;
   const int image = blockIdx.x;
+  if (huff::SettledPass(call) < 0) return;  // the decode kernel marks the images
   const GpuScan& scan = call.scans[image];
   const int first = call.imageChunks[image], end = call.imageChunks[image + 1];
   const uint32_t bim = static_cast<uint32_t>(scan.blocksInMcu);
@@ -97,9 +102,15 @@ __global__ void __launch_bounds__(kScanThreads) StartsKernel(HuffmanCall call) {
   }
 }
 
-__global__ void __launch_bounds__(kChunkThreads) DecodeKernel(HuffmanCall call, int pass) {
+__global__ void __launch_bounds__(kChunkThreads) DecodeKernel(HuffmanCall call) {
   __shared__ GpuScan scan;
   const int index = blockIdx.x * kChunkThreads + threadIdx.x;
+  const int pass = huff::SettledPass(call);
+  if (pass < 0) {
+    const GpuChunk chunk = call.chunks[index];
+    if (chunk.image >= 0 && chunk.place == 0 && chunk.interval == 0) atomicOr(call.status + chunk.image, kUnsettled);
+    return;
+  }
   __shared__ uint8_t natural[80];
   if (threadIdx.x < 80) natural[threadIdx.x] = huff::kNaturalDevice[threadIdx.x];
   LoadScan(call.scans[call.chunks[blockIdx.x * kChunkThreads].image], &scan);
@@ -122,9 +133,9 @@ cudaError_t LaunchHuffmanStarts(const HuffmanCall& call, cudaStream_t stream) {
   return cudaGetLastError();
 }
 
-cudaError_t LaunchHuffmanDecode(const HuffmanCall& call, int pass, cudaStream_t stream) {
+cudaError_t LaunchHuffmanDecode(const HuffmanCall& call, cudaStream_t stream) {
   if (call.chunkCount <= 0) return cudaSuccess;
-  DecodeKernel<<<Grid(call.chunkCount), kChunkThreads, 0, stream>>>(call, pass);
+  DecodeKernel<<<Grid(call.chunkCount), kChunkThreads, 0, stream>>>(call);
   return cudaGetLastError();
 }
 

@@ -73,7 +73,11 @@ struct HuffEntry {
 constexpr int kCountWords = 1 + kMaxMcuBlocks;
 // Words per chunk of the `starts` array: first block, DC predictions of components 0–3.
 constexpr int kStartWords = 5;
-constexpr int kMaxSyncPasses = 16;
+constexpr int kMaxSyncPasses = 32;
+// Passes queued at once (a call that has not settled after them queues more).
+constexpr int kPassRound = 8;
+// Status bits per image: data libjpeg would warn about; chunks that did not settle within the queued passes.
+constexpr uint32_t kFlagged = 1, kUnsettled = 2;
 // Chunks per thread block (a call pads each image's chunks to a multiple of this).
 constexpr int kChunkThreads = 128;
 
@@ -82,20 +86,22 @@ struct HuffmanCall {
   const GpuChunk* chunks;  // device, `chunkCount` (padded)
   int32_t chunkCount, chunkBits, images;
   int32_t leadBits;  // pass 0 starts a chunk's guess this many bits early, so it is usually exact at the chunk
+  int32_t passes;    // sync passes queued so far (at most kMaxSyncPasses); those after a settled one return at once
   const int32_t* imageChunks;  // device: first chunk of each image, then chunkCount (images + 1)
   HuffEntry* exits[2];     // double-buffered by pass
   HuffEntry* used;         // the entry each chunk last decoded from
   uint32_t* counts;        // kCountWords per chunk
   uint32_t* starts;        // kStartWords per chunk
   uint32_t* changed;       // kMaxSyncPasses counters
-  uint32_t* status;        // per image: non-zero when libjpeg would warn (the image goes elsewhere)
+  uint32_t* status;        // per image: kFlagged, kUnsettled (the image goes elsewhere)
 };
 
-// One sync pass (pass 0 guesses every entry inside an interval).
+// One sync pass (pass 0 guesses every entry inside an interval); queue passes 0 … call.passes − 1 back to back.
 cudaError_t LaunchHuffmanSync(const HuffmanCall& call, int pass, cudaStream_t stream);
 // Each chunk's first block and DC predictions from the settled pass's counts.
 cudaError_t LaunchHuffmanStarts(const HuffmanCall& call, cudaStream_t stream);
-// Decodes every chunk into the coefficient planes (zeroed beforehand); `pass` is the settled pass.
-cudaError_t LaunchHuffmanDecode(const HuffmanCall& call, int pass, cudaStream_t stream);
+// Decodes every chunk into the coefficient planes (zeroed beforehand) from the settled pass; marks every image
+// kUnsettled when no pass settled.
+cudaError_t LaunchHuffmanDecode(const HuffmanCall& call, cudaStream_t stream);
 
 }  // namespace jpegkit

@@ -1,6 +1,7 @@
 // Orientation + channel rearrangement in one pass: planar RGB (nvJPEG's output) → interleaved RGBA/BGRA,
 // planar ↔ interleaved, EXIF orientation applied on the way. Pure copies, so results are exact.
 #include "kernels.h"
+#include "orient.cuh"
 
 namespace jpegkit {
 namespace {
@@ -8,21 +9,6 @@ namespace {
 struct SourceMap {
   int channel[4];
 };
-
-// The stored pixel that lands on display pixel (x, y) for each EXIF orientation (core's ops/orient.ts).
-__device__ __forceinline__ void StoredPixel(int orientation, int x, int y, int srcWidth, int srcHeight, int* sx,
-                                            int* sy) {
-  switch (orientation) {
-    case 2: *sx = srcWidth - 1 - x; *sy = y; break;                        // flop
-    case 3: *sx = srcWidth - 1 - x; *sy = srcHeight - 1 - y; break;        // rotate 180
-    case 4: *sx = x; *sy = srcHeight - 1 - y; break;                       // flip
-    case 5: *sx = y; *sy = x; break;                                       // transpose
-    case 6: *sx = y; *sy = srcHeight - 1 - x; break;                       // rotate 90 clockwise
-    case 7: *sx = srcWidth - 1 - y; *sy = srcHeight - 1 - x; break;        // transverse
-    case 8: *sx = srcWidth - 1 - y; *sy = x; break;                        // rotate 270 clockwise
-    default: *sx = x; *sy = y; break;
-  }
-}
 
 __global__ void RemapKernel(ChannelLayout src, int srcWidth, int srcHeight, ChannelLayout dst, int dstWidth,
                             int dstHeight, SourceMap map, int orientation) {
