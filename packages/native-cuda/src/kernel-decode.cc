@@ -264,7 +264,6 @@ class KernelDecoder {
     cudaStream_t stream = slot_.kernelStream;
     trace.Mark("prep(" + std::to_string(images) + " images, " + std::to_string(chunkCount) + " chunks)");
     JK_CUDA(cudaMemcpyAsync(device, host, dataEnd, cudaMemcpyHostToDevice, stream));
-    JK_CUDA(cudaMemsetAsync(coefficients->data(), 0, coefficientBytes, stream));
     JK_CUDA(cudaMemsetAsync(state->data() + changedAt, 0, stateBytes - changedAt, stream));
     HuffmanCall call{};
     call.scans = reinterpret_cast<const GpuScan*>(device + scansAt);

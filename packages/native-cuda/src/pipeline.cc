@@ -5,6 +5,9 @@
 
 #include <cuda_runtime_api.h>
 
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -52,11 +55,25 @@ class PipelineWorker : public PromiseWorker {
     failure_ = engine_->AcquireDecode(&slot);
     if (failure_.ok()) failure_ = engine_->AcquireEncode(&encoder);
     if (!failure_.ok()) return;
+    // JPEGKIT_CUDA_TRACE=1: each call prints its host time in decode, ops (waited for) and encode.
+    const bool trace = std::getenv("JPEGKIT_CUDA_TRACE") != nullptr;
+    auto mark = std::chrono::steady_clock::now();
+    auto lap = [&mark]() {
+      const auto now = std::chrono::steady_clock::now();
+      const double ms = std::chrono::duration<double, std::milli>(now - mark).count();
+      mark = now;
+      return ms;
+    };
+    double decodeMs = 0, opsMs = 0, encodeMs = 0;
     DecodeItems(engine_.get(), *slot, items_, route_);
+    if (trace) decodeMs = lap();
     DeviceExec exec(engine_->pool().get(), slot->stream);
     for (size_t i = 0; i < items_.size(); ++i) {
       DecodeItem& item = items_[i];
-      if (item.failure.ok()) item.failure = Process(item, programs_[i], exec, *encoder, slot->stream, &outputs_[i]);
+      if (item.failure.ok()) {
+        item.failure = Process(item, programs_[i], exec, *encoder, slot->stream, &outputs_[i], trace ? &opsMs : nullptr,
+                               trace ? &encodeMs : nullptr);
+      }
       // Whatever happened, the stream must be done with this image's blocks before they go back to the pool.
       const cudaError_t synced = cudaStreamSynchronize(slot->stream);
       if (synced != cudaSuccess && item.failure.ok()) item.failure = FromCuda(synced, "cudaStreamSynchronize");
@@ -64,10 +81,15 @@ class PipelineWorker : public PromiseWorker {
       scratch_.reset();
       item.result.reset();
     }
+    if (trace) {
+      std::fprintf(stderr, "jpegkit pipeline: %zu images decode %.3f ops %.3f encode %.3f ms\n", items_.size(), decodeMs,
+                   opsMs, encodeMs);
+    }
   }
 
   Failure Process(DecodeItem& item, const ProgramRef& program, DeviceExec& exec, EncodeSlot& encoder,
-                  cudaStream_t stream, std::vector<uint8_t>* output) {
+                  cudaStream_t stream, std::vector<uint8_t>* output, double* opsMs, double* encodeMs) {
+    auto start = std::chrono::steady_clock::now();
     DeviceExec::Image input, result;
     input.memory = item.result;
     input.width = item.outWidth;
@@ -78,8 +100,18 @@ class PipelineWorker : public PromiseWorker {
     if (!error.empty()) {
       return exec.failure().ok() ? Fail("E_INVALID_ARGUMENT", "runPipelineBatch: " + error) : exec.failure();
     }
-    return EncodeDevicePixels(engine_.get(), encoder, stream, result.memory->data(), result.pitch, result.width,
+    if (opsMs != nullptr) {  // tracing: wait for the ops to tell their time from the encode's
+      cudaStreamSynchronize(stream);
+      const auto now = std::chrono::steady_clock::now();
+      *opsMs += std::chrono::duration<double, std::milli>(now - start).count();
+      start = now;
+    }
+    const Failure encoded = EncodeDevicePixels(engine_.get(), encoder, stream, result.memory->data(), result.pitch, result.width,
                               result.height, static_cast<PixelFormat>(result.format), settings_, &scratch_, output);
+    if (encodeMs != nullptr) {
+      *encodeMs += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    }
+    return encoded;
   }
 
   Napi::Value Resolve(Napi::Env env) override {

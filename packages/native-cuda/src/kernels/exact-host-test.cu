@@ -134,7 +134,8 @@ int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, Coe
     component.blocksPerRow = f.blocksPerRow;
     component.blockRows = f.blockRows;
     for (int i = 0; i < 64; ++i) component.quant[i] = static_cast<int16_t>(f.quant[i]);
-    component.coefficients.assign(static_cast<size_t>(f.blocksPerRow) * f.blockRows * 64, 0);
+    // Poisoned, as the kernels' pooled planes are stale: the decode pass must write every block whole.
+    component.coefficients.assign(static_cast<size_t>(f.blocksPerRow) * f.blockRows * 64, int16_t{0x5555});
     scan.coefficients[c] = component.coefficients.data();
   }
   if (chunkBits <= 0) chunkBits = ChooseChunkBits(static_cast<uint64_t>(dataBytes) * 8);

@@ -198,8 +198,8 @@ struct DecodeSpan {
   int32_t dc[4];        // DC predictions of each component at firstBlock
 };
 
-// Decodes the blocks starting in a chunk into the scan's coefficient planes (zeroed beforehand; only the
-// decoded values are written). False when libjpeg would warn: a code longer than 16 bits, bits needed past the
+// Decodes the blocks starting in a chunk into the scan's coefficient planes (whole blocks, so the planes need no
+// zeroing: across its chunks an image's every block is written once). False when libjpeg would warn: a code longer than 16 bits, bits needed past the
 // interval's end, a block count that disagrees with the next chunk's start, whole bytes left at the interval's end.
 JK_HUFF_FN bool DecodeChunk(const GpuScan& scan, const HuffTable* tables, const DecodeSpan& span,
                             const uint8_t* natural) {

@@ -100,8 +100,8 @@ struct HuffmanCall {
 cudaError_t LaunchHuffmanSync(const HuffmanCall& call, int pass, cudaStream_t stream);
 // Each chunk's first block and DC predictions from the settled pass's counts.
 cudaError_t LaunchHuffmanStarts(const HuffmanCall& call, cudaStream_t stream);
-// Decodes every chunk into the coefficient planes (zeroed beforehand) from the settled pass; marks every image
-// kUnsettled when no pass settled.
+// Decodes every chunk into the coefficient planes (whole blocks: no zeroing needed) from the settled pass; marks
+// every image kUnsettled when no pass settled.
 cudaError_t LaunchHuffmanDecode(const HuffmanCall& call, cudaStream_t stream);
 
 }  // namespace jpegkit
