@@ -331,14 +331,8 @@ void AppendChunks(const std::vector<uint32_t>& intervalStarts, int image, int ch
   while (chunks->size() % kChunkThreads != 0) chunks->push_back(GpuChunk{-1, 0, 0, 1});
 }
 
-int ChooseChunkBits(uint64_t totalBits) {
-  constexpr uint64_t kMaxChunks = uint64_t{1} << 15;
-  for (int bits : {1024}) {
-    if (totalBits <= kMaxChunks * static_cast<uint64_t>(bits)) return bits;
-  }
-  return 2048;
-}
+int ChooseChunkBits(uint64_t totalBits) { return totalBits <= (uint64_t{1} << 22) ? 1024 : 2048; }
 
-int ChooseLeadBits(int chunkBits) { return chunkBits; }
+int ChooseLeadBits(int chunkBits) { return chunkBits >= 2048 ? 1024 : chunkBits; }
 
 }  // namespace jpegkit

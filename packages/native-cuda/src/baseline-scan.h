@@ -58,12 +58,13 @@ void DescribeScan(const BaselineScanFacts& facts, GpuScan* scan);
 void AppendChunks(const std::vector<uint32_t>& intervalStarts, int image, int chunkBits,
                   std::vector<GpuChunk>* chunks);
 
-// Chunk size and pass 0's lead-in for a call decoding `totalBits` of entropy-coded data: 1,024 bits while a call
-// has at most 32,768 chunks, else 2,048; the lead-in as long as a chunk. Measured on an H200 (1080p 4:2:0 q90,
-// passes queued without readbacks): one image decodes in 1.11 ms with 1,024-bit chunks (1.08 with 512, 1.35 with
-// 2,048: shorter per-thread work, more passes of about one chunk's decode each); batches of 128 (calls of 16
-// images) reach 9,280 images/s with 2,048-bit chunks (8,810 with 4,096 and a 1,024-bit lead-in). Smaller chunks
-// need more passes where data resynchronises slowly: q100 fixtures take up to 13 passes at 1,024 bits, 7 at 2,048.
+// Chunk size and pass 0's lead-in for a call decoding `totalBits` of entropy-coded data: 1,024-bit chunks with a
+// 1,024-bit lead-in up to 4 Mbit (one 1080p photo), else 2,048 with 1,024. Measured on an H200 (1080p 4:2:0 q90,
+// passes queued without readbacks): one image decodes in 1.29 ms with 1,024-bit chunks against 1.54 with 2,048
+// (shorter per-thread work, though more passes of about one chunk's decode each); batches of 16 over 8 streams
+// reach 4,560 images/s with 2,048 and a 1,024 lead-in against 3,920 with 1,024 (fewer passes), batches of 128
+// 9,240 (8,810 with 4,096). Data that resynchronises slowly needs more passes with small chunks: q100 fixtures take
+// up to 13 passes at 1,024 bits, 7 at 2,048.
 int ChooseChunkBits(uint64_t totalBits);
 int ChooseLeadBits(int chunkBits);
 

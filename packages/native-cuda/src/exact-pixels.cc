@@ -92,10 +92,20 @@ void ExactPixelsPlan::Write(uint8_t* host) const {
 }
 
 Failure ExactPixelsPlan::Launch(const uint8_t* device, cudaStream_t stream) const {
+  JK_TRY(LaunchIdct(device, stream));
+  return LaunchImages(device, stream);
+}
+
+Failure ExactPixelsPlan::LaunchIdct(const uint8_t* device, cudaStream_t stream) const {
   if (images_.empty()) return Ok();
-  const auto* jobs = reinterpret_cast<const ExactImageJob*>(device);
   const auto* entries = reinterpret_cast<const ExactIdctEntry*>(device + images_.size() * sizeof(ExactImageJob));
   JK_CUDA(LaunchExactIdct(entries, static_cast<int>(idct_.size()), blocks_, stream));
+  return Ok();
+}
+
+Failure ExactPixelsPlan::LaunchImages(const uint8_t* device, cudaStream_t stream) const {
+  if (images_.empty()) return Ok();
+  const auto* jobs = reinterpret_cast<const ExactImageJob*>(device);
   JK_CUDA(LaunchExactImages(jobs, static_cast<int>(images_.size()), maxWidth_, maxHeight_, stream));
   return Ok();
 }

@@ -54,8 +54,10 @@ class ExactPixelsPlan {
   static size_t BytesFor(size_t images);
   // Writes the tables at `host`, which the caller copies to `device` before LaunchExactPixels.
   void Write(uint8_t* host) const;
-  // Queues both kernels on `stream`, the tables at `device`.
+  // Queues both kernels on `stream`, the tables at `device` (or each on its own: the IDCT first).
   Failure Launch(const uint8_t* device, cudaStream_t stream) const;
+  Failure LaunchIdct(const uint8_t* device, cudaStream_t stream) const;
+  Failure LaunchImages(const uint8_t* device, cudaStream_t stream) const;
   bool empty() const { return images_.empty(); }
 
  private:

@@ -300,7 +300,9 @@ class KernelDecoder {
       JK_CUDA(LaunchHuffmanDecode(call, stream));
       trace.Mark("decode");
       JK_CUDA(cudaMemcpyAsync(readback, call.status, images * sizeof(uint32_t), cudaMemcpyDeviceToHost, stream));
-      JK_TRY(plan.Launch(device + tablesAt, stream));
+      JK_TRY(plan.LaunchIdct(device + tablesAt, stream));
+      trace.Mark("idct");
+      JK_TRY(plan.LaunchImages(device + tablesAt, stream));
       trace.Mark("pixels");
       JK_CUDA(cudaStreamSynchronize(stream));
       // Unsettled marks every image of the call, and leaves the coefficient planes untouched.

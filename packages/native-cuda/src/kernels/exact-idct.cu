@@ -1,13 +1,15 @@
-// Dequantisation + libjpeg's accurate integer IDCT (islow, exact-math.cuh): one thread per 8×8 block, the blocks
-// of many components of many images in one launch. Each thread block stages its 64 coefficient blocks through
-// shared memory so a warp's global loads are contiguous.
+// Dequantisation + libjpeg's accurate integer IDCT (islow, exact-math.cuh): eight threads per 8×8 block (one
+// column each in pass 1, one row each in pass 2, through shared memory), the blocks of many components of many
+// images in one launch.
 #include "exact-math.cuh"
 #include "exact.h"
 
 namespace jpegkit {
 namespace {
 
-constexpr int kThreads = 64;
+constexpr int kBlocksPerCta = 32;
+constexpr int kThreads = kBlocksPerCta * 8;
+constexpr int kRowWords = 65;  // one block's pass-1 output, padded so the blocks of a warp use different banks
 
 // The entry holding launch-wide block `block` (entries are in launch order).
 __device__ int EntryOf(const ExactIdctEntry* entries, int count, int64_t block) {
@@ -21,36 +23,34 @@ __device__ int EntryOf(const ExactIdctEntry* entries, int count, int64_t block) 
 }
 
 __global__ void __launch_bounds__(kThreads) ExactIdctKernel(const ExactIdctEntry* entries, int count, int64_t total) {
-  __shared__ int16_t staged[kThreads * 64];
-  __shared__ const int16_t* from[kThreads];
-  const int64_t block = static_cast<int64_t>(blockIdx.x) * kThreads + threadIdx.x;
+  __shared__ int ws[kBlocksPerCta * kRowWords];
+  const int local = threadIdx.x / 8, lane = threadIdx.x % 8;
+  const int64_t block = static_cast<int64_t>(blockIdx.x) * kBlocksPerCta + local;
+  const bool live = block < total;
+  int* w = ws + local * kRowWords;
   int entry = 0;
-  const int16_t* coefficients = nullptr;
-  if (block < total) {
+  int64_t index = 0;
+  if (live) {
     entry = EntryOf(entries, count, block);
-    coefficients = entries[entry].job.coefficients + (block - entries[entry].firstBlock) * 64;
-  }
-  from[threadIdx.x] = coefficients;
-  __syncthreads();
-  // Cooperative load of this thread block's coefficient blocks (they may belong to several entries).
-  for (int i = threadIdx.x; i < kThreads * 64; i += kThreads) {
-    const int16_t* source = from[i / 64];
-    if (source == nullptr) break;  // past the last block (only the final thread block has any)
-    staged[i] = source[i % 64];
+    index = block - entries[entry].firstBlock;
+    const ExactIdctJob& job = entries[entry].job;
+    exact::IdctColumn(job.coefficients + index * 64 + lane, job.quant + lane, w + lane);
   }
   __syncthreads();
-  if (coefficients == nullptr) return;
+  if (!live) return;
   const ExactIdctJob& job = entries[entry].job;
-  const int64_t index = block - entries[entry].firstBlock;
   const int64_t row = index / job.blocksPerRow, col = index % job.blocksPerRow;
-  exact::IdctIslowBlock(staged + threadIdx.x * 64, job.quant, job.plane + row * 8 * job.pitch + col * 8, job.pitch);
+  alignas(8) uint8_t out[8];
+  exact::IdctRow(w + 8 * lane, out);
+  // The block's columns start 8-byte aligned (plane pitches are multiples of 256).
+  *reinterpret_cast<uint2*>(job.plane + (row * 8 + lane) * job.pitch + col * 8) = *reinterpret_cast<const uint2*>(out);
 }
 
 }  // namespace
 
 cudaError_t LaunchExactIdct(const ExactIdctEntry* entries, int count, int64_t blocks, cudaStream_t stream) {
   if (count <= 0 || blocks <= 0) return cudaSuccess;
-  const int64_t grid = (blocks + kThreads - 1) / kThreads;
+  const int64_t grid = (blocks + kBlocksPerCta - 1) / kBlocksPerCta;
   if (grid > 0x7fffffff) return cudaErrorInvalidValue;
   ExactIdctKernel<<<static_cast<unsigned>(grid), kThreads, 0, stream>>>(entries, count, blocks);
   return cudaGetLastError();

@@ -86,88 +86,83 @@ JK_EXACT_FN void IdctOddPart(int64_t& tmp0, int64_t& tmp1, int64_t& tmp2, int64_
   tmp3 += z1 + z4;
 }
 
+// Pass 1 of the islow IDCT on column c of a block: `in` and `q` point at the column's first coefficient and
+// table entry (rows 8 apart); the column's 8 outputs, scaled up by 2^PASS1_BITS, go to w[0], w[8], … w[56].
+JK_EXACT_FN void IdctColumn(const int16_t* in, const int16_t* q, int* w) {
+  if (in[8] == 0 && in[16] == 0 && in[24] == 0 && in[32] == 0 && in[40] == 0 && in[48] == 0 && in[56] == 0) {
+    const int dc = static_cast<int>(LeftShift(Dequantize(in[0], q[0]), kPass1Bits));
+    for (int r = 0; r < 8; ++r) w[8 * r] = dc;
+    return;
+  }
+  int64_t z2 = Dequantize(in[16], q[16]);
+  int64_t z3 = Dequantize(in[48], q[48]);
+  int64_t z1 = (z2 + z3) * kFix_0_541196100;
+  int64_t tmp2 = z1 + z3 * -kFix_1_847759065;
+  int64_t tmp3 = z1 + z2 * kFix_0_765366865;
+  z2 = Dequantize(in[0], q[0]);
+  z3 = Dequantize(in[32], q[32]);
+  int64_t tmp0 = LeftShift(z2 + z3, kConstBits);
+  int64_t tmp1 = LeftShift(z2 - z3, kConstBits);
+  const int64_t tmp10 = tmp0 + tmp3, tmp13 = tmp0 - tmp3, tmp11 = tmp1 + tmp2, tmp12 = tmp1 - tmp2;
+
+  tmp0 = Dequantize(in[56], q[56]);
+  tmp1 = Dequantize(in[40], q[40]);
+  tmp2 = Dequantize(in[24], q[24]);
+  tmp3 = Dequantize(in[8], q[8]);
+  IdctOddPart(tmp0, tmp1, tmp2, tmp3);
+
+  constexpr int kShift = kConstBits - kPass1Bits;
+  w[0] = static_cast<int>(Descale(tmp10 + tmp3, kShift));
+  w[56] = static_cast<int>(Descale(tmp10 - tmp3, kShift));
+  w[8] = static_cast<int>(Descale(tmp11 + tmp2, kShift));
+  w[48] = static_cast<int>(Descale(tmp11 - tmp2, kShift));
+  w[16] = static_cast<int>(Descale(tmp12 + tmp1, kShift));
+  w[40] = static_cast<int>(Descale(tmp12 - tmp1, kShift));
+  w[24] = static_cast<int>(Descale(tmp13 + tmp0, kShift));
+  w[32] = static_cast<int>(Descale(tmp13 - tmp0, kShift));
+}
+
+// Pass 2 on row w[0 … 7] of pass 1's output: descaled by 2^3 and by the PASS1_BITS scaling, through the
+// range-limit table, into o[0 … 7].
+JK_EXACT_FN void IdctRow(const int* w, uint8_t* o) {
+  if (w[1] == 0 && w[2] == 0 && w[3] == 0 && w[4] == 0 && w[5] == 0 && w[6] == 0 && w[7] == 0) {
+    const uint8_t dc = IdctRangeLimit(Descale(w[0], kPass1Bits + 3));
+    for (int c = 0; c < 8; ++c) o[c] = dc;
+    return;
+  }
+  int64_t z2 = w[2];
+  int64_t z3 = w[6];
+  int64_t z1 = (z2 + z3) * kFix_0_541196100;
+  int64_t tmp2 = z1 + z3 * -kFix_1_847759065;
+  int64_t tmp3 = z1 + z2 * kFix_0_765366865;
+  int64_t tmp0 = LeftShift(static_cast<int64_t>(w[0]) + w[4], kConstBits);
+  int64_t tmp1 = LeftShift(static_cast<int64_t>(w[0]) - w[4], kConstBits);
+  const int64_t tmp10 = tmp0 + tmp3, tmp13 = tmp0 - tmp3, tmp11 = tmp1 + tmp2, tmp12 = tmp1 - tmp2;
+
+  tmp0 = w[7];
+  tmp1 = w[5];
+  tmp2 = w[3];
+  tmp3 = w[1];
+  IdctOddPart(tmp0, tmp1, tmp2, tmp3);
+
+  constexpr int kShift = kConstBits + kPass1Bits + 3;
+  o[0] = IdctRangeLimit(Descale(tmp10 + tmp3, kShift));
+  o[7] = IdctRangeLimit(Descale(tmp10 - tmp3, kShift));
+  o[1] = IdctRangeLimit(Descale(tmp11 + tmp2, kShift));
+  o[6] = IdctRangeLimit(Descale(tmp11 - tmp2, kShift));
+  o[2] = IdctRangeLimit(Descale(tmp12 + tmp1, kShift));
+  o[5] = IdctRangeLimit(Descale(tmp12 - tmp1, kShift));
+  o[3] = IdctRangeLimit(Descale(tmp13 + tmp0, kShift));
+  o[4] = IdctRangeLimit(Descale(tmp13 - tmp0, kShift));
+}
+
 // One 8×8 block: `coef` 64 quantised coefficients in natural order, `quant` the 64 table entries as int16,
-// `out` row 0 of the block's samples, `stride` bytes between rows.
+// `out` row 0 of the block's samples, `stride` bytes between rows. (The kernel runs the columns and rows of a
+// block on 8 threads.)
 JK_EXACT_FN void IdctIslowBlock(const int16_t* coef, const int16_t* quant, uint8_t* out, int64_t stride) {
   int ws[64];
-  // Pass 1: columns, results scaled up by 2^PASS1_BITS.
-#if defined(__CUDA_ARCH__)
-#pragma unroll
-#endif
-  for (int c = 0; c < 8; ++c) {
-    const int16_t* in = coef + c;
-    const int16_t* q = quant + c;
-    int* w = ws + c;
-    if (in[8] == 0 && in[16] == 0 && in[24] == 0 && in[32] == 0 && in[40] == 0 && in[48] == 0 && in[56] == 0) {
-      const int dc = static_cast<int>(LeftShift(Dequantize(in[0], q[0]), kPass1Bits));
-      for (int r = 0; r < 8; ++r) w[8 * r] = dc;
-      continue;
-    }
-    int64_t z2 = Dequantize(in[16], q[16]);
-    int64_t z3 = Dequantize(in[48], q[48]);
-    int64_t z1 = (z2 + z3) * kFix_0_541196100;
-    int64_t tmp2 = z1 + z3 * -kFix_1_847759065;
-    int64_t tmp3 = z1 + z2 * kFix_0_765366865;
-    z2 = Dequantize(in[0], q[0]);
-    z3 = Dequantize(in[32], q[32]);
-    int64_t tmp0 = LeftShift(z2 + z3, kConstBits);
-    int64_t tmp1 = LeftShift(z2 - z3, kConstBits);
-    const int64_t tmp10 = tmp0 + tmp3, tmp13 = tmp0 - tmp3, tmp11 = tmp1 + tmp2, tmp12 = tmp1 - tmp2;
-
-    tmp0 = Dequantize(in[56], q[56]);
-    tmp1 = Dequantize(in[40], q[40]);
-    tmp2 = Dequantize(in[24], q[24]);
-    tmp3 = Dequantize(in[8], q[8]);
-    IdctOddPart(tmp0, tmp1, tmp2, tmp3);
-
-    constexpr int kShift = kConstBits - kPass1Bits;
-    w[0] = static_cast<int>(Descale(tmp10 + tmp3, kShift));
-    w[56] = static_cast<int>(Descale(tmp10 - tmp3, kShift));
-    w[8] = static_cast<int>(Descale(tmp11 + tmp2, kShift));
-    w[48] = static_cast<int>(Descale(tmp11 - tmp2, kShift));
-    w[16] = static_cast<int>(Descale(tmp12 + tmp1, kShift));
-    w[40] = static_cast<int>(Descale(tmp12 - tmp1, kShift));
-    w[24] = static_cast<int>(Descale(tmp13 + tmp0, kShift));
-    w[32] = static_cast<int>(Descale(tmp13 - tmp0, kShift));
-  }
-
-  // Pass 2: rows, descaled by 2^3 and by the PASS1_BITS scaling, through the range-limit table.
-#if defined(__CUDA_ARCH__)
-#pragma unroll
-#endif
-  for (int r = 0; r < 8; ++r) {
-    const int* w = ws + 8 * r;
-    uint8_t* o = out + r * stride;
-    if (w[1] == 0 && w[2] == 0 && w[3] == 0 && w[4] == 0 && w[5] == 0 && w[6] == 0 && w[7] == 0) {
-      const uint8_t dc = IdctRangeLimit(Descale(w[0], kPass1Bits + 3));
-      for (int c = 0; c < 8; ++c) o[c] = dc;
-      continue;
-    }
-    int64_t z2 = w[2];
-    int64_t z3 = w[6];
-    int64_t z1 = (z2 + z3) * kFix_0_541196100;
-    int64_t tmp2 = z1 + z3 * -kFix_1_847759065;
-    int64_t tmp3 = z1 + z2 * kFix_0_765366865;
-    int64_t tmp0 = LeftShift(static_cast<int64_t>(w[0]) + w[4], kConstBits);
-    int64_t tmp1 = LeftShift(static_cast<int64_t>(w[0]) - w[4], kConstBits);
-    const int64_t tmp10 = tmp0 + tmp3, tmp13 = tmp0 - tmp3, tmp11 = tmp1 + tmp2, tmp12 = tmp1 - tmp2;
-
-    tmp0 = w[7];
-    tmp1 = w[5];
-    tmp2 = w[3];
-    tmp3 = w[1];
-    IdctOddPart(tmp0, tmp1, tmp2, tmp3);
-
-    constexpr int kShift = kConstBits + kPass1Bits + 3;
-    o[0] = IdctRangeLimit(Descale(tmp10 + tmp3, kShift));
-    o[7] = IdctRangeLimit(Descale(tmp10 - tmp3, kShift));
-    o[1] = IdctRangeLimit(Descale(tmp11 + tmp2, kShift));
-    o[6] = IdctRangeLimit(Descale(tmp11 - tmp2, kShift));
-    o[2] = IdctRangeLimit(Descale(tmp12 + tmp1, kShift));
-    o[5] = IdctRangeLimit(Descale(tmp12 - tmp1, kShift));
-    o[3] = IdctRangeLimit(Descale(tmp13 + tmp0, kShift));
-    o[4] = IdctRangeLimit(Descale(tmp13 - tmp0, kShift));
-  }
+  for (int c = 0; c < 8; ++c) IdctColumn(coef + c, quant + c, ws + c);
+  for (int r = 0; r < 8; ++r) IdctRow(ws + 8 * r, out + r * stride);
 }
 
 // --- upsampling (jdsample.c with the context rows of jdmainct.c) --------------------------------------------
@@ -221,24 +216,25 @@ JK_EXACT_FN int UpsampleAt(const ExactPlane& p, int x, int y) {
 // --- colour (jdcolor.c) -------------------------------------------------------------------------------------
 
 constexpr int kScaleBits = 16;
-constexpr int64_t kOneHalf = int64_t{1} << (kScaleBits - 1);
-constexpr int64_t kFix_1_40200 = 91881;  // FIX(1.40200) at SCALEBITS 16
-constexpr int64_t kFix_1_77200 = 116130;
-constexpr int64_t kFix_0_71414 = 46802;
-constexpr int64_t kFix_0_34414 = 22554;
+constexpr int32_t kOneHalf = int32_t{1} << (kScaleBits - 1);
+constexpr int32_t kFix_1_40200 = 91881;  // FIX(1.40200) at SCALEBITS 16
+constexpr int32_t kFix_1_77200 = 116130;
+constexpr int32_t kFix_0_71414 = 46802;
+constexpr int32_t kFix_0_34414 = 22554;
 
 // sample_range_limit for the colour converter: a plain clamp over the range it is indexed with.
 JK_EXACT_FN uint8_t Clamp255(int v) { return static_cast<uint8_t>(v < 0 ? 0 : (v > 255 ? 255 : v)); }
 
-// ycc_rgb_convert with build_ycc_rgb_table's entries computed in place.
+// ycc_rgb_convert with build_ycc_rgb_table's entries computed in place. libjpeg's JLONG products stay below
+// 2^25 in magnitude here (|x| ≤ 128, constants < 2^17), so 32-bit arithmetic gives the same values.
 JK_EXACT_FN void YccToRgb(int y, int cb, int cr, uint8_t* r, uint8_t* g, uint8_t* b) {
-  const int64_t xb = cb - 128, xr = cr - 128;
-  const int crr = static_cast<int>((kFix_1_40200 * xr + kOneHalf) >> kScaleBits);
-  const int cbb = static_cast<int>((kFix_1_77200 * xb + kOneHalf) >> kScaleBits);
-  const int64_t crg = -kFix_0_71414 * xr;
-  const int64_t cbg = -kFix_0_34414 * xb + kOneHalf;
+  const int32_t xb = cb - 128, xr = cr - 128;
+  const int crr = (kFix_1_40200 * xr + kOneHalf) >> kScaleBits;
+  const int cbb = (kFix_1_77200 * xb + kOneHalf) >> kScaleBits;
+  const int32_t crg = -kFix_0_71414 * xr;
+  const int32_t cbg = -kFix_0_34414 * xb + kOneHalf;
   *r = Clamp255(y + crr);
-  *g = Clamp255(y + static_cast<int>((cbg + crg) >> kScaleBits));
+  *g = Clamp255(y + ((cbg + crg) >> kScaleBits));
   *b = Clamp255(y + cbb);
 }
 

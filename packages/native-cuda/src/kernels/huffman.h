@@ -75,7 +75,7 @@ constexpr int kCountWords = 1 + kMaxMcuBlocks;
 constexpr int kStartWords = 5;
 constexpr int kMaxSyncPasses = 32;
 // Passes queued at once (a call that has not settled after them queues more).
-constexpr int kPassRound = 8;
+constexpr int kPassRound = 12;
 // Status bits per image: data libjpeg would warn about; chunks that did not settle within the queued passes.
 constexpr uint32_t kFlagged = 1, kUnsettled = 2;
 // Chunks per thread block (a call pads each image's chunks to a multiple of this).
