@@ -1,7 +1,8 @@
-// The `kernels` decode route: our own GPU Huffman decoder (kernels/huffman.h) feeding the exact mode's IDCT,
-// upsampling and colour kernels (kernels/exact.h), then the remap into the requested layout and orientation —
-// no nvJPEG, and the pixels equal djpeg -dct int. It runs on the SMs, so it can work beside the NVJPG engines;
-// measured on an H200, a single 4K image takes 2.7 ms here against 5.0 ms on the engines, a 1080p one the same.
+// The `kernels` decode route: our own GPU Huffman decoder (kernels/huffman.h) feeding the exact mode's IDCT and
+// upsampling + colour kernels (kernels/exact.h), which write the requested layout and orientation — no nvJPEG, and
+// the pixels equal djpeg -dct int. It runs on the SMs, so it can work beside the NVJPG engines; measured on an
+// H200, one 4K photo takes 2.3 ms here against 5.0 ms on the engines, one 1080p photo 1.0 ms against 1.5, and
+// batches of 128 1080p photos reach 11,400 images/s against the engines' 4,760.
 //
 // Takes single-scan sequential Huffman 8-bit gray and YCbCr JPEGs that libjpeg reads without a warning
 // (src/baseline-scan.h); the rest, and any image whose data the decoder flags, are handed back.

@@ -4,7 +4,7 @@
 // chroma upsampling (jdsample.c with do_fancy_upsampling = TRUE, which also rules out jdmerge.c) and the
 // YCbCr → RGB fixed-point conversion.
 //
-// Every function is __host__ __device__: the GPU kernels (exact-idct.cu, exact-color.cu) and the host test
+// Every function is __host__ __device__: the GPU kernels (exact-idct.cu, exact-image.cu) and the host test
 // harness (exact-host-test.cu, run against djpeg's references on machines without a GPU) call the same code.
 #pragma once
 
