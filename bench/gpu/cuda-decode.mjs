@@ -1,5 +1,6 @@
 // GPU host: jpegkit's cuda backend decode throughput (images/s) at batch 1, 16 and 128 on photo sets, results
-// kept on the device (as torchvision's decode_jpeg(device='cuda') does), plus single-image latency.
+// kept on the device (as torchvision's decode_jpeg(device='cuda') does), plus single-image latency; and batched
+// encode q90 of device images (codec.encodeBatch) at batch 1, 16 and 128.
 //   node bench/gpu/cuda-decode.mjs OUT.json DIR...
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -25,7 +26,7 @@ async function timed(run) {
   return { laps: laps.length, seconds, p50: percentile(laps, 0.5), p99: percentile(laps, 0.99) };
 }
 
-async function measure(codec, format, dirs) {
+async function measure(codec, format, dirs, encode) {
   const sets = [];
   for (const dir of dirs) {
     const files = readdirSync(dir)
@@ -67,6 +68,20 @@ async function measure(codec, format, dirs) {
       release(await codec.decodeBatch(images.slice(0, 16), { format: 'rgb' })),
     );
     set.host16ImagesPerSecond = (toHost.laps * Math.min(16, images.length)) / toHost.seconds;
+    if (encode) {
+      // Batched encode q90 of the set's photos decoded to the device (rgb), as torchvision's encode_jpeg(list).
+      const decoded = [];
+      for (const bytes of images) decoded.push(await codec.decode(bytes, { location: 'device' }));
+      set.encodeBatches = [];
+      for (const batch of [1, 16, 128]) {
+        const list = Array.from({ length: batch }, (_, i) => decoded[i % decoded.length]);
+        const t = await timed(async () => {
+          for (const r of await codec.encodeBatch(list, { quality: 90 })) if (!(r instanceof Uint8Array)) throw r;
+        });
+        set.encodeBatches.push({ batch, imagesPerSecond: (t.laps * batch) / t.seconds });
+      }
+      for (const d of decoded) d.release();
+    }
     sets.push(set);
     console.log(JSON.stringify(set));
   }
@@ -81,7 +96,8 @@ for (const config of configs) {
   const codec = await createCodec({ backends: ['cuda'], strict: true, init });
   codec.rawBackend = backend;
   console.log(`config ${JSON.stringify(config)} on ${codec.available[0].caps.device}`);
-  const sets = await measure(codec, format, dirs);
+  // The encode measurement does not depend on the decoder: the first configuration takes it.
+  const sets = await measure(codec, format, dirs, report.runs.length === 0);
   report.device = codec.available[0].caps.device;
   report.runs.push({ config, sets, pool: backend.stats(), routes: backend.decodeRoutes() });
   console.log(`routes ${JSON.stringify(backend.decodeRoutes())}`);

@@ -70,6 +70,29 @@ for (const run of jk.runs) {
 lines.push(
   `torchvision encode q90 p50: ${tv.sets.map((s) => `${s.name} ${s.encodeQ90P50ms.toFixed(2)} ms`).join(', ')}.`,
 );
+const encodeRun = jk.runs.find((run) => run.sets.some((set) => set.encodeBatches));
+if (encodeRun && tv.sets.some((s) => s.encodeBatches)) {
+  lines.push(
+    '',
+    '## Encode q90 from device images, batched',
+    '',
+    'jpegkit `codec.encodeBatch(images, { quality: 90 })` (nvJPEG, an encoder state per image, calls spread over the',
+    "streams) against torchvision `encode_jpeg(list, quality=90)` on the same photos decoded on the GPU.",
+    '',
+    '| set | batch | jpegkit images/s | torchvision images/s | jpegkit ÷ torchvision |',
+    '| --- | ---: | ---: | ---: | ---: |',
+  );
+  for (const set of encodeRun.sets) {
+    const peer = tv.sets.find((s) => s.name === set.name);
+    for (const b of set.encodeBatches ?? []) {
+      const p = peer?.encodeBatches?.find((x) => x.batch === b.batch);
+      if (!p) continue;
+      lines.push(
+        `| ${set.name} | ${b.batch} | ${b.imagesPerSecond.toFixed(0)} | ${p.imagesPerSecond.toFixed(0)} | ${(b.imagesPerSecond / p.imagesPerSecond).toFixed(2)}× |`,
+      );
+    }
+  }
+}
 writeFileSync(
   join('bench/results', `${name}.json`),
   JSON.stringify({ jpegkit: jk, torchvision: tv, ratios: rows }, null, 2) + '\n',

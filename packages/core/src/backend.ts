@@ -152,6 +152,11 @@ export interface Backend {
     options: ResolvedDecodeOptions,
   ): Promise<(HostImage | DeviceImage | JpegError)[]>;
   encode?(image: HostImage | DeviceImage, options: ResolvedEncodeOptions): Promise<Uint8Array>;
+  /** Optional batched encode; results in input order, failures in place. */
+  encodeBatch?(
+    images: readonly (HostImage | DeviceImage)[],
+    options: ResolvedEncodeOptions,
+  ): Promise<(Uint8Array | JpegError)[]>;
   run?(plan: PipelinePlan): Promise<PlanResult>;
   /** Lossless DCT-domain transform (jpegtran's job). */
   transform?(bytes: Uint8Array, header: JpegHeader, options: ResolvedTransformOptions): Promise<Uint8Array>;

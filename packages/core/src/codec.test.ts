@@ -334,6 +334,47 @@ describe('Codec: batches, encode and pipelines', () => {
     await codec.dispose();
   });
 
+  it('encodes a batch in one backend call, failures in place, refusals on the next backend', async () => {
+    const webgpu = fake('webgpu', 20);
+    const wasm = fake('wasm', 10);
+    const batches: number[] = [];
+    webgpu.backend.encodeBatch = async (images) => {
+      batches.push(images.length);
+      return images.map((image) =>
+        image.width === 3
+          ? new JpegError('E_UNSUPPORTED', 'not 3 pixels wide', { backend: 'webgpu' })
+          : image.width === 5
+            ? new JpegError('E_OUT_OF_MEMORY', 'out of memory', { backend: 'webgpu' })
+            : new Uint8Array([0xff, 0xd8, 20, image.width]),
+      );
+    };
+    [webgpu, wasm].forEach((f) => registerBackend(f.backend));
+    const codec = await createCodec();
+    const images = [8, 3, 5, 4].map((w) => createHostImage(w, 2, 'rgb'));
+    const results = await codec.encodeBatch(images, { quality: 80 });
+    expect(batches).toEqual([4]);
+    expect([...(results[0] as Uint8Array)]).toEqual([0xff, 0xd8, 20, 8]);
+    expect([...(results[1] as Uint8Array)]).toEqual([0xff, 0xd8, 10]);
+    expect(results[2]).toMatchObject({ code: 'E_OUT_OF_MEMORY', backend: 'webgpu' });
+    expect([...(results[3] as Uint8Array)]).toEqual([0xff, 0xd8, 20, 4]);
+    expect(wasm.calls.encode).toBe(1);
+    expect(() => codec.encodeBatch([createHostImage(2, 2, 'rgb')], { quality: 0 })).toThrow(JpegError);
+    await codec.dispose();
+  });
+
+  it('encodes a batch image by image on a backend without encodeBatch', async () => {
+    const wasm = fake('wasm', 10);
+    registerBackend(wasm.backend);
+    const codec = await createCodec();
+    const results = await codec.encodeBatch([createHostImage(2, 2, 'rgb'), createHostImage(3, 3, 'gray')]);
+    expect(results.map((r) => [...(r as Uint8Array)])).toEqual([
+      [0xff, 0xd8, 10],
+      [0xff, 0xd8, 10],
+    ]);
+    expect(wasm.calls.encode).toBe(2);
+    await codec.dispose();
+  });
+
   it('hands a pipeline to one backend as a plan with every option resolved', async () => {
     const webgpu = fake('webgpu', 20, { caps: { ops: ['resize'] } });
     const wasm = fake('wasm', 10);

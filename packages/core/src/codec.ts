@@ -315,20 +315,102 @@ export class Codec {
     if (!isDeviceImage(image)) checkHostImage(image, 'image');
     const resolved = resolveEncodeOptions(options);
     return (async () => {
-      const able = this.#ready.filter(
+      const able = this.#encoders(image);
+      if (able.length === 0) throw this.#noEncoder();
+      return this.#withFallback(able, (backend) => backend.encode!(image, resolved));
+    })();
+  }
+
+  /** Backends that can encode `image`, best first (a device image: only its own). */
+  #encoders(image: HostImage | DeviceImage): Backend[] {
+    return this.#ready
+      .filter(
         (r) =>
           r.backend.encode && r.caps.encode && (!isDeviceImage(image) || image.backend === r.backend.name),
+      )
+      .map((r) => r.backend);
+  }
+
+  #noEncoder(): JpegError {
+    return new JpegError(
+      'E_UNSUPPORTED',
+      `no backend in use can encode this image (in use: ${this.available.map((a) => a.name).join(', ')})`,
+    );
+  }
+
+  /**
+   * Encodes many images with one set of options; a failure takes the place of its image instead of rejecting
+   * the batch. Images go to the first backend that encodes them (a device image to its own), as one batched call
+   * where the backend has one; an image that backend refuses (E_UNSUPPORTED) or loses (E_DEVICE_LOST) is tried
+   * on the next, as `encode` does.
+   *
+   * @example
+   * ```ts
+   * const jpegs = await codec.encodeBatch(images, { quality: 85 });
+   * const failed = jpegs.filter((r) => r instanceof JpegError);
+   * ```
+   */
+  encodeBatch(
+    images: readonly (HostImage | DeviceImage)[],
+    options: EncodeOptions = {},
+  ): Promise<(Uint8Array | JpegError)[]> {
+    this.#checkOpen();
+    if (!Array.isArray(images)) throw invalidArgument('an array of images', 'images', images);
+    images.forEach((image, i) => {
+      if (!isDeviceImage(image)) checkHostImage(image, `images[${i}]`);
+    });
+    const resolved = resolveEncodeOptions(options);
+    return (async () => {
+      const results: (Uint8Array | JpegError)[] = new Array(images.length);
+      const groups = new Map<Backend, number[]>();
+      const able = images.map((image) => this.#encoders(image));
+      images.forEach((_image, index) => {
+        const first = able[index]![0];
+        if (!first) {
+          results[index] = this.#noEncoder();
+          return;
+        }
+        groups.set(first, [...(groups.get(first) ?? []), index]);
+      });
+      await Promise.all(
+        [...groups].map(async ([backend, indices]) => {
+          const group = indices.map((i) => images[i]!);
+          const outcomes: (Uint8Array | JpegError)[] = backend.encodeBatch
+            ? await backend
+                .encodeBatch(group, resolved)
+                .catch((cause: unknown) => group.map(() => tagError(cause, backend.name)))
+            : await Promise.all(
+                group.map((image) =>
+                  backend.encode!(image, resolved).catch((cause: unknown) => tagError(cause, backend.name)),
+                ),
+              );
+          await Promise.all(
+            indices.map(async (index, k) => {
+              const outcome = outcomes[k];
+              if (outcome instanceof Uint8Array) {
+                results[index] = outcome;
+                return;
+              }
+              const failure =
+                outcome ??
+                new JpegError('E_CORRUPT', 'the backend returned no result for this image', {
+                  backend: backend.name,
+                });
+              // Refused or lost: the backends after this one, as encode would.
+              const rest = able[index]!.slice(1);
+              const retry = failure.code === 'E_UNSUPPORTED' || failure.code === 'E_DEVICE_LOST';
+              if (failure.code === 'E_DEVICE_LOST') resetBackend(backend.name);
+              results[index] =
+                retry && rest.length > 0
+                  ? await this.#withFallback(rest, (b) => b.encode!(images[index]!, resolved)).catch(
+                      (cause: unknown) => tagError(cause, undefined),
+                    )
+                  : tagError(failure, backend.name);
+            }),
+          );
+        }),
       );
-      if (able.length === 0) {
-        throw new JpegError(
-          'E_UNSUPPORTED',
-          `no backend in use can encode this image (in use: ${this.available.map((a) => a.name).join(', ')})`,
-        );
-      }
-      return this.#withFallback(
-        able.map((r) => r.backend),
-        (backend) => backend.encode!(image, resolved),
-      );
+      return results;
     })();
   }
 

@@ -57,7 +57,7 @@ describe('native addon (no GPU needed)', () => {
   });
 
   it.runIf(built)('loads without a GPU and exposes its contract', () => {
-    expect(addon!.abi).toBe(2);
+    expect(addon!.abi).toBe(3);
     expect(addon!.cudaRuntime).toMatch(/^13\.\d$/);
     expect(addon!.kernelTargets).toBe('sm_80, sm_90, compute_90');
     expect(addon!.nvjpegNotFound).toBe(NVJPEG_NOT_FOUND);

@@ -117,6 +117,19 @@ function checkEncodable(options: ResolvedEncodeOptions): void {
   if (options.arithmetic) throw unsupported("arithmetic coding: nvJPEG's encoder writes Huffman codes only");
 }
 
+/** Most images per native encodeBatch call (see encodeBatch). */
+const ENCODE_CALL_MAX = 4;
+
+/** What nvJPEG's encoder takes of the options (metadata is inserted after). */
+function nativeEncodeOptions(options: ResolvedEncodeOptions): NativeEncodeOptions {
+  return {
+    quality: options.quality,
+    subsampling: options.subsampling,
+    optimize: options.optimize,
+    progressive: options.progressive,
+  };
+}
+
 /** One image of a fused pipeline batch. */
 interface FusedJob {
   bytes: Uint8Array;
@@ -707,16 +720,74 @@ export class CudaBackend implements Backend {
     const input: Parameters<NativeEngine['encode']>[0] = nativeInput(image, 'encodes');
     let jpeg: Uint8Array;
     try {
-      jpeg = await engine.encode(input, {
-        quality: options.quality,
-        subsampling: options.subsampling,
-        optimize: options.optimize,
-        progressive: options.progressive,
-      });
+      jpeg = await engine.encode(input, nativeEncodeOptions(options));
     } catch (error) {
       throw toJpegError(error);
     }
     return insertMetadata(jpeg, options.icc, options.exif);
+  }
+
+  /**
+   * Encodes many images with one set of options: in calls of up to 4 spread over the streams, each on one encode
+   * slot with an nvJPEG encoder state per image and one wait for all (src/encode.cc). Results in input order,
+   * failures in place.
+   */
+  async encodeBatch(
+    images: readonly (HostImage | DeviceImage)[],
+    options: ResolvedEncodeOptions,
+  ): Promise<(Uint8Array | JpegError)[]> {
+    checkEncodable(options);
+    const results: (Uint8Array | JpegError)[] = new Array(images.length);
+    const byEngine = new Map<NativeEngine, number[]>();
+    images.forEach((image, index) => {
+      try {
+        const engine = this.#engineFor(image);
+        byEngine.set(engine, [...(byEngine.get(engine) ?? []), index]);
+      } catch (error) {
+        results[index] = toJpegError(error);
+      }
+    });
+    const native = nativeEncodeOptions(options);
+    const calls: Promise<void>[] = [];
+    for (const [engine, indices] of byEngine) {
+      // Small calls: a call's encodes run one after another on its stream, so more streams at once beat longer
+      // calls (H200, 1080p: 7,340 images/s in calls of 2, 4,540 in calls of 16).
+      const size = Math.min(ENCODE_CALL_MAX, this.#batchChunk, Math.ceil(indices.length / this.#streams));
+      for (let at = 0; at < indices.length; at += size) {
+        const part = indices.slice(at, at + size);
+        calls.push(
+          (async () => {
+            let outcomes: (Uint8Array | Error)[];
+            try {
+              outcomes = await engine.encodeBatch(
+                part.map((i) => nativeInput(images[i]!, 'encodes')),
+                native,
+              );
+            } catch {
+              // A bad input (a released device image …) fails the call: image by image, it fails alone.
+              outcomes = await Promise.all(
+                part.map(async (i) => {
+                  try {
+                    return await engine.encode(nativeInput(images[i]!, 'encodes'), native);
+                  } catch (error) {
+                    return error instanceof Error ? error : new Error(String(error));
+                  }
+                }),
+              );
+            }
+            part.forEach((index, k) => {
+              const outcome = outcomes[k];
+              results[index] =
+                outcome instanceof Uint8Array
+                  ? insertMetadata(outcome, options.icc, options.exif)
+                  : toJpegError(outcome ?? new Error('the addon returned no result for this image'));
+            });
+          })(),
+        );
+      }
+    }
+    await Promise.all(calls);
+    return results;
   }
 
   /**
@@ -806,12 +877,7 @@ export class CudaBackend implements Backend {
     checkEncodable(encode);
     const { width, height } = decodedSize(header, options);
     const program = cachedOpsProgram(plan.steps, width, height, 'rgb').program;
-    const nativeEncode: NativeEncodeOptions = {
-      quality: encode.quality,
-      subsampling: encode.subsampling,
-      optimize: encode.optimize,
-      progressive: encode.progressive,
-    };
+    const nativeEncode = nativeEncodeOptions(encode);
     let jpeg: Uint8Array;
     try {
       jpeg = await pipelines.add(JSON.stringify(nativeEncode), {

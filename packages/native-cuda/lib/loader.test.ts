@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AddonLoadError, addonCandidates, loadAddon } from './loader.js';
+import { ADDON_ABI } from './native.js';
 
 // The loader's error when no candidate loads: every path with its cause, and the fixes that match.
 
@@ -62,7 +63,7 @@ describe('loadAddon', () => {
     writeFileSync(stale, 'module.exports = { abi: 0 };');
     const error = failure([stale]);
     expect(error.failures).toEqual([
-      { path: stale, kind: 'abi', message: 'built for addon ABI 0, this package needs 2' },
+      { path: stale, kind: 'abi', message: `built for addon ABI 0, this package needs ${ADDON_ABI}` },
     ]);
     expect(error.message).toContain('does not match this Node.js or this package version: rebuild it');
   });

@@ -5,7 +5,7 @@
 import type { PixelFormat } from '@jpegkit/core';
 
 /** Bumped with src/addon.cc's kAddonAbi whenever this contract changes. */
-export const ADDON_ABI = 2;
+export const ADDON_ABI = 3;
 
 export interface NativeDeviceFacts {
   ordinal: number;
@@ -128,6 +128,11 @@ export interface NativeEngine {
     options?: NativeDecodeOptions,
   ): Promise<(NativeDecodeOutcome | Error)[]>;
   encode(input: NativeEncodeInput, options: NativeEncodeOptions): Promise<Uint8Array>;
+  /** Several images on one encode slot (an nvJPEG encoder state each, one wait for all); errors in place. */
+  encodeBatch(
+    inputs: readonly NativeEncodeInput[],
+    options: NativeEncodeOptions,
+  ): Promise<(Uint8Array | Error)[]>;
   stats(): NativePoolStats;
   dispose(): Promise<void>;
 }

@@ -21,7 +21,7 @@
 namespace jpegkit {
 
 // Bumped when the JS ↔ native contract changes; lib/loader.ts refuses a .node with another value.
-constexpr int kAddonAbi = 2;
+constexpr int kAddonAbi = 3;
 
 namespace {
 

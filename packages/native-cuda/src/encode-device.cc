@@ -43,23 +43,51 @@ bool ReadEncodeSettings(Napi::Env env, const Napi::Object& options, EncodeSettin
   return true;
 }
 
-Failure EncodeDevicePixels(Engine* engine, EncodeSlot& slot, cudaStream_t stream, uint8_t* source, size_t pitch,
-                           int width, int height, PixelFormat format, const EncodeSettings& settings,
-                           std::shared_ptr<DeviceAllocation>* scratch, std::vector<uint8_t>* output) {
+Failure ApplyEncodeSettings(Engine* engine, EncodeSlot& slot, const EncodeSettings& settings, cudaStream_t stream) {
   const NvjpegApi& api = engine->api();
-  nvjpegHandle_t handle = engine->handle();
-  // 2. Parameters.
+  if (settings.progressive && api.EncoderParamsSetEncoding == nullptr) {
+    return Fail("E_UNSUPPORTED", "this nvJPEG cannot write progressive JPEGs (no nvjpegEncoderParamsSetEncoding)");
+  }
+  if (slot.quality == settings.quality && slot.optimize == settings.optimize &&
+      slot.progressive == settings.progressive) {
+    return Ok();  // the parameters hold these already
+  }
+  slot.quality = -1;  // unknown until every call below has succeeded
   JK_NVJPEG(api.EncoderParamsSetQuality(slot.params, settings.quality, stream));
   JK_NVJPEG(api.EncoderParamsSetOptimizedHuffman(slot.params, settings.optimize || settings.progressive ? 1 : 0, stream));
   if (api.EncoderParamsSetEncoding != nullptr) {
     JK_NVJPEG(api.EncoderParamsSetEncoding(
         slot.params, settings.progressive ? NVJPEG_ENCODING_PROGRESSIVE_DCT_HUFFMAN : NVJPEG_ENCODING_BASELINE_DCT,
         stream));
-  } else if (settings.progressive) {
-    return Fail("E_UNSUPPORTED", "this nvJPEG cannot write progressive JPEGs (no nvjpegEncoderParamsSetEncoding)");
   }
+  slot.quality = settings.quality;
+  slot.optimize = settings.optimize;
+  slot.progressive = settings.progressive;
+  return Ok();
+}
 
-  // 3. Encode: gray from a Y plane, colour from (interleaved or planar) RGB/BGR.
+namespace {
+
+Failure SetSampling(const NvjpegApi& api, EncodeSlot& slot, nvjpegChromaSubsampling_t sampling, cudaStream_t stream) {
+  if (slot.sampling == static_cast<int>(sampling)) return Ok();
+  slot.sampling = -1;
+  JK_NVJPEG(api.EncoderParamsSetSamplingFactors(slot.params, sampling, stream));
+  slot.sampling = static_cast<int>(sampling);
+  return Ok();
+}
+
+}  // namespace
+
+Failure EnqueueEncode(Engine* engine, EncodeSlot& slot, nvjpegEncoderState_t state, cudaStream_t stream,
+                      const EncodeSource& in, const EncodeSettings& settings,
+                      std::shared_ptr<DeviceAllocation>* scratch) {
+  const NvjpegApi& api = engine->api();
+  nvjpegHandle_t handle = engine->handle();
+  const PixelFormat format = in.format;
+  uint8_t* source = in.data;
+  const size_t pitch = in.pitch;
+  const int width = in.width, height = in.height;
+  // Gray from a Y plane, colour from (interleaved or planar) RGB/BGR.
   const bool gray = format == PixelFormat::kGray || settings.subsampling == NVJPEG_CSS_GRAY;
   if (gray) {
     nvjpegImage_t plane{};
@@ -78,49 +106,88 @@ Failure EncodeDevicePixels(Engine* engine, EncodeSlot& slot, cudaStream_t stream
       plane.channel[0] = (*scratch)->data();
       plane.pitch[0] = lumaPitch;
     }
-    JK_NVJPEG(api.EncoderParamsSetSamplingFactors(slot.params, NVJPEG_CSS_GRAY, stream));
-    JK_NVJPEG(api.EncodeYUV(handle, slot.state, slot.params, &plane, NVJPEG_CSS_GRAY, width, height,
-                            stream));
-  } else {
-    nvjpegInputFormat_t input = NVJPEG_INPUT_RGBI;
-    nvjpegImage_t image{};
-    switch (format) {
-      case PixelFormat::kRgb:
-      case PixelFormat::kBgr:
-        input = format == PixelFormat::kRgb ? NVJPEG_INPUT_RGBI : NVJPEG_INPUT_BGRI;
-        image.channel[0] = source;
-        image.pitch[0] = pitch;
-        break;
-      case PixelFormat::kRgbPlanar:
-      case PixelFormat::kBgrPlanar:
-        input = format == PixelFormat::kRgbPlanar ? NVJPEG_INPUT_RGB : NVJPEG_INPUT_BGR;
-        image = NvjpegImageFor(format, source, pitch, height);
-        break;
-      default: {  // rgba / bgra: drop alpha into an interleaved 3-channel copy
-        const PixelFormat three = format == PixelFormat::kRgba ? PixelFormat::kRgb : PixelFormat::kBgr;
-        const size_t threePitch = DevicePitch(static_cast<size_t>(width) * 3);
-        JK_TRY(engine->pool()->Acquire(threePitch * height, scratch));
-        const int identity[4] = {0, 1, 2, -1};
-        JK_CUDA(LaunchRemap(LayoutOf(format, source, pitch, height), width, height,
-                            LayoutOf(three, (*scratch)->data(), threePitch, height), identity, 1, stream));
-        input = three == PixelFormat::kRgb ? NVJPEG_INPUT_RGBI : NVJPEG_INPUT_BGRI;
-        image.channel[0] = (*scratch)->data();
-        image.pitch[0] = threePitch;
-      }
-    }
-    JK_NVJPEG(api.EncoderParamsSetSamplingFactors(slot.params, settings.subsampling, stream));
-    JK_NVJPEG(api.EncodeImage(handle, slot.state, slot.params, &image, input, width, height, stream));
+    JK_TRY(SetSampling(api, slot, NVJPEG_CSS_GRAY, stream));
+    JK_NVJPEG(api.EncodeYUV(handle, state, slot.params, &plane, NVJPEG_CSS_GRAY, width, height, stream));
+    return Ok();
   }
-
-  // 4. The bitstream: its length first, then the bytes.
-  size_t length = 0;
-  JK_NVJPEG(api.EncodeRetrieveBitstream(handle, slot.state, nullptr, &length, stream));
-  JK_CUDA(cudaStreamSynchronize(stream));
-  output->resize(length);
-  JK_NVJPEG(api.EncodeRetrieveBitstream(handle, slot.state, output->data(), &length, stream));
-  JK_CUDA(cudaStreamSynchronize(stream));
-  output->resize(length);
+  nvjpegInputFormat_t input = NVJPEG_INPUT_RGBI;
+  nvjpegImage_t image{};
+  switch (format) {
+    case PixelFormat::kRgb:
+    case PixelFormat::kBgr:
+      input = format == PixelFormat::kRgb ? NVJPEG_INPUT_RGBI : NVJPEG_INPUT_BGRI;
+      image.channel[0] = source;
+      image.pitch[0] = pitch;
+      break;
+    case PixelFormat::kRgbPlanar:
+    case PixelFormat::kBgrPlanar:
+      input = format == PixelFormat::kRgbPlanar ? NVJPEG_INPUT_RGB : NVJPEG_INPUT_BGR;
+      image = NvjpegImageFor(format, source, pitch, height);
+      break;
+    default: {  // rgba / bgra: drop alpha into an interleaved 3-channel copy
+      const PixelFormat three = format == PixelFormat::kRgba ? PixelFormat::kRgb : PixelFormat::kBgr;
+      const size_t threePitch = DevicePitch(static_cast<size_t>(width) * 3);
+      JK_TRY(engine->pool()->Acquire(threePitch * height, scratch));
+      const int identity[4] = {0, 1, 2, -1};
+      JK_CUDA(LaunchRemap(LayoutOf(format, source, pitch, height), width, height,
+                          LayoutOf(three, (*scratch)->data(), threePitch, height), identity, 1, stream));
+      input = three == PixelFormat::kRgb ? NVJPEG_INPUT_RGBI : NVJPEG_INPUT_BGRI;
+      image.channel[0] = (*scratch)->data();
+      image.pitch[0] = threePitch;
+    }
+  }
+  JK_TRY(SetSampling(api, slot, settings.subsampling, stream));
+  JK_NVJPEG(api.EncodeImage(handle, state, slot.params, &image, input, width, height, stream));
   return Ok();
+}
+
+Failure RetrieveEncoded(Engine* engine, EncodeSlot& slot, nvjpegEncoderState_t state, cudaStream_t stream,
+                        std::vector<uint8_t>* output) {
+  const NvjpegApi& api = engine->api();
+  nvjpegHandle_t handle = engine->handle();
+  // The bitstream: its length first, then the bytes, through the slot's pinned staging (a copy into pageable
+  // memory would be staged by the driver, and slower).
+  size_t length = 0;
+  JK_NVJPEG(api.EncodeRetrieveBitstream(handle, state, nullptr, &length, stream));
+  JK_CUDA(cudaStreamSynchronize(stream));
+  JK_TRY(slot.staging.Reserve(length));
+  JK_NVJPEG(api.EncodeRetrieveBitstream(handle, state, slot.staging.data(), &length, stream));
+  JK_CUDA(cudaStreamSynchronize(stream));
+  output->assign(slot.staging.data(), slot.staging.data() + length);
+  return Ok();
+}
+
+Failure EncodeDevicePixels(Engine* engine, EncodeSlot& slot, cudaStream_t stream, uint8_t* source, size_t pitch,
+                           int width, int height, PixelFormat format, const EncodeSettings& settings,
+                           std::shared_ptr<DeviceAllocation>* scratch, std::vector<uint8_t>* output) {
+  JK_TRY(ApplyEncodeSettings(engine, slot, settings, stream));
+  JK_TRY(EnqueueEncode(engine, slot, slot.state, stream, EncodeSource{source, pitch, width, height, format}, settings,
+                       scratch));
+  return RetrieveEncoded(engine, slot, slot.state, stream, output);
+}
+
+void EncodeDeviceBatch(Engine* engine, EncodeSlot& slot, cudaStream_t stream, const std::vector<EncodeSource>& sources,
+                       const EncodeSettings& settings, std::vector<std::shared_ptr<DeviceAllocation>>* scratch,
+                       std::vector<std::vector<uint8_t>>* outputs, std::vector<Failure>* failures) {
+  const size_t n = sources.size();
+  scratch->resize(n);
+  outputs->resize(n);
+  failures->assign(n, Ok());
+  std::vector<nvjpegEncoderState_t> states(n, nullptr);
+  const Failure applied = ApplyEncodeSettings(engine, slot, settings, stream);
+  for (size_t i = 0; i < n; ++i) {
+    Failure& failure = (*failures)[i];
+    failure = applied;
+    if (failure.ok()) failure = engine->EncoderState(slot, i, &states[i]);
+    if (failure.ok()) failure = EnqueueEncode(engine, slot, states[i], stream, sources[i], settings, &(*scratch)[i]);
+  }
+  // One wait for every image's encode; the retrievals then find their bitstreams ready.
+  const cudaError_t synced = cudaStreamSynchronize(stream);
+  for (size_t i = 0; i < n; ++i) {
+    Failure& failure = (*failures)[i];
+    if (failure.ok() && synced != cudaSuccess) failure = FromCuda(synced, "cudaStreamSynchronize");
+    if (failure.ok()) failure = RetrieveEncoded(engine, slot, states[i], stream, &(*outputs)[i]);
+  }
 }
 
 }  // namespace jpegkit

@@ -28,6 +28,33 @@ struct EncodeSettings {
 // when a value is wrong.
 bool ReadEncodeSettings(Napi::Env env, const Napi::Object& options, EncodeSettings* settings);
 
+// Device pixels to encode: `width`×`height` of `format` at `data`, rows `pitch` apart.
+struct EncodeSource {
+  uint8_t* data;
+  size_t pitch;
+  int width, height;
+  PixelFormat format;
+};
+
+// Sets quality, Huffman optimisation and encoding on the slot's parameters.
+Failure ApplyEncodeSettings(Engine* engine, EncodeSlot& slot, const EncodeSettings& settings, cudaStream_t stream);
+// Queues the encode of `source` with nvJPEG state `state` on `stream` (after ApplyEncodeSettings; a temporary block,
+// if needed, is left in `scratch`: keep it until the stream has finished).
+Failure EnqueueEncode(Engine* engine, EncodeSlot& slot, nvjpegEncoderState_t state, cudaStream_t stream,
+                      const EncodeSource& source, const EncodeSettings& settings,
+                      std::shared_ptr<DeviceAllocation>* scratch);
+// Waits for `state`'s bitstream on `stream` and copies it into `output` (through the slot's pinned staging: the
+// slot's host inputs must have been uploaded by then).
+Failure RetrieveEncoded(Engine* engine, EncodeSlot& slot, nvjpegEncoderState_t state, cudaStream_t stream,
+                        std::vector<uint8_t>* output);
+
+// A batch on one stream: every image queued with its own encoder state (Engine::EncoderState), one wait, then
+// every bitstream retrieved. Each image's outcome in `failures`, its bytes in `outputs`; keep `scratch` until
+// this returns (the stream has finished by then).
+void EncodeDeviceBatch(Engine* engine, EncodeSlot& slot, cudaStream_t stream, const std::vector<EncodeSource>& sources,
+                       const EncodeSettings& settings, std::vector<std::shared_ptr<DeviceAllocation>>* scratch,
+                       std::vector<std::vector<uint8_t>>* outputs, std::vector<Failure>* failures);
+
 // Encodes `width`×`height` pixels of `format` at `source` (device memory, rows `pitch` apart) with the slot's
 // nvJPEG state, on `stream`, into `output`. A temporary block, if one is needed, is left in `scratch`: keep it
 // until `stream` has finished (it has when this returns successfully).

@@ -12,5 +12,8 @@ class Engine;
 // encode(input: { data, width, height, stride, format } | { image: CudaImageHandle },
 //        options: { quality, subsampling, optimize, progressive }): Promise<Uint8Array>
 Napi::Value StartEncode(const Napi::CallbackInfo& info, const std::shared_ptr<Engine>& engine);
+// encodeBatch(inputs: (the same)[], options): Promise<(Uint8Array | Error)[]> — on one encode slot, an encoder
+// state per image and one wait for all (EncodeDeviceBatch); errors in place.
+Napi::Value StartEncodeBatch(const Napi::CallbackInfo& info, const std::shared_ptr<Engine>& engine);
 
 }  // namespace jpegkit

@@ -31,6 +31,7 @@ Napi::Function EngineObject::Define(Napi::Env env) {
                          InstanceMethod<&EngineObject::Decode>("decode"),
                          InstanceMethod<&EngineObject::DecodeBatch>("decodeBatch"),
                          InstanceMethod<&EngineObject::Encode>("encode"),
+                         InstanceMethod<&EngineObject::EncodeBatch>("encodeBatch"),
                          InstanceMethod<&EngineObject::Stats>("stats"),
                          InstanceMethod<&EngineObject::Dispose>("dispose"),
                      });
@@ -74,6 +75,11 @@ Napi::Value EngineObject::DecodeBatch(const Napi::CallbackInfo& info) {
 Napi::Value EngineObject::Encode(const Napi::CallbackInfo& info) {
   Napi::Value disposed = IfDisposed(info.Env());
   return disposed.IsUndefined() ? StartEncode(info, engine_) : disposed;
+}
+
+Napi::Value EngineObject::EncodeBatch(const Napi::CallbackInfo& info) {
+  Napi::Value disposed = IfDisposed(info.Env());
+  return disposed.IsUndefined() ? StartEncodeBatch(info, engine_) : disposed;
 }
 
 Napi::Value EngineObject::Stats(const Napi::CallbackInfo& info) {

@@ -21,6 +21,7 @@ class EngineObject : public Napi::ObjectWrap<EngineObject> {
   Napi::Value Decode(const Napi::CallbackInfo& info);
   Napi::Value DecodeBatch(const Napi::CallbackInfo& info);
   Napi::Value Encode(const Napi::CallbackInfo& info);
+  Napi::Value EncodeBatch(const Napi::CallbackInfo& info);
   Napi::Value Stats(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
   // A rejected promise when disposed, else undefined.

@@ -186,8 +186,24 @@ Failure Engine::NewEncodeSlot(std::unique_ptr<EncodeSlot>* out) {
   return Ok();
 }
 
+Failure Engine::EncoderState(EncodeSlot& slot, size_t index, nvjpegEncoderState_t* out) {
+  if (index == 0) {
+    *out = slot.state;
+    return Ok();
+  }
+  while (slot.more.size() < index) {
+    nvjpegEncoderState_t state = nullptr;
+    JK_NVJPEG(api_->EncoderStateCreate(handle_, &state, slot.stream));
+    slot.more.push_back(state);
+  }
+  *out = slot.more[index - 1];
+  return Ok();
+}
+
 void Engine::DestroyEncodeSlot(EncodeSlot* slot) {
   if (slot->stream) cudaStreamSynchronize(slot->stream);
+  for (nvjpegEncoderState_t state : slot->more) api_->EncoderStateDestroy(state);
+  slot->more.clear();
   if (slot->params) api_->EncoderParamsDestroy(slot->params);
   if (slot->state) api_->EncoderStateDestroy(slot->state);
   if (slot->stream) cudaStreamDestroy(slot->stream);

@@ -53,6 +53,13 @@ struct EncodeSlot {
   nvjpegEncoderState_t state = nullptr;
   nvjpegEncoderParams_t params = nullptr;
   StagingBuffer staging;
+  // Encoder states for the 2nd, 3rd … image of a batched encode (Engine::EncoderState makes them on first use).
+  std::vector<nvjpegEncoderState_t> more;
+  // What `params` holds (encode-device.cc sets only what changes): quality, Huffman optimisation, progressive,
+  // sampling; quality −1 before the first encode.
+  int quality = -1;
+  bool optimize = false, progressive = false;
+  int sampling = -1;
 };
 
 class Engine;
@@ -98,6 +105,8 @@ class Engine {
 
   Failure AcquireDecode(Lease<DecodeSlot>* lease);
   Failure AcquireEncode(Lease<EncodeSlot>* lease);
+  // The slot's encoder state for image `index` of a batch (index 0: slot.state), made on first use.
+  Failure EncoderState(EncodeSlot& slot, size_t index, nvjpegEncoderState_t* out);
   void Return(DecodeSlot* slot);
   void Return(EncodeSlot* slot);
 

@@ -1,6 +1,6 @@
-// See pipeline.h. Per image, after the batch is decoded: the op program's kernels, then nvJPEG's encode on the
-// same stream; retrieving the bitstream waits for that image, after which its blocks go back to the pool (so a
-// batch holds one image's intermediates at a time, not all of them).
+// See pipeline.h. After the batch is decoded, on the same stream: every image's op program, then every nvJPEG
+// encode (an encoder state per image), then one wait and the bitstreams; the intermediates go back to the pool
+// after that wait.
 #include "pipeline.h"
 
 #include <cuda_runtime_api.h>
@@ -55,7 +55,7 @@ class PipelineWorker : public PromiseWorker {
     failure_ = engine_->AcquireDecode(&slot);
     if (failure_.ok()) failure_ = engine_->AcquireEncode(&encoder);
     if (!failure_.ok()) return;
-    // JPEGKIT_CUDA_TRACE=1: each call prints its host time in decode, ops (waited for) and encode.
+    // JPEGKIT_CUDA_TRACE=1: each call prints its host time in decode, ops (queued) and encode (with the wait).
     const bool trace = std::getenv("JPEGKIT_CUDA_TRACE") != nullptr;
     auto mark = std::chrono::steady_clock::now();
     auto lap = [&mark]() {
@@ -64,32 +64,47 @@ class PipelineWorker : public PromiseWorker {
       mark = now;
       return ms;
     };
-    double decodeMs = 0, opsMs = 0, encodeMs = 0;
     DecodeItems(engine_.get(), *slot, items_, route_);
-    if (trace) decodeMs = lap();
+    const double decodeMs = trace ? lap() : 0;
+    // Every image's ops are queued, then every encode (one encoder state each), then one wait: the intermediates
+    // stay in `exec` until the stream has finished with them.
     DeviceExec exec(engine_->pool().get(), slot->stream);
+    std::vector<EncodeSource> sources;
+    std::vector<size_t> which;
     for (size_t i = 0; i < items_.size(); ++i) {
       DecodeItem& item = items_[i];
-      if (item.failure.ok()) {
-        item.failure = Process(item, programs_[i], exec, *encoder, slot->stream, &outputs_[i], trace ? &opsMs : nullptr,
-                               trace ? &encodeMs : nullptr);
-      }
-      // Whatever happened, the stream must be done with this image's blocks before they go back to the pool.
-      const cudaError_t synced = cudaStreamSynchronize(slot->stream);
+      if (!item.failure.ok()) continue;
+      EncodeSource source{};
+      item.failure = RunOps(item, programs_[i], exec, &source);
+      if (!item.failure.ok()) continue;
+      sources.push_back(source);
+      which.push_back(i);
+    }
+    const double opsMs = trace ? lap() : 0;
+    std::vector<std::shared_ptr<DeviceAllocation>> scratch;
+    std::vector<std::vector<uint8_t>> outputs;
+    std::vector<Failure> failures;
+    EncodeDeviceBatch(engine_.get(), *encoder, slot->stream, sources, settings_, &scratch, &outputs, &failures);
+    for (size_t k = 0; k < which.size(); ++k) {
+      items_[which[k]].failure = failures[k];
+      outputs_[which[k]] = std::move(outputs[k]);
+    }
+    // Whatever happened, the stream must be done with the blocks before they go back to the pool.
+    const cudaError_t synced = cudaStreamSynchronize(slot->stream);
+    for (DecodeItem& item : items_) {
       if (synced != cudaSuccess && item.failure.ok()) item.failure = FromCuda(synced, "cudaStreamSynchronize");
-      exec.Clear();
-      scratch_.reset();
       item.result.reset();
     }
+    exec.Clear();
+    scratch.clear();
     if (trace) {
       std::fprintf(stderr, "jpegkit pipeline: %zu images decode %.3f ops %.3f encode %.3f ms\n", items_.size(), decodeMs,
-                   opsMs, encodeMs);
+                   opsMs, lap());
     }
   }
 
-  Failure Process(DecodeItem& item, const ProgramRef& program, DeviceExec& exec, EncodeSlot& encoder,
-                  cudaStream_t stream, std::vector<uint8_t>* output, double* opsMs, double* encodeMs) {
-    auto start = std::chrono::steady_clock::now();
+  // Queues the image's op program on the decoded image; `source` is its result, for the encode.
+  Failure RunOps(DecodeItem& item, const ProgramRef& program, DeviceExec& exec, EncodeSource* source) {
     DeviceExec::Image input, result;
     input.memory = item.result;
     input.width = item.outWidth;
@@ -100,18 +115,10 @@ class PipelineWorker : public PromiseWorker {
     if (!error.empty()) {
       return exec.failure().ok() ? Fail("E_INVALID_ARGUMENT", "runPipelineBatch: " + error) : exec.failure();
     }
-    if (opsMs != nullptr) {  // tracing: wait for the ops to tell their time from the encode's
-      cudaStreamSynchronize(stream);
-      const auto now = std::chrono::steady_clock::now();
-      *opsMs += std::chrono::duration<double, std::milli>(now - start).count();
-      start = now;
-    }
-    const Failure encoded = EncodeDevicePixels(engine_.get(), encoder, stream, result.memory->data(), result.pitch, result.width,
-                              result.height, static_cast<PixelFormat>(result.format), settings_, &scratch_, output);
-    if (encodeMs != nullptr) {
-      *encodeMs += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    }
-    return encoded;
+    // Its blocks stay alive until the wait: exec keeps what the program made, item.result the decoded image.
+    *source = EncodeSource{result.memory->data(), result.pitch, result.width, result.height,
+                           static_cast<PixelFormat>(result.format)};
+    return Ok();
   }
 
   Napi::Value Resolve(Napi::Env env) override {
@@ -134,7 +141,6 @@ class PipelineWorker : public PromiseWorker {
   EncodeSettings settings_;
   const DecodeRoute route_;
   std::vector<std::vector<uint8_t>> outputs_;
-  std::shared_ptr<DeviceAllocation> scratch_;
 };
 
 // runPipelineBatch(engine: CudaEngine, list: Uint8Array[], specs: DecodeSpec[] (location 'device'),
