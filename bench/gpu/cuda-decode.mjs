@@ -76,7 +76,8 @@ async function measure(codec, format, dirs, encode) {
       for (const batch of [1, 16, 128]) {
         const list = Array.from({ length: batch }, (_, i) => decoded[i % decoded.length]);
         const t = await timed(async () => {
-          for (const r of await codec.encodeBatch(list, { quality: 90 })) if (!(r instanceof Uint8Array)) throw r;
+          for (const r of await codec.encodeBatch(list, { quality: 90 }))
+            if (!(r instanceof Uint8Array)) throw r;
         });
         set.encodeBatches.push({ batch, imagesPerSecond: (t.laps * batch) / t.seconds });
       }
