@@ -48,7 +48,7 @@ import type {
 } from './native.js';
 
 const BACKEND_NAME = 'cuda';
-/** CudaBackendOptions.kernelShare's default (measured on an H200: bench/results/gpu-h200-kernels.md). */
+/** CudaBackendOptions.kernelShare's default (the best share on an H200 when our kernels were slower than now). */
 const DEFAULT_KERNEL_SHARE = 0.4;
 
 export interface CudaBackendOptions extends BackendInitOptions {
@@ -80,8 +80,8 @@ export interface CudaBackendOptions extends BackendInitOptions {
    *   pixels, whatever the load;
    * - 'nvjpeg': nvJPEG only (the NVJPG engines, else hybrid): its IDCT and upsampling differ slightly (FIDELITY.md);
    * - 'mixed': ours for a call that has the GPU to itself, and under load ours for `kernelShare` of the images
-   *   and the engines for the rest, both at once — the most images/s, but which pixels an image gets depends on
-   *   the load.
+   *   and the engines for the rest, both at once — which pixels an image gets depends on the load. On an H200 our
+   *   kernels now outrun the engines (bench/results/gpu-h200-decode.md), so 'kernels' has the most images/s.
    * What ours does not take (progressive, arithmetic …) goes to nvJPEG either way.
    */
   decoder?: 'kernels' | 'nvjpeg' | 'mixed';
