@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { inspect, resolveDecodeOptions } from '@jpegkit/core';
+import { createHostImage, inspect, resolveDecodeOptions, resolveEncodeOptions } from '@jpegkit/core';
 import type { HostImage } from '@jpegkit/core';
 import { CudaBackend } from './backend.js';
 import { ADDON_ABI, KERNELS_REFUSAL } from './native.js';
@@ -10,13 +10,13 @@ import { ADDON_ABI, KERNELS_REFUSAL } from './native.js';
 // Which native route each decode call asks for under each `decoder` setting, on a stand-in addon that records the
 // calls (the routing is TypeScript; the GPU run checks what the routes decode). No GPU needed.
 
-const fixture = (p: string) =>
-  new Uint8Array(readFileSync(new URL(`../../../fixtures/${p}`, import.meta.url)));
+const fixturePath = (p: string) => new URL(`../../../fixtures/${p}`, import.meta.url).pathname;
+const fixture = (p: string) => new Uint8Array(readFileSync(fixturePath(p)));
 const work = mkdtempSync(join(tmpdir(), 'jpegkit-routing-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 interface Call {
-  kind: 'decode' | 'batch' | 'exact';
+  kind: 'decode' | 'batch' | 'exact' | 'encode' | 'encodeBatch';
   images: number;
   route: string;
 }
@@ -65,7 +65,21 @@ module.exports = {
         options?.route === 'kernels-only' && spec.progressive ? refusal() : outcome(spec, routeOf(options, spec)),
       );
     },
-    encode: async () => new Uint8Array(0),
+    // Encodes: a fixed small JPEG; width 3 fails in place, width 5 fails the whole call (as a bad input does).
+    encode: async (input) => {
+      log.push({ kind: 'encode', images: 1, route: 'encode' });
+      if (input.width === 3 || input.width === 5) throw Object.assign(new Error('bad input'), { code: 'E_INVALID_ARGUMENT' });
+      return new Uint8Array(require('node:fs').readFileSync(${JSON.stringify(fixturePath('jpeg/small-420.jpg'))}));
+    },
+    encodeBatch: async (inputs) => {
+      log.push({ kind: 'encodeBatch', images: inputs.length, route: 'encode' });
+      if (inputs.some((input) => input.width === 5)) throw new TypeError('encodeBatch: bad input');
+      return inputs.map((input) =>
+        input.width === 3
+          ? Object.assign(new Error('bad input'), { code: 'E_INVALID_ARGUMENT' })
+          : new Uint8Array(require('node:fs').readFileSync(${JSON.stringify(fixturePath('jpeg/small-420.jpg'))})),
+      );
+    },
     stats: () => ({}),
     dispose: async () => {},
   }),
@@ -178,6 +192,30 @@ describe('cuda decode routing (stand-in addon)', () => {
     reset();
     await b.decode(progressive, inspect(progressive), options);
     expect(calls().map((c) => `${c.kind} ${c.route}`)).toEqual(['decode kernels-only', 'exact exact']);
+    await b.dispose();
+  });
+});
+
+describe('cuda batched encode (stand-in addon)', () => {
+  it('splits a batch into calls of up to 4 over the streams, failures in place, metadata inserted', async () => {
+    const b = await backend({});
+    reset();
+    const widths = [8, 8, 3, 8, 8, 8, 5, 8, 8, 8];
+    const images = widths.map((w) => createHostImage(w, 4, 'rgb'));
+    const icc = Uint8Array.of(7, 8, 9);
+    const results = await b.encodeBatch(images, resolveEncodeOptions({ quality: 80, icc }));
+    const batches = calls().filter((c) => c.kind === 'encodeBatch');
+    expect(batches.every((c) => c.images <= 4)).toBe(true);
+    expect(batches.reduce((n, c) => n + c.images, 0)).toBe(10);
+    // The call holding the width-5 image failed as a whole: its images went one by one, and only that one failed.
+    const failed = results.map((r) => (r instanceof Error ? (r as Error & { code: string }).code : 'ok'));
+    expect(failed).toEqual(widths.map((w) => (w === 3 || w === 5 ? 'E_INVALID_ARGUMENT' : 'ok')));
+    for (const r of results) {
+      if (!(r instanceof Error)) expect(inspect(r).icc).toEqual(icc);
+    }
+    await expect(b.encodeBatch(images, resolveEncodeOptions({ restartInterval: 2 }))).rejects.toMatchObject({
+      code: 'E_UNSUPPORTED',
+    });
     await b.dispose();
   });
 });
