@@ -37,9 +37,10 @@ struct Accepted {
   int firstChunk = 0;
 };
 
-// JPEGKIT_CUDA_TRACE=1: each call prints where its time went: per phase, GPU time between the phases' events
-// and (after the slash) the host thread's time to reach the phase's mark (preparing, enqueueing, waiting on
-// readbacks), then the whole call's wall time.
+// JPEGKIT_CUDA_TRACE=1: each call prints where its time went: per phase (parse, staging, unstuff, acquire, prep,
+// upload, pass0 …, starts, decode, idct, pixels), GPU time between the phases' events and (after the slash) the
+// host thread's time to reach the phase's mark (preparing, enqueueing, waiting), then the whole call's wall time.
+// One 1080p photo on an H200: unstuffing into pinned staging 0.13 ms of a 1.07 ms call.
 class Trace {
  public:
   explicit Trace(cudaStream_t stream) : stream_(stream), on_(std::getenv("JPEGKIT_CUDA_TRACE") != nullptr) {
@@ -171,6 +172,7 @@ class KernelDecoder {
     const size_t readbackAt = AlignUp(dataEnd);
     const size_t stagingBytes = readbackAt + n * sizeof(uint32_t);
     JK_TRY(slot_.staging.Reserve(stagingBytes));
+    trace.Mark("staging");
     uint8_t* host = slot_.staging.data();
 
     // --- host: unstuff, chunk ------------------------------------------------------------------------------
@@ -203,6 +205,7 @@ class KernelDecoder {
     for (int i = 0; i < images; ++i) imageChunks[i] = accepted_[i].firstChunk;
     imageChunks[images] = chunkCount;
 
+    trace.Mark("unstuff");
     // --- device blocks -----------------------------------------------------------------------------------
     size_t coefficientBytes = 0, planeBytes = 0;
     std::vector<size_t> planeAt;
@@ -232,6 +235,7 @@ class KernelDecoder {
     JK_TRY(pool.Acquire(planeBytes, &planes));
     uint8_t* device = input->data();
 
+    trace.Mark("acquire");
     GpuScan* scans = reinterpret_cast<GpuScan*>(host + scansAt);
     int16_t* quant = reinterpret_cast<int16_t*>(host + quantAt);
     for (int i = 0; i < images; ++i) {
