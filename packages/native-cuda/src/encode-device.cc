@@ -3,6 +3,7 @@
 
 #include <cuda_runtime_api.h>
 
+#include <cstring>
 #include <utility>
 
 #include "args.h"
@@ -172,13 +173,15 @@ void EncodeDeviceBatch(Engine* engine, EncodeSlot& slot, cudaStream_t stream, co
   const size_t n = sources.size();
   scratch->resize(n);
   outputs->resize(n);
-  failures->assign(n, Ok());
+  failures->resize(n, Ok());
   std::vector<nvjpegEncoderState_t> states(n, nullptr);
   const Failure applied = ApplyEncodeSettings(engine, slot, settings, stream);
+  size_t used = 0;  // encoder states handed out (images failed beforehand take none)
   for (size_t i = 0; i < n; ++i) {
     Failure& failure = (*failures)[i];
+    if (!failure.ok()) continue;
     failure = applied;
-    if (failure.ok()) failure = engine->EncoderState(slot, i, &states[i]);
+    if (failure.ok()) failure = engine->EncoderState(slot, used++, &states[i]);
     if (failure.ok()) failure = EnqueueEncode(engine, slot, states[i], stream, sources[i], settings, &(*scratch)[i]);
   }
   // One wait for every image's encode; the retrievals then find their bitstreams ready.
@@ -188,6 +191,17 @@ void EncodeDeviceBatch(Engine* engine, EncodeSlot& slot, cudaStream_t stream, co
     if (failure.ok() && synced != cudaSuccess) failure = FromCuda(synced, "cudaStreamSynchronize");
     if (failure.ok()) failure = RetrieveEncoded(engine, slot, states[i], stream, &(*outputs)[i]);
   }
+}
+
+Napi::Uint8Array BytesToJs(Napi::Env env, const std::vector<uint8_t>& bytes) {
+  Napi::Uint8Array array = Napi::Uint8Array::New(env, bytes.size());
+  if (!bytes.empty()) std::memcpy(array.Data(), bytes.data(), bytes.size());
+  return array;
+}
+
+Napi::Value BytesOrError(Napi::Env env, const Failure& failure, const std::vector<uint8_t>& bytes) {
+  if (!failure.ok()) return ToJsError(env, failure).Value();
+  return BytesToJs(env, bytes);
 }
 
 }  // namespace jpegkit

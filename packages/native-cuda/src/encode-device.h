@@ -49,11 +49,16 @@ Failure RetrieveEncoded(Engine* engine, EncodeSlot& slot, nvjpegEncoderState_t s
                         std::vector<uint8_t>* output);
 
 // A batch on one stream: every image queued with its own encoder state (Engine::EncoderState), one wait, then
-// every bitstream retrieved. Each image's outcome in `failures`, its bytes in `outputs`; keep `scratch` until
-// this returns (the stream has finished by then).
+// every bitstream retrieved. An image whose entry in `failures` is already a failure (its upload or op program
+// failed; its source is then unused) is skipped; the others get their outcome there and their bytes in
+// `outputs`. Keep `scratch` until this returns (the stream has finished by then).
 void EncodeDeviceBatch(Engine* engine, EncodeSlot& slot, cudaStream_t stream, const std::vector<EncodeSource>& sources,
                        const EncodeSettings& settings, std::vector<std::shared_ptr<DeviceAllocation>>* scratch,
                        std::vector<std::vector<uint8_t>>* outputs, std::vector<Failure>* failures);
+
+// An encode's result for JS: the bytes as a new Uint8Array, or the failure as an Error (batches: in place).
+Napi::Uint8Array BytesToJs(Napi::Env env, const std::vector<uint8_t>& bytes);
+Napi::Value BytesOrError(Napi::Env env, const Failure& failure, const std::vector<uint8_t>& bytes);
 
 // Encodes `width`×`height` pixels of `format` at `source` (device memory, rows `pitch` apart) with the slot's
 // nvJPEG state, on `stream`, into `output`. A temporary block, if one is needed, is left in `scratch`: keep it

@@ -4,7 +4,6 @@
 
 #include <cuda_runtime_api.h>
 
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -86,11 +85,7 @@ class EncodeWorker : public PromiseWorker {
                               source.height, source.format, job_.settings, &scratch_, &output_);
   }
 
-  Napi::Value Resolve(Napi::Env env) override {
-    Napi::Uint8Array bytes = Napi::Uint8Array::New(env, output_.size());
-    if (!output_.empty()) std::memcpy(bytes.Data(), output_.data(), output_.size());
-    return bytes;
-  }
+  Napi::Value Resolve(Napi::Env env) override { return BytesToJs(env, output_); }
 
   std::shared_ptr<Engine> engine_;
   EncodeJob job_;
@@ -116,41 +111,23 @@ class EncodeBatchWorker : public PromiseWorker {
     if (failure_.ok()) failure_ = slot->staging.Reserve(stagingBytes);
     if (!failure_.ok()) return;
     std::vector<std::shared_ptr<DeviceAllocation>> uploads(n);
-    std::vector<EncodeSource> sources;
-    std::vector<size_t> which;
+    std::vector<EncodeSource> sources(n);
     size_t offset = 0;
     for (size_t i = 0; i < n; ++i) {
-      EncodeSource source;
-      failures_[i] = SourceOf(engine_.get(), jobs_[i], slot->staging.data() + offset, slot->stream, &uploads[i], &source);
+      failures_[i] =
+          SourceOf(engine_.get(), jobs_[i], slot->staging.data() + offset, slot->stream, &uploads[i], &sources[i]);
       offset += StagingBytes(jobs_[i]);
-      if (!failures_[i].ok()) continue;
-      sources.push_back(source);
-      which.push_back(i);
     }
     std::vector<std::shared_ptr<DeviceAllocation>> scratch;
-    std::vector<std::vector<uint8_t>> outputs;
-    std::vector<Failure> failures;
-    EncodeDeviceBatch(engine_.get(), *slot, slot->stream, sources, jobs_.front().settings, &scratch, &outputs,
-                      &failures);
-    for (size_t k = 0; k < which.size(); ++k) {
-      failures_[which[k]] = failures[k];
-      outputs_[which[k]] = std::move(outputs[k]);
-    }
+    EncodeDeviceBatch(engine_.get(), *slot, slot->stream, sources, jobs_.front().settings, &scratch, &outputs_,
+                      &failures_);
     cudaStreamSynchronize(slot->stream);  // (done already unless an upload failed midway) before the blocks go back
     for (EncodeJob& job : jobs_) job.device.memory.reset();
   }
 
   Napi::Value Resolve(Napi::Env env) override {
     Napi::Array results = Napi::Array::New(env, jobs_.size());
-    for (size_t i = 0; i < jobs_.size(); ++i) {
-      if (!failures_[i].ok()) {
-        results.Set(i, ToJsError(env, failures_[i]).Value());
-        continue;
-      }
-      Napi::Uint8Array bytes = Napi::Uint8Array::New(env, outputs_[i].size());
-      if (!outputs_[i].empty()) std::memcpy(bytes.Data(), outputs_[i].data(), outputs_[i].size());
-      results.Set(i, bytes);
-    }
+    for (size_t i = 0; i < jobs_.size(); ++i) results.Set(i, BytesOrError(env, failures_[i], outputs_[i]));
     return results;
   }
 

@@ -62,8 +62,20 @@ class Trace {
     std::snprintf(wall, sizeof wall, " wall %.3f ms", Since(start_));
     std::fprintf(stderr, "%s%s\n", line.c_str(), wall);
   }
-  void Mark(const std::string& name) {
+  // A phase ends here: `name`, numbered when `number` ≥ 0 (names are built only while tracing: the passes mark
+  // on the hot path).
+  void Mark(const char* name, int number = -1) {
     if (!on_) return;
+    Record(number < 0 ? std::string(name) : name + std::to_string(number));
+  }
+  // The host preparation's mark, with the call's size.
+  void MarkPrepared(int images, int chunks) {
+    if (!on_) return;
+    Record("prep(" + std::to_string(images) + " images, " + std::to_string(chunks) + " chunks)");
+  }
+
+ private:
+  void Record(const std::string& name) {
     hostMs_.push_back(Since(last_));
     last_ = Clock::now();
     cudaEvent_t event;
@@ -73,7 +85,6 @@ class Trace {
     names_.push_back(name);
   }
 
- private:
   using Clock = std::chrono::steady_clock;
   static float Since(Clock::time_point from) {
     return std::chrono::duration<float, std::milli>(Clock::now() - from).count();
@@ -266,7 +277,7 @@ class KernelDecoder {
 
     // --- upload, passes ----------------------------------------------------------------------------------
     cudaStream_t stream = slot_.kernelStream;
-    trace.Mark("prep(" + std::to_string(images) + " images, " + std::to_string(chunkCount) + " chunks)");
+    trace.MarkPrepared(images, chunkCount);
     JK_CUDA(cudaMemcpyAsync(device, host, dataEnd, cudaMemcpyHostToDevice, stream));
     JK_CUDA(cudaMemsetAsync(state->data() + changedAt, 0, stateBytes - changedAt, stream));
     HuffmanCall call{};
@@ -297,7 +308,7 @@ class KernelDecoder {
       call.passes = std::min(kMaxSyncPasses, from + kPassRound);
       for (int pass = from; pass < call.passes; ++pass) {
         JK_CUDA(LaunchHuffmanSync(call, pass, stream));
-        trace.Mark("pass" + std::to_string(pass));
+        trace.Mark("pass", pass);
       }
       JK_CUDA(LaunchHuffmanStarts(call, stream));
       trace.Mark("starts");

@@ -8,7 +8,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <memory>
 #include <string>
 #include <utility>
@@ -69,26 +68,17 @@ class PipelineWorker : public PromiseWorker {
     // Every image's ops are queued, then every encode (one encoder state each), then one wait: the intermediates
     // stay in `exec` until the stream has finished with them.
     DeviceExec exec(engine_->pool().get(), slot->stream);
-    std::vector<EncodeSource> sources;
-    std::vector<size_t> which;
+    std::vector<EncodeSource> sources(items_.size());
+    std::vector<Failure> failures(items_.size());
     for (size_t i = 0; i < items_.size(); ++i) {
       DecodeItem& item = items_[i];
-      if (!item.failure.ok()) continue;
-      EncodeSource source{};
-      item.failure = RunOps(item, programs_[i], exec, &source);
-      if (!item.failure.ok()) continue;
-      sources.push_back(source);
-      which.push_back(i);
+      if (item.failure.ok()) item.failure = RunOps(item, programs_[i], exec, &sources[i]);
+      failures[i] = item.failure;
     }
     const double opsMs = trace ? lap() : 0;
     std::vector<std::shared_ptr<DeviceAllocation>> scratch;
-    std::vector<std::vector<uint8_t>> outputs;
-    std::vector<Failure> failures;
-    EncodeDeviceBatch(engine_.get(), *encoder, slot->stream, sources, settings_, &scratch, &outputs, &failures);
-    for (size_t k = 0; k < which.size(); ++k) {
-      items_[which[k]].failure = failures[k];
-      outputs_[which[k]] = std::move(outputs[k]);
-    }
+    EncodeDeviceBatch(engine_.get(), *encoder, slot->stream, sources, settings_, &scratch, &outputs_, &failures);
+    for (size_t i = 0; i < items_.size(); ++i) items_[i].failure = failures[i];
     // Whatever happened, the stream must be done with the blocks before they go back to the pool.
     const cudaError_t synced = cudaStreamSynchronize(slot->stream);
     for (DecodeItem& item : items_) {
@@ -123,15 +113,7 @@ class PipelineWorker : public PromiseWorker {
 
   Napi::Value Resolve(Napi::Env env) override {
     Napi::Array results = Napi::Array::New(env, items_.size());
-    for (size_t i = 0; i < items_.size(); ++i) {
-      if (!items_[i].failure.ok()) {
-        results.Set(i, ToJsError(env, items_[i].failure).Value());
-        continue;
-      }
-      Napi::Uint8Array bytes = Napi::Uint8Array::New(env, outputs_[i].size());
-      if (!outputs_[i].empty()) std::memcpy(bytes.Data(), outputs_[i].data(), outputs_[i].size());
-      results.Set(i, bytes);
-    }
+    for (size_t i = 0; i < items_.size(); ++i) results.Set(i, BytesOrError(env, items_[i].failure, outputs_[i]));
     return results;
   }
 

@@ -319,28 +319,27 @@ JK_HUFF_FN bool SyncNeedsDecode(const HuffmanCall& call, int index, int pass) {
   return false;
 }
 
-// Pass `pass` of chunk `index` (of `scan`'s image): pass 0 starts every chunk inside an interval from a guess
-// (its first bit, an MCU's first block), later passes from the exit the chunk before reached in the pass
-// before, skipping chunks whose entry did not change; `changed[pass]` counts the exits that differ from the
-// pass before.
+// Pass `pass` of chunk `index` (of `scan`'s image). Pass 0 runs for every chunk and starts each one inside an
+// interval from a guess (its first bit, an MCU's first block); a later pass runs only for the chunks
+// SyncNeedsDecode picks (never an interval's first), from the exit the chunk before reached in the pass before.
+// `changed[pass]` counts the exits that differ from the pass before.
 JK_HUFF_FN void SyncAt(const HuffmanCall& call, const GpuScan& scan, int index, int pass) {
   const GpuChunk chunk = call.chunks[index];
   if (chunk.image < 0) return;
-  HuffEntry* exits = call.exits[pass & 1];
   uint32_t* counts = call.counts + static_cast<int64_t>(index) * kCountWords;
-  // An interval in one chunk: exact from the start, and nothing after it in the interval needs its exit.
+  // An interval in one chunk (pass 0 only): exact from the start, and nothing after it needs its exit.
   if (chunk.place == 0 && chunk.last) {
-    if (pass == 0) {
-      call.used[index] = IntervalEntry(scan, chunk, call.chunkBits);
-      for (int i = 0; i < kCountWords; ++i) counts[i] = 0;
-    }
+    call.used[index] = IntervalEntry(scan, chunk, call.chunkBits);
+    for (int i = 0; i < kCountWords; ++i) counts[i] = 0;
     return;
   }
   const HuffEntry* previous = call.exits[(pass + 1) & 1];
   HuffEntry entry;
-  if (chunk.place == 0) {
+  if (pass > 0) {
+    entry = previous[index - 1];
+  } else if (chunk.place == 0) {
     entry = IntervalEntry(scan, chunk, call.chunkBits);
-  } else if (pass == 0) {
+  } else {
     // The guess: decode from `leadBits` before the chunk (or from the interval's exact start) up to it.
     const uint32_t at = IntervalEntry(scan, chunk, call.chunkBits).bit;
     const uint32_t intervalStart = scan.intervalStarts[chunk.interval] * 8;
@@ -348,21 +347,16 @@ JK_HUFF_FN void SyncAt(const HuffmanCall& call, const GpuScan& scan, int index, 
     uint32_t unused[kMaxMcuBlocks];
     entry = SyncChunk(scan, scan.tables, HuffEntry{at - intervalStart > lead ? at - lead : intervalStart, 0}, at,
                       &unused[0], unused);
-  } else {
-    entry = previous[index - 1];
-  }
-  const bool shared = scan.sharedTables != 0;
-  if (pass > 0 && SameEntry(entry, call.used[index], shared)) {
-    exits[index] = previous[index];
-    return;
   }
   uint32_t blocks, dc[kMaxMcuBlocks];
   const HuffEntry exit = SyncChunk(scan, scan.tables, entry, ChunkEnd(scan, chunk, call.chunkBits), &blocks, dc);
   call.used[index] = entry;
-  exits[index] = exit;
+  call.exits[pass & 1][index] = exit;
   counts[0] = blocks;
   for (int i = 0; i < kMaxMcuBlocks; ++i) counts[1 + i] = dc[i];
-  if (pass > 0 && !chunk.last && !SameEntry(exit, previous[index], shared)) JK_HUFF_ADD(call.changed + pass, 1u);
+  if (pass > 0 && !chunk.last && !SameEntry(exit, previous[index], scan.sharedTables != 0)) {
+    JK_HUFF_ADD(call.changed + pass, 1u);
+  }
 }
 
 // The decode pass of chunk `index` once pass `pass` settled and the starts are known; flags the image in
