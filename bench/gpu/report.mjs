@@ -12,6 +12,13 @@ const label = (config) => {
   const rest = Object.entries(config).filter(([k]) => k !== 'decoder');
   return `\`${decoder}\`${rest.length ? ` (${rest.map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`;
 };
+// One table layout for decode and encode: our images/s against torchvision's per set and batch.
+const ratioHeader = [
+  '| set | batch | jpegkit images/s | torchvision images/s | jpegkit ÷ torchvision |',
+  '| --- | ---: | ---: | ---: | ---: |',
+];
+const ratioRow = (set, batch, ours, peer) =>
+  `| ${set} | ${batch} | ${ours.toFixed(0)} | ${peer.toFixed(0)} | ${(ours / peer).toFixed(2)}× |`;
 const lines = [
   `# GPU decode: jpegkit cuda vs torchvision (${tv.gpu})`,
   '',
@@ -30,12 +37,7 @@ const lines = [
 ];
 const rows = [];
 for (const run of jk.runs) {
-  lines.push(
-    `## ${label(run.config)}`,
-    '',
-    '| set | batch | jpegkit images/s | torchvision images/s | jpegkit ÷ torchvision |',
-    '| --- | ---: | ---: | ---: | ---: |',
-  );
+  lines.push(`## ${label(run.config)}`, '', ...ratioHeader);
   for (const set of run.sets) {
     const peer = tv.sets.find((s) => s.name === set.name);
     for (const b of set.batches) {
@@ -49,9 +51,7 @@ for (const run of jk.runs) {
         torchvision: p.imagesPerSecond,
         ratio,
       });
-      lines.push(
-        `| ${set.name} | ${b.batch} | ${b.imagesPerSecond.toFixed(0)} | ${p.imagesPerSecond.toFixed(0)} | ${ratio.toFixed(2)}× |`,
-      );
+      lines.push(ratioRow(set.name, b.batch, b.imagesPerSecond, p.imagesPerSecond));
     }
   }
   lines.push(
@@ -79,17 +79,14 @@ if (encodeRun && tv.sets.some((s) => s.encodeBatches)) {
     'jpegkit `codec.encodeBatch(images, { quality: 90 })` (nvJPEG, an encoder state per image, calls spread over the',
     'streams) against torchvision `encode_jpeg(list, quality=90)` on the same photos decoded on the GPU.',
     '',
-    '| set | batch | jpegkit images/s | torchvision images/s | jpegkit ÷ torchvision |',
-    '| --- | ---: | ---: | ---: | ---: |',
+    ...ratioHeader,
   );
   for (const set of encodeRun.sets) {
     const peer = tv.sets.find((s) => s.name === set.name);
     for (const b of set.encodeBatches ?? []) {
       const p = peer?.encodeBatches?.find((x) => x.batch === b.batch);
       if (!p) continue;
-      lines.push(
-        `| ${set.name} | ${b.batch} | ${b.imagesPerSecond.toFixed(0)} | ${p.imagesPerSecond.toFixed(0)} | ${(b.imagesPerSecond / p.imagesPerSecond).toFixed(2)}× |`,
-      );
+      lines.push(ratioRow(set.name, b.batch, b.imagesPerSecond, p.imagesPerSecond));
     }
   }
 }

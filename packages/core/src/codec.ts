@@ -370,7 +370,9 @@ export class Codec {
           results[index] = this.#noEncoder();
           return;
         }
-        groups.set(first, [...(groups.get(first) ?? []), index]);
+        const group = groups.get(first);
+        if (group) group.push(index);
+        else groups.set(first, [index]);
       });
       await Promise.all(
         [...groups].map(async ([backend, indices]) => {

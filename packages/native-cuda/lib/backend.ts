@@ -742,7 +742,9 @@ export class CudaBackend implements Backend {
     images.forEach((image, index) => {
       try {
         const engine = this.#engineFor(image);
-        byEngine.set(engine, [...(byEngine.get(engine) ?? []), index]);
+        const indices = byEngine.get(engine);
+        if (indices) indices.push(index);
+        else byEngine.set(engine, [index]);
       } catch (error) {
         results[index] = toJpegError(error);
       }
