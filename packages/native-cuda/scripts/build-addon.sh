@@ -81,7 +81,7 @@ defines=(-DNAPI_VERSION=8 -DNODE_ADDON_API_DISABLE_DEPRECATED -DNAPI_DISABLE_CPP
 includes=(-Isrc -I"$cuda_home/include" -I"$node_include" -I"$napi_include")
 if [[ $mode == release ]]; then
   cxxflags=(-O2 -fPIC -fvisibility=hidden -fvisibility-inlines-hidden -Wall -Wextra -Werror)
-  nvccflags=(-O3 -Xcompiler -fPIC,-fvisibility=hidden,-Wall,-Wextra)
+  nvccflags=(-O3 -lineinfo -Xcompiler -fPIC,-fvisibility=hidden,-Wall,-Wextra)
   ldflags=()
 else
   sanitize=-fsanitize=address,undefined

@@ -61,23 +61,22 @@ bool DeriveHuffTable(const uint8_t counts[16], const uint8_t* symbols, int symbo
     if (counts[l - 1] > 0) {
       out->valoffset[l] = p - codes[p];
       p += counts[l - 1];
-      out->maxcode[l] = codes[p - 1];
+      // jdhuff.c's test `code <= maxcode[l]` on the first l bits, as a bound on the 16-bit window.
+      out->limit[l] = ((codes[p - 1] + 1) << (16 - l)) - 1;
     } else {
-      out->maxcode[l] = -1;
+      out->limit[l] = -1;
     }
   }
-  out->maxcode[17] = 0xfffff;
   for (int i = 0; i < n; ++i) {
     if (isDc && symbols[i] > 15) return Refuse(reason, "a DC Huffman table with a symbol above 15");
     out->symbols[i] = symbols[i];
   }
-  for (int i = 0; i < (1 << kHuffLookBits); ++i) out->lookup[i] = static_cast<uint16_t>((kHuffLookBits + 1) << 8);
+  for (int i = 0; i < (1 << kHuffLookBits); ++i) out->lookup[i] = 0;  // longer codes
   for (int i = 0; i < n && sizes[i] <= kHuffLookBits; ++i) {
-    const int l = sizes[i];
-    const int first = codes[i] << (kHuffLookBits - l);
-    for (int j = 0; j < (1 << (kHuffLookBits - l)); ++j) {
-      out->lookup[first + j] = static_cast<uint16_t>((l << 8) | symbols[i]);
-    }
+    const uint32_t l = static_cast<uint32_t>(sizes[i]);
+    const uint32_t entry = ((l + (symbols[i] & 15u)) << 16) | (l << 8) | symbols[i];
+    const int first = codes[i] << (kHuffLookBits - static_cast<int>(l));
+    for (int j = 0; j < (1 << (kHuffLookBits - static_cast<int>(l))); ++j) out->lookup[first + j] = entry;
   }
   return true;
 }

@@ -4,7 +4,10 @@
 namespace jpegkit {
 
 Engine::Engine(const EngineOptions& options, const NvjpegApi* api)
-    : options_(options), api_(api), pool_(std::make_shared<DevicePool>(options.device, options.poolKeepBytes)) {}
+    : options_(options),
+      api_(api),
+      pool_(std::make_shared<DevicePool>(options.device, options.poolKeepBytes)),
+      tables_(options.device) {}
 
 Failure Engine::Create(const EngineOptions& options, std::shared_ptr<Engine>* out, DeviceInfo* facts) {
   const NvjpegApi* api = Nvjpeg();
@@ -49,6 +52,7 @@ void Engine::Shutdown() {
   if (hardware_ != nullptr) api_->Destroy(hardware_);
   if (handle_ != nullptr) api_->Destroy(handle_);
   hardware_ = handle_ = nullptr;
+  tables_.Clear();
   lock.unlock();
   pool_->Trim();  // images still held by JS keep their blocks; they are freed when released
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "device-pool.h"
+#include "ops-table-cache.h"
 #include "device.h"
 #include "errors.h"
 #include "nvjpeg-api.h"
@@ -114,6 +115,8 @@ class Engine {
   nvjpegHandle_t handle() const { return handle_; }
   nvjpegHandle_t hardwareHandle() const { return hardware_; }
   const std::shared_ptr<DevicePool>& pool() const { return pool_; }
+  // Op programs' tables kept on the device (ops-table-cache.h).
+  DeviceTableCache* tables() { return &tables_; }
   const EngineOptions& options() const { return options_; }
   int device() const { return options_.device; }
 
@@ -138,6 +141,7 @@ class Engine {
   nvjpegHandle_t handle_ = nullptr;
   nvjpegHandle_t hardware_ = nullptr;
   std::shared_ptr<DevicePool> pool_;
+  DeviceTableCache tables_;
 
   std::mutex mutex_;
   std::condition_variable returned_;

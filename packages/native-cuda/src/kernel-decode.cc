@@ -60,7 +60,15 @@ class Trace {
     for (cudaEvent_t event : events_) cudaEventDestroy(event);
     char wall[64];
     std::snprintf(wall, sizeof wall, " wall %.3f ms", Since(start_));
-    std::fprintf(stderr, "%s%s\n", line.c_str(), wall);
+    std::fprintf(stderr, "%s%s%s\n", line.c_str(), wall, notes_.c_str());
+  }
+  bool on() const { return on_; }
+  // A host time measured inside a phase, printed after the wall time (" name ms").
+  void Note(const char* name, float ms) {
+    if (!on_) return;
+    char part[64];
+    std::snprintf(part, sizeof part, " %s %.3f", name, ms);
+    notes_ += part;
   }
   // A phase ends here: `name`, numbered when `number` ≥ 0 (names are built only while tracing: the passes mark
   // on the hot path).
@@ -95,7 +103,17 @@ class Trace {
   std::vector<float> hostMs_;
   std::vector<cudaEvent_t> events_;
   std::vector<std::string> names_;
+  std::string notes_;
 };
+
+// Chunk and lead-in lengths can be set for measurements (JPEGKIT_CUDA_CHUNK_BITS, JPEGKIT_CUDA_LEAD_BITS:
+// multiples of 32 from 256 to 8192); otherwise ChooseChunkBits / ChooseLeadBits decide.
+int TunedBits(const char* name, int chosen) {
+  const char* value = std::getenv(name);
+  if (value == nullptr) return chosen;
+  const int bits = std::atoi(value);
+  return bits >= 256 && bits <= 8192 && bits % 32 == 0 ? bits : chosen;
+}
 
 class KernelDecoder {
  public:
@@ -159,7 +177,7 @@ class KernelDecoder {
       a.dataBound = AlignUp(a.item->length - a.facts->entropyStart + 16, 16);
       boundBits += a.dataBound * 8;
     }
-    const int chunkBits = ChooseChunkBits(boundBits);
+    const int chunkBits = TunedBits("JPEGKIT_CUDA_CHUNK_BITS", ChooseChunkBits(boundBits));
     const size_t n = accepted_.size();
     size_t chunkBound = 0, intervalBound = 0;
     for (Accepted& a : accepted_) {
@@ -191,9 +209,17 @@ class KernelDecoder {
     std::vector<Accepted> kept;
     size_t intervalsUsed = 0;
     std::vector<size_t> intervalOffset;
+    float unstuffMs = 0;
     for (Accepted& a : accepted_) {
       std::string reason;
-      if (!UnstuffScan(a.item->data, a.item->length, a.facts.get(), host + a.dataAt, &a.dataBytes, &reason)) {
+      const auto unstuffStart = std::chrono::steady_clock::now();
+      const bool unstuffed =
+          UnstuffScan(a.item->data, a.item->length, a.facts.get(), host + a.dataAt, &a.dataBytes, &reason);
+      if (trace.on()) {
+        unstuffMs +=
+            std::chrono::duration<float, std::milli>(std::chrono::steady_clock::now() - unstuffStart).count();
+      }
+      if (!unstuffed) {
         HandBack(a.item, reason);
         continue;
       }
@@ -216,6 +242,7 @@ class KernelDecoder {
     for (int i = 0; i < images; ++i) imageChunks[i] = accepted_[i].firstChunk;
     imageChunks[images] = chunkCount;
 
+    trace.Note("unstuffScan", unstuffMs);
     trace.Mark("unstuff");
     // --- device blocks -----------------------------------------------------------------------------------
     size_t coefficientBytes = 0, planeBytes = 0;
@@ -280,12 +307,14 @@ class KernelDecoder {
     trace.MarkPrepared(images, chunkCount);
     JK_CUDA(cudaMemcpyAsync(device, host, dataEnd, cudaMemcpyHostToDevice, stream));
     JK_CUDA(cudaMemsetAsync(state->data() + changedAt, 0, stateBytes - changedAt, stream));
+    // The decode pass writes only the coefficients the data codes (the rest of each block stays zero).
+    JK_CUDA(cudaMemsetAsync(coefficients->data(), 0, coefficientBytes, stream));
     HuffmanCall call{};
     call.scans = reinterpret_cast<const GpuScan*>(device + scansAt);
     call.chunks = reinterpret_cast<const GpuChunk*>(device + chunksAt);
     call.chunkCount = chunkCount;
     call.chunkBits = chunkBits;
-    call.leadBits = ChooseLeadBits(chunkBits);
+    call.leadBits = TunedBits("JPEGKIT_CUDA_LEAD_BITS", ChooseLeadBits(chunkBits));
     call.images = images;
     call.imageChunks = reinterpret_cast<const int32_t*>(device + imageChunksAt);
     uint8_t* s = state->data();
@@ -302,11 +331,23 @@ class KernelDecoder {
     // settled one returns at once, and the starts and decode kernels find the settled pass themselves. A call
     // still unsettled at the end of a round (high-quality data resynchronises slowly) queues another.
     trace.Mark("upload");
-    call.passes = 0;
+    // A call whose thread blocks fit on the GPU at once runs every pass in one cooperative launch that stops at
+    // the settled pass (JPEGKIT_CUDA_SYNC_LOOP=0 turns it off, to compare).
+    bool looped = false;
+    static const bool loopAllowed = [] {
+      const char* v = std::getenv("JPEGKIT_CUDA_SYNC_LOOP");
+      return v == nullptr || std::strcmp(v, "0") != 0;
+    }();
+    if (loopAllowed) {
+      call.passes = kMaxSyncPasses;
+      JK_CUDA(LaunchHuffmanSyncLoop(call, stream, &looped));
+      if (looped) trace.Mark("passes");
+    }
+    if (!looped) call.passes = 0;
     for (;;) {
       const int from = call.passes;
-      call.passes = std::min(kMaxSyncPasses, from + kPassRound);
-      for (int pass = from; pass < call.passes; ++pass) {
+      if (!looped) call.passes = std::min(kMaxSyncPasses, from + kPassRound);
+      for (int pass = from; pass < call.passes && !looped; ++pass) {
         JK_CUDA(LaunchHuffmanSync(call, pass, stream));
         trace.Mark("pass", pass);
       }

@@ -14,6 +14,7 @@
 #include "errors.h"
 #include "kernels/ops-kernels.h"
 #include "ops-program.h"
+#include "ops-table-cache.h"
 
 namespace jpegkit {
 
@@ -23,7 +24,9 @@ class DeviceExec {
   using Buffer = std::shared_ptr<DeviceAllocation>;
   using Image = OpsImageOf<Buffer>;
 
-  DeviceExec(DevicePool* pool, cudaStream_t stream) : pool_(pool), stream_(stream) {}
+  // `tables`: where programs' tables are kept on the device between calls (nullptr: uploaded every call).
+  DeviceExec(DevicePool* pool, cudaStream_t stream, DeviceTableCache* tables = nullptr)
+      : pool_(pool), stream_(stream), tables_(tables) {}
 
   std::string NewImage(int width, int height, int format, Image* out) {
     out->width = width;
@@ -57,6 +60,7 @@ class DeviceExec {
   void Clear() {
     blocks_.clear();
     hostCopies_.clear();
+    heldTables_.clear();
   }
 
  private:
@@ -69,6 +73,17 @@ class DeviceExec {
     return "";
   }
   std::string UploadBytes(const void* data, size_t bytes, const void** out) {
+    if (tables_ != nullptr) {
+      std::shared_ptr<const DeviceTable> table;
+      const Failure failure = tables_->Get(data, bytes, stream_, &table);
+      if (!failure.ok()) {
+        failure_ = failure;
+        return failure.message;
+      }
+      heldTables_.push_back(table);
+      *out = table->data();
+      return "";
+    }
     Buffer block;
     std::string error = Keep(pool_->Acquire(bytes == 0 ? 1 : bytes, &block), block);
     if (!error.empty()) return error;
@@ -89,9 +104,11 @@ class DeviceExec {
 
   DevicePool* pool_;
   cudaStream_t stream_;
+  DeviceTableCache* tables_;
   Failure failure_;
   std::vector<Buffer> blocks_;
   std::list<std::vector<uint8_t>> hostCopies_;
+  std::vector<std::shared_ptr<const DeviceTable>> heldTables_;
 };
 
 }  // namespace jpegkit

@@ -61,8 +61,11 @@ class OpsReader {
   bool Int(int64_t min, int64_t max, int64_t* out) {
     if (pos_ >= length_) return false;
     const double v = data_[pos_++];
-    if (!(v >= static_cast<double>(min) && v <= static_cast<double>(max)) || v != std::floor(v)) return false;
-    *out = static_cast<int64_t>(v);
+    // In range first, so the conversion is defined; then whole (a cast, not floor: a libm call per value).
+    if (!(v >= static_cast<double>(min) && v <= static_cast<double>(max))) return false;
+    const int64_t whole = static_cast<int64_t>(v);
+    if (static_cast<double>(whole) != v) return false;
+    *out = whole;
     return true;
   }
   bool Int32(int min, int max, int* out) {

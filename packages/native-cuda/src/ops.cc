@@ -57,7 +57,7 @@ class OpsWorker : public PromiseWorker {
     Lease<DecodeSlot> slot;  // for its stream and pinned staging
     JK_TRY(engine_->AcquireDecode(&slot));
     cudaStream_t stream = slot->stream;
-    DeviceExec exec(engine_->pool().get(), stream);
+    DeviceExec exec(engine_->pool().get(), stream, engine_->tables());
 
     DeviceExec::Image input;
     input.width = job_.width;

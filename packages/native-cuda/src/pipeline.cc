@@ -67,7 +67,7 @@ class PipelineWorker : public PromiseWorker {
     const double decodeMs = trace ? lap() : 0;
     // Every image's ops are queued, then every encode (one encoder state each), then one wait: the intermediates
     // stay in `exec` until the stream has finished with them.
-    DeviceExec exec(engine_->pool().get(), slot->stream);
+    DeviceExec exec(engine_->pool().get(), slot->stream, engine_->tables());
     std::vector<EncodeSource> sources(items_.size());
     std::vector<Failure> failures(items_.size());
     for (size_t i = 0; i < items_.size(); ++i) {

@@ -134,8 +134,8 @@ int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, Coe
     component.blocksPerRow = f.blocksPerRow;
     component.blockRows = f.blockRows;
     for (int i = 0; i < 64; ++i) component.quant[i] = static_cast<int16_t>(f.quant[i]);
-    // Poisoned, as the kernels' pooled planes are stale: the decode pass must write every block whole.
-    component.coefficients.assign(static_cast<size_t>(f.blocksPerRow) * f.blockRows * 64, int16_t{0x5555});
+    // Zeroed, as the call zeroes the kernels' planes: the decode pass writes only the values the data codes.
+    component.coefficients.assign(static_cast<size_t>(f.blocksPerRow) * f.blockRows * 64, int16_t{0});
     scan.coefficients[c] = component.coefficients.data();
   }
   if (chunkBits <= 0) chunkBits = ChooseChunkBits(static_cast<uint64_t>(dataBytes) * 8);
@@ -169,7 +169,9 @@ int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, Coe
   for (int pass = 0; pass < call.passes && huff::PassNeeded(call, pass); ++pass) {
     for (int i = 0; i < count; ++i) {
       if (pass > 0 && !huff::SyncNeedsDecode(call, i, pass)) continue;
-      huff::SyncAt(call, scan, i, pass);
+      // Both ways of keeping the DC sums (the kernels use each), alternating by chunk.
+      if (i & 1) huff::SyncAt<true>(call, scan, i, pass);
+      else huff::SyncAt<false>(call, scan, i, pass);
       if (pass > 0) ++redone;
     }
   }

@@ -1,5 +1,5 @@
 // The arithmetic of our GPU Huffman decoder (huffman.h): what libjpeg-turbo 2.1.5's jdhuff.c computes for valid
-// data (canonical codes through maxcode / valoffset, HUFF_EXTEND, jpeg_natural_order with its safety entries
+// data (canonical codes through maxcode's limits / valoffset, HUFF_EXTEND, jpeg_natural_order with its safety entries
 // for runs past 63; our own code), per chunk of a scan. Every function is __host__ __device__: the kernels
 // (huffman.cu) and the host test harness (huffman-host-test.cu, checked against djpeg on machines without a
 // GPU) run the same code.
@@ -37,17 +37,16 @@ JK_HUFF_FN uint32_t BigEndian(uint32_t word) {
 #endif
 }
 
-// A bit reader over the data's big-endian 32-bit words: 33 to 64 bits buffered in a register and the next word
-// loaded one refill ahead, so a thread's chain of symbols rarely waits on memory. Reads past `limit` words
-// (only corrupt data or a wrong guess gets there) see zeros.
+// A bit reader over the data's big-endian 32-bit words: the word holding the next bit, the word after it and
+// one loaded ahead (so a thread's chain of symbols rarely waits on memory); a 32-bit window is one funnel shift.
+// Reads past `limit` words (only corrupt data or a wrong guess gets there) see zeros.
 struct BitReader {
   const uint32_t* words;
   uint32_t limit;
-  uint32_t next;     // index of `pending`
-  uint32_t pending;  // the word after the buffered bits
-  uint64_t buffer;   // unread bits, most significant first
-  int count;         // bits of `buffer` that are data
-  uint32_t bit;      // position of the next unread bit
+  uint32_t next;        // index of the word after w2
+  uint32_t w0, w1, w2;  // w0 holds the next unread bit, `shift` bits in
+  uint32_t shift;       // 0–31
+  uint32_t bit;         // position of the next unread bit
 };
 
 JK_HUFF_FN uint32_t WordAt(const BitReader& r, uint32_t i) { return i < r.limit ? BigEndian(r.words[i]) : 0u; }
@@ -56,46 +55,54 @@ JK_HUFF_FN void BitsStart(BitReader& r, const GpuScan& scan, uint32_t bit) {
   r.words = reinterpret_cast<const uint32_t*>(scan.data);
   r.limit = scan.dataWords;
   const uint32_t w = bit >> 5;
-  r.buffer = ((static_cast<uint64_t>(WordAt(r, w)) << 32) | WordAt(r, w + 1)) << (bit & 31);
-  r.count = 64 - static_cast<int>(bit & 31);
-  r.next = w + 2;
-  r.pending = WordAt(r, r.next);
+  r.w0 = WordAt(r, w);
+  r.w1 = WordAt(r, w + 1);
+  r.w2 = WordAt(r, w + 2);
+  r.next = w + 3;
+  r.shift = bit & 31;
   r.bit = bit;
 }
 
 // The next 32 bits, most significant first (each symbol consumes at most 31 of them).
-JK_HUFF_FN uint32_t BitsPeek(BitReader& r) {
-  if (r.count <= 32) {
-    r.buffer |= static_cast<uint64_t>(r.pending) << (32 - r.count);
-    r.count += 32;
-    r.pending = WordAt(r, ++r.next);
-  }
-  return static_cast<uint32_t>(r.buffer >> 32);
+JK_HUFF_FN uint32_t BitsPeek(const BitReader& r) {
+#if defined(__CUDA_ARCH__)
+  return __funnelshift_l(r.w1, r.w0, r.shift);
+#else
+  return r.shift == 0 ? r.w0 : (r.w0 << r.shift) | (r.w1 >> (32 - r.shift));
+#endif
 }
 
+// Consumes n ≤ 31 bits.
 JK_HUFF_FN void BitsSkip(BitReader& r, uint32_t n) {
-  r.buffer <<= n;
-  r.count -= static_cast<int>(n);
   r.bit += n;
+  r.shift += n;
+  if (r.shift >= 32) {
+    r.shift -= 32;
+    r.w0 = r.w1;
+    r.w1 = r.w2;
+    r.w2 = WordAt(r, r.next++);
+  }
 }
 
-// The symbol whose code starts `window`, its code length in `*length`; 0 in `*length` for a code longer than
-// 16 bits (libjpeg warns: corrupt data).
-JK_HUFF_FN uint32_t DecodeSymbol(const HuffTable& table, uint32_t window, uint32_t* length) {
-  const uint32_t look = table.lookup[window >> (32 - kHuffLookBits)];
-  if ((look >> 8) <= static_cast<uint32_t>(kHuffLookBits)) {
-    *length = look >> 8;
-    return look & 0xff;
-  }
-  for (int l = kHuffLookBits + 1; l <= 16; ++l) {
-    const int32_t code = static_cast<int32_t>(window >> (32 - l));
-    if (code <= table.maxcode[l]) {
-      *length = static_cast<uint32_t>(l);
-      return table.symbols[(code + table.valoffset[l]) & 0xff];
+// The symbol whose code starts `window`, as a lookahead entry (huffman.h): (total << 16) | (length << 8) |
+// symbol. A code longer than the lookahead's is the shortest length whose limit the 16-bit window is within
+// (jdhuff.c's loop over maxcode, without a loop: the lanes of a warp stay together); no code of up to 16 bits
+// (libjpeg warns: corrupt data) is length 0, total 16.
+JK_HUFF_FN uint32_t DecodeSymbol(const HuffTable& table, uint32_t window) {
+  uint32_t look = table.lookup[window >> (32 - kHuffLookBits)];
+  if (look == 0) {
+    const int32_t w16 = static_cast<int32_t>(window >> 16);
+    uint32_t l = 0;
+#if defined(__CUDA_ARCH__)
+#pragma unroll
+#endif
+    for (int n = 16; n > kHuffLookBits; --n) {
+      if (w16 <= table.limit[n]) l = static_cast<uint32_t>(n);
     }
+    const uint32_t symbol = table.symbols[((w16 >> (16 - l)) + table.valoffset[l]) & 0xff];
+    look = l == 0 ? 16u << 16 : ((l + (symbol & 15u)) << 16) | (l << 8) | symbol;
   }
-  *length = 0;
-  return 0;
+  return look;
 }
 
 // HUFF_EXTEND of the `s` bits after a code of `length` bits at the top of `window` (length + s ≤ 31).
@@ -114,7 +121,16 @@ JK_HUFF_FN int NextAcIndex(int k, uint32_t r, uint32_t s) {
 
 // One chunk of a `sync` pass: decodes from `entry` to the first symbol boundary at or past `chunkEnd`, counting
 // the blocks that start on the way and summing their DC differences by position from the chunk's first block.
-// Codes longer than 16 bits (only met from a wrong guess, or in corrupt data) consume 16 bits.
+// Codes longer than 16 bits (only met from a wrong guess, or in corrupt data) consume 16 bits. One symbol per
+// iteration, DC and AC alike (a DC symbol is its size, at most 15): a warp's lanes are at different places in
+// their blocks, and a branch per kind of symbol made every warp run both.
+//
+// kSumsInRegisters: the DC sums by position live in registers (each DC symbol adds to all of them, selected by
+// position) rather than in an array indexed by position (local memory: a load and a store per DC symbol). The
+// cooperative loop, few blocks and latency-bound, runs faster with registers; the one-launch-per-pass kernel of
+// large calls faster with the array (fewer registers, more resident blocks: +12% on batches of 128 1080p photos,
+// H200).
+template <bool kSumsInRegisters = false>
 JK_HUFF_FN HuffEntry SyncChunk(const GpuScan& scan, const HuffTable* tables, HuffEntry entry, uint32_t chunkEnd,
                                uint32_t* blocksOut, uint32_t dc[kMaxMcuBlocks]) {
   BitReader bits;
@@ -124,34 +140,45 @@ JK_HUFF_FN HuffEntry SyncChunk(const GpuScan& scan, const HuffTable* tables, Huf
   if (b >= scan.blocksInMcu) b = 0;
   uint32_t blocks = 0;
   int phase = 0;
-  for (int i = 0; i < kMaxMcuBlocks; ++i) dc[i] = 0;
+  uint32_t sum[kMaxMcuBlocks];
+#if defined(__CUDA_ARCH__)
+#pragma unroll
+#endif
+  for (int i = 0; i < kMaxMcuBlocks; ++i) sum[i] = 0;
   int c = scan.mcuComponent[b];
+  const HuffTable* dcTable = tables + scan.dcTable[c];
+  const HuffTable* acTable = tables + scan.acTable[c];
   while (bits.bit < chunkEnd) {
     const uint32_t window = BitsPeek(bits);
-    uint32_t length;
-    if (k == 0) {
-      const uint32_t s = DecodeSymbol(tables[scan.dcTable[c]], window, &length);
-      if (length == 0) {
-        BitsSkip(bits, 16);
+    const bool isDc = k == 0;
+    const uint32_t look = DecodeSymbol(isDc ? *dcTable : *acTable, window);
+    BitsSkip(bits, look >> 16);
+    const uint32_t symbol = look & 0xff, length = (look >> 8) & 31, s = symbol & 15;
+    if (isDc) {
+      const uint32_t diff = length != 0 ? static_cast<uint32_t>(Extend(window, length, s)) : 0u;
+      if (kSumsInRegisters) {
+#if defined(__CUDA_ARCH__)
+#pragma unroll
+#endif
+        for (int i = 0; i < kMaxMcuBlocks; ++i) sum[i] += i == phase ? diff : 0u;
       } else {
-        BitsSkip(bits, length + s);
-        dc[phase] += static_cast<uint32_t>(Extend(window, length, s));
+        sum[phase] += diff;
       }
       ++blocks;
       phase = phase + 1 == scan.blocksInMcu ? 0 : phase + 1;
       k = 1;
     } else {
-      const uint32_t rs = DecodeSymbol(tables[scan.acTable[c]], window, &length);
-      const uint32_t r = rs >> 4, s = rs & 15;
-      BitsSkip(bits, length == 0 ? 16 : length + s);
-      k = NextAcIndex(k, r, s);
+      k = NextAcIndex(k, symbol >> 4, s);
     }
     if (k >= 64) {
       k = 0;
       b = b + 1 == scan.blocksInMcu ? 0 : b + 1;
       c = scan.mcuComponent[b];
+      dcTable = tables + scan.dcTable[c];
+      acTable = tables + scan.acTable[c];
     }
   }
+  for (int i = 0; i < kMaxMcuBlocks; ++i) dc[i] = sum[i];
   *blocksOut = blocks;
   return HuffEntry{bits.bit, (static_cast<uint32_t>(b) << 8) | static_cast<uint32_t>(k)};
 }
@@ -161,29 +188,6 @@ JK_HUFF_FN bool SameEntry(const HuffEntry& a, const HuffEntry& b, bool sharedTab
   if (a.bit != b.bit) return false;
   if (sharedTables) return (a.blockAndK & 0xff) == (b.blockAndK & 0xff);
   return a.blockAndK == b.blockAndK;
-}
-
-// Clears a block of 64 coefficients (16-byte aligned).
-JK_HUFF_FN void ZeroBlock(int16_t* block) {
-#if defined(__CUDA_ARCH__)
-  int4* to = reinterpret_cast<int4*>(block);
-#pragma unroll
-  for (int i = 0; i < 8; ++i) to[i] = make_int4(0, 0, 0, 0);
-#else
-  for (int i = 0; i < 64; ++i) block[i] = 0;
-#endif
-}
-
-// Writes a block of 64 coefficients (16-byte aligned on both sides).
-JK_HUFF_FN void StoreBlock(const int16_t* block, int16_t* out) {
-#if defined(__CUDA_ARCH__)
-  const int4* from = reinterpret_cast<const int4*>(block);
-  int4* to = reinterpret_cast<int4*>(out);
-#pragma unroll
-  for (int i = 0; i < 8; ++i) to[i] = from[i];
-#else
-  for (int i = 0; i < 64; ++i) out[i] = block[i];
-#endif
 }
 
 // What a `decode` chunk needs besides the scan: its entry, where it stops, its first block and DC predictions.
@@ -198,14 +202,13 @@ struct DecodeSpan {
   int32_t dc[4];        // DC predictions of each component at firstBlock
 };
 
-// Decodes the blocks starting in a chunk into the scan's coefficient planes (whole blocks, so the planes need no
-// zeroing: across its chunks an image's every block is written once). False when libjpeg would warn: a code longer than 16 bits, bits needed past the
-// interval's end, a block count that disagrees with the next chunk's start, whole bytes left at the interval's end.
+// Decodes the blocks starting in a chunk into the scan's coefficient planes, which the call zeroed: each value
+// goes straight to its place (a block of its own per lane, flushed at the block's end, made every warp wait
+// for the flushes of whichever lane ended a block). False when libjpeg would warn: a code longer than 16 bits,
+// bits needed past the interval's end, a block count that disagrees with the next chunk's start, whole bytes
+// left at the interval's end.
 JK_HUFF_FN bool DecodeChunk(const GpuScan& scan, const HuffTable* tables, const DecodeSpan& span,
                             const uint8_t* natural) {
-  // One symbol per iteration of a single loop, as in SyncChunk: the lanes of a warp are at different places in
-  // different blocks, and nested per-block loops made each warp wait for its longest block every time (the
-  // decode pass ran 9× slower than a sync pass).
   BitReader bits;
   BitsStart(bits, scan, span.entry.bit);
   int b = static_cast<int>(span.entry.blockAndK >> 8);
@@ -215,55 +218,59 @@ JK_HUFF_FN bool DecodeChunk(const GpuScan& scan, const HuffTable* tables, const 
   // or the same for every component).
   bool skipping = k != 0;
   int c = scan.mcuComponent[b];
+  const HuffTable* dcTable = tables + scan.dcTable[c];
+  const HuffTable* acTable = tables + scan.acTable[c];
+  // The next block to start: g in the scan, its place in the MCU, the MCU's column and row.
   uint32_t g = span.firstBlock;
-  int32_t dc0 = span.dc[0], dc1 = span.dc[1], dc2 = span.dc[2], dc3 = span.dc[3];
   const uint32_t bim = static_cast<uint32_t>(scan.blocksInMcu);
-  alignas(16) int16_t block[64];
+  const uint32_t mcusPerRow = static_cast<uint32_t>(scan.mcusPerRow);
+  uint32_t place = g % bim, mcu = g / bim;
+  uint32_t mcuCol = mcu % mcusPerRow, mcuRow = mcu / mcusPerRow;
+  int32_t dc0 = span.dc[0], dc1 = span.dc[1], dc2 = span.dc[2], dc3 = span.dc[3];
   int16_t* out = nullptr;
   for (;;) {
     if (k == 0) {
       // A block starts: stop before the next chunk's first block (or after the interval's last).
       if (span.last ? g >= span.totalBlock : bits.bit >= span.nextBit) break;
       if (g >= span.totalBlock) return false;
-      const uint32_t place = g % bim;
-      const uint32_t mcu = g / bim;
       c = scan.mcuComponent[place];
-      const uint32_t row = (mcu / scan.mcusPerRow) * scan.v[c] + scan.mcuRow[place];
-      const uint32_t col = (mcu % scan.mcusPerRow) * scan.h[c] + scan.mcuCol[place];
+      dcTable = tables + scan.dcTable[c];
+      acTable = tables + scan.acTable[c];
+      const uint32_t row = mcuRow * static_cast<uint32_t>(scan.v[c]) + static_cast<uint32_t>(scan.mcuRow[place]);
+      const uint32_t col = mcuCol * static_cast<uint32_t>(scan.h[c]) + static_cast<uint32_t>(scan.mcuCol[place]);
       out = scan.coefficients[c] + (static_cast<int64_t>(row) * scan.blocksPerRow[c] + col) * 64;
-      ZeroBlock(block);
-      const uint32_t window = BitsPeek(bits);
-      uint32_t length;
-      const uint32_t s = DecodeSymbol(tables[scan.dcTable[c]], window, &length);
-      if (length == 0) return false;
-      BitsSkip(bits, length + s);
-      const uint32_t diff = static_cast<uint32_t>(Extend(window, length, s));
-      int32_t value;
-      if (c == 0) value = dc0 = static_cast<int32_t>(static_cast<uint32_t>(dc0) + diff);
-      else if (c == 1) value = dc1 = static_cast<int32_t>(static_cast<uint32_t>(dc1) + diff);
-      else if (c == 2) value = dc2 = static_cast<int32_t>(static_cast<uint32_t>(dc2) + diff);
-      else value = dc3 = static_cast<int32_t>(static_cast<uint32_t>(dc3) + diff);
-      block[0] = static_cast<int16_t>(value);
-      k = 1;
-      continue;
     }
     const uint32_t window = BitsPeek(bits);
-    uint32_t length;
-    const uint32_t rs = DecodeSymbol(tables[scan.acTable[c]], window, &length);
+    const bool isDc = k == 0;
+    const uint32_t look = DecodeSymbol(isDc ? *dcTable : *acTable, window);
+    const uint32_t symbol = look & 0xff, length = (look >> 8) & 31;
     if (length == 0) return false;
-    const uint32_t r = rs >> 4, size = rs & 15;
-    BitsSkip(bits, length + size);
-    if (size != 0 && !skipping) block[natural[k + r]] = static_cast<int16_t>(Extend(window, length, size));
-    k = NextAcIndex(k, r, size);
+    const uint32_t s = symbol & 15, r = isDc ? 0u : symbol >> 4;
+    BitsSkip(bits, look >> 16);
+    int32_t value = Extend(window, length, s);
+    if (isDc) {
+      if (c == 0) value = dc0 = static_cast<int32_t>(static_cast<uint32_t>(dc0) + static_cast<uint32_t>(value));
+      else if (c == 1) value = dc1 = static_cast<int32_t>(static_cast<uint32_t>(dc1) + static_cast<uint32_t>(value));
+      else if (c == 2) value = dc2 = static_cast<int32_t>(static_cast<uint32_t>(dc2) + static_cast<uint32_t>(value));
+      else value = dc3 = static_cast<int32_t>(static_cast<uint32_t>(dc3) + static_cast<uint32_t>(value));
+    }
+    if (!skipping && (isDc || s != 0)) out[isDc ? 0 : natural[k + static_cast<int>(r)]] = static_cast<int16_t>(value);
+    k = isDc ? 1 : NextAcIndex(k, r, s);
     if (k >= 64) {
       k = 0;
       if (skipping) {
         skipping = false;
         continue;
       }
-      StoreBlock(block, out);
       if (bits.bit > span.endBit) return false;
       ++g;
+      if (++place == bim) {
+        place = 0;
+        if (++mcuCol == mcusPerRow) {
+          mcuCol = 0;
+          ++mcuRow;
+        }
+      }
     }
   }
   if (span.last) {
@@ -323,6 +330,7 @@ JK_HUFF_FN bool SyncNeedsDecode(const HuffmanCall& call, int index, int pass) {
 // interval from a guess (its first bit, an MCU's first block); a later pass runs only for the chunks
 // SyncNeedsDecode picks (never an interval's first), from the exit the chunk before reached in the pass before.
 // `changed[pass]` counts the exits that differ from the pass before.
+template <bool kSumsInRegisters = false>
 JK_HUFF_FN void SyncAt(const HuffmanCall& call, const GpuScan& scan, int index, int pass) {
   const GpuChunk chunk = call.chunks[index];
   if (chunk.image < 0) return;
@@ -345,11 +353,13 @@ JK_HUFF_FN void SyncAt(const HuffmanCall& call, const GpuScan& scan, int index, 
     const uint32_t intervalStart = scan.intervalStarts[chunk.interval] * 8;
     const uint32_t lead = static_cast<uint32_t>(call.leadBits);
     uint32_t unused[kMaxMcuBlocks];
-    entry = SyncChunk(scan, scan.tables, HuffEntry{at - intervalStart > lead ? at - lead : intervalStart, 0}, at,
-                      &unused[0], unused);
+    entry = SyncChunk<kSumsInRegisters>(scan, scan.tables,
+                                        HuffEntry{at - intervalStart > lead ? at - lead : intervalStart, 0}, at,
+                                        &unused[0], unused);
   }
   uint32_t blocks, dc[kMaxMcuBlocks];
-  const HuffEntry exit = SyncChunk(scan, scan.tables, entry, ChunkEnd(scan, chunk, call.chunkBits), &blocks, dc);
+  const HuffEntry exit =
+      SyncChunk<kSumsInRegisters>(scan, scan.tables, entry, ChunkEnd(scan, chunk, call.chunkBits), &blocks, dc);
   call.used[index] = entry;
   call.exits[pass & 1][index] = exit;
   counts[0] = blocks;

@@ -1,6 +1,10 @@
 // Our GPU Huffman decoder's kernels (huffman.h): sync passes, per-image prefix sums of the chunks' block counts
 // and DC sums, and the decode pass. Each thread block's chunks belong to one image, whose tables it keeps in
 // shared memory.
+#include <cooperative_groups.h>
+
+#include <atomic>
+#include <cstddef>
 #include <cub/block/block_scan.cuh>
 
 #include "huffman-math.cuh"
@@ -9,13 +13,26 @@
 namespace jpegkit {
 namespace {
 
-// Copies the image's scan description and tables into shared memory (every thread of the block takes part).
+// Copies the image's scan description and the tables its MCU uses into shared memory (every thread of the
+// block takes part).
 __device__ void LoadScan(const GpuScan& scan, GpuScan* shared) {
-  static_assert(sizeof(GpuScan) % 4 == 0, "GpuScan is copied as words");
+  static_assert(offsetof(GpuScan, tables) % 4 == 0 && sizeof(HuffTable) % 4 == 0, "GpuScan is copied as words");
+  constexpr int kHeadWords = offsetof(GpuScan, tables) / 4;
+  constexpr int kTableWords = sizeof(HuffTable) / 4;
   const uint32_t* from = reinterpret_cast<const uint32_t*>(&scan);
   uint32_t* to = reinterpret_cast<uint32_t*>(shared);
-  constexpr int kWords = sizeof(GpuScan) / 4;
-  for (int i = threadIdx.x; i < kWords; i += blockDim.x) to[i] = from[i];
+  for (int i = threadIdx.x; i < kHeadWords; i += blockDim.x) to[i] = from[i];
+  uint32_t used = 0;
+  for (int b = 0; b < scan.blocksInMcu && b < kMaxMcuBlocks; ++b) {
+    const int c = scan.mcuComponent[b];
+    used |= (1u << scan.dcTable[c]) | (1u << scan.acTable[c]);
+  }
+  for (int t = 0; t < kHuffTables; ++t) {
+    if ((used & (1u << t)) == 0) continue;
+    const uint32_t* table = reinterpret_cast<const uint32_t*>(&scan.tables[t]);
+    uint32_t* into = reinterpret_cast<uint32_t*>(&shared->tables[t]);
+    for (int i = threadIdx.x; i < kTableWords; i += blockDim.x) into[i] = table[i];
+  }
   __syncthreads();
 }
 
@@ -28,6 +45,21 @@ __global__ void __launch_bounds__(kChunkThreads) SyncKernel(HuffmanCall call, in
   if (!__syncthreads_or(decode)) return;
   LoadScan(call.scans[call.chunks[blockIdx.x * kChunkThreads].image], &scan);
   if (decode) huff::SyncAt(call, scan, index, pass);
+}
+
+// Every sync pass in one cooperative launch (a call small enough for all its thread blocks to be resident at
+// once): a grid-wide barrier between passes instead of a launch each, and the loop stops at the settled pass —
+// no passes queued in vain after it, no second round from the host when a call needs more than a round.
+__global__ void __launch_bounds__(kChunkThreads) SyncLoopKernel(HuffmanCall call) {
+  __shared__ GpuScan scan;
+  cooperative_groups::grid_group grid = cooperative_groups::this_grid();
+  const int index = blockIdx.x * kChunkThreads + threadIdx.x;
+  LoadScan(call.scans[call.chunks[blockIdx.x * kChunkThreads].image], &scan);
+  for (int pass = 0; pass < call.passes; ++pass) {
+    if (!huff::PassNeeded(call, pass)) break;  // the pass before changed no exit: settled
+    if (pass == 0 || huff::SyncNeedsDecode(call, index, pass)) huff::SyncAt<true>(call, scan, index, pass);
+    grid.sync();
+  }
 }
 
 // A segmented running sum: `head` starts a new segment (a restart interval's first chunk).
@@ -125,6 +157,40 @@ cudaError_t LaunchHuffmanSync(const HuffmanCall& call, int pass, cudaStream_t st
   if (call.chunkCount <= 0) return cudaSuccess;
   SyncKernel<<<Grid(call.chunkCount), kChunkThreads, 0, stream>>>(call, pass);
   return cudaGetLastError();
+}
+
+cudaError_t LaunchHuffmanSyncLoop(const HuffmanCall& call, cudaStream_t stream, bool* launched) {
+  *launched = false;
+  if (call.chunkCount <= 0) return cudaSuccess;
+  // How many thread blocks can be resident at once on this device (asked once per device).
+  static std::atomic<int> capacity[64] = {};
+  int device = 0;
+  cudaError_t error = cudaGetDevice(&device);
+  if (error != cudaSuccess) return error;
+  if (device < 0 || device >= 64) return cudaSuccess;
+  int blocks = capacity[device].load(std::memory_order_relaxed);
+  if (blocks == 0) {
+    int cooperative = 0, sms = 0, perSm = 0;
+    if ((error = cudaDeviceGetAttribute(&cooperative, cudaDevAttrCooperativeLaunch, device)) != cudaSuccess ||
+        (error = cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device)) != cudaSuccess ||
+        (error = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&perSm, SyncLoopKernel, kChunkThreads, 0)) !=
+            cudaSuccess) {
+      return error;
+    }
+    blocks = cooperative != 0 ? sms * perSm : -1;
+    capacity[device].store(blocks, std::memory_order_relaxed);
+  }
+  // Only calls of up to a quarter of that: a cooperative launch waits until all its blocks fit, and holds them
+  // through passes where few chunks work — large calls overlap better with other streams' work as single passes
+  // (measured on an H200: calls of 32 1080p photos lost 10% throughput in the loop).
+  const unsigned grid = Grid(call.chunkCount);
+  if (blocks < 0 || grid > static_cast<unsigned>(blocks) / 4) return cudaSuccess;
+  HuffmanCall copy = call;
+  void* args[] = {&copy};
+  error = cudaLaunchCooperativeKernel(reinterpret_cast<const void*>(SyncLoopKernel), dim3(grid), dim3(kChunkThreads),
+                                      args, 0, stream);
+  *launched = error == cudaSuccess;
+  return error;
 }
 
 cudaError_t LaunchHuffmanStarts(const HuffmanCall& call, cudaStream_t stream) {

@@ -24,13 +24,15 @@ namespace jpegkit {
 // Bits of the lookahead table (libjpeg uses 8; codes of up to this length decode in one lookup).
 constexpr int kHuffLookBits = 9;
 
-// A Huffman table in decoding form (jdhuff.c's jpeg_make_d_derived_tbl: maxcode and valoffset per code length,
-// the symbols in code order), plus the lookahead table: (length << 8) | symbol for codes of up to
-// kHuffLookBits bits, (kHuffLookBits + 1) << 8 where the code is longer.
+// A Huffman table in decoding form (jdhuff.c's jpeg_make_d_derived_tbl: the symbols in code order and valoffset
+// per code length; in place of maxcode, `limit`: the largest 16-bit window whose first l bits are a code of
+// length l or less, -1 where no code has length l), plus the lookahead table for codes of up to kHuffLookBits
+// bits: (total << 16) | (length << 8) | symbol, where total = length + the symbol's extra bits (its low four
+// bits, for DC and AC alike), so a decoder moves on by one field; 0 where the code is longer.
 struct HuffTable {
-  int32_t maxcode[18];
+  int32_t limit[18];
   int32_t valoffset[18];
-  uint16_t lookup[1 << kHuffLookBits];
+  uint32_t lookup[1 << kHuffLookBits];
   uint8_t symbols[256];
 };
 
@@ -98,6 +100,9 @@ struct HuffmanCall {
 
 // One sync pass (pass 0 guesses every entry inside an interval); queue passes 0 … call.passes − 1 back to back.
 cudaError_t LaunchHuffmanSync(const HuffmanCall& call, int pass, cudaStream_t stream);
+// Every pass 0 … call.passes − 1 in one cooperative launch, stopping at the settled one, when the call's thread
+// blocks fit on the device at once (`*launched`); otherwise nothing is queued and the caller queues passes.
+cudaError_t LaunchHuffmanSyncLoop(const HuffmanCall& call, cudaStream_t stream, bool* launched);
 // Each chunk's first block and DC predictions from the settled pass's counts.
 cudaError_t LaunchHuffmanStarts(const HuffmanCall& call, cudaStream_t stream);
 // Decodes every chunk into the coefficient planes (whole blocks: no zeroing needed) from the settled pass; marks
