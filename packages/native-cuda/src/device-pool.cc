@@ -9,8 +9,10 @@
 
 namespace jpegkit {
 
+constexpr size_t kPoolExactLimit = 4 * 1024 * 1024;
+
 size_t PoolBlockSize(size_t bytes) {
-  constexpr size_t kMin = 64 * 1024, kStep = 2 * 1024 * 1024, kPow2Limit = 4 * 1024 * 1024;
+  constexpr size_t kMin = 64 * 1024, kStep = 2 * 1024 * 1024, kPow2Limit = kPoolExactLimit;
   if (bytes <= kMin) return kMin;
   if (bytes <= kPow2Limit) {
     size_t size = kMin;
@@ -32,8 +34,11 @@ Failure DevicePool::Acquire(size_t bytes, std::shared_ptr<DeviceAllocation>* out
   const size_t want = PoolBlockSize(bytes);
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    // Up to 4 MiB a block of its own size class only: a request that took a larger class's block left the next
+    // request of that class to allocate, and a steady workload's pool kept growing now and then, depending on
+    // how its concurrent calls interleaved. Larger requests take a cached block of up to twice their size.
     auto it = free_.lower_bound(want);
-    if (it != free_.end() && it->first <= 2 * want) {
+    if (it != free_.end() && (it->first == want || (want > kPoolExactLimit && it->first <= 2 * want))) {
       const size_t capacity = it->first;
       void* ptr = it->second;
       free_.erase(it);

@@ -49,7 +49,8 @@ class DevicePool : public std::enable_shared_from_this<DevicePool> {
   DevicePool(const DevicePool&) = delete;
   DevicePool& operator=(const DevicePool&) = delete;
 
-  // A block of at least `bytes`: a cached one no more than twice the rounded size, else a new cudaMalloc
+  // A block of at least `bytes`: a cached one of the same size class (up to 4 MiB) or no more than twice the
+  // rounded size (above), else a new cudaMalloc
   // (after freeing the cache once if the device is out of memory).
   Failure Acquire(size_t bytes, std::shared_ptr<DeviceAllocation>* out);
   // Frees every cached block (not those in use).

@@ -1,8 +1,10 @@
 // See kernel-decode.h. One call, on the slot's stream:
 //   1. host: each image's headers (baseline-scan.cc) and its entropy-coded data unstuffed straight into pinned
 //      staging, with the scan descriptions, chunk list, interval offsets and quantisation tables; one upload;
-//   2. sync passes until a pass changes no chunk's exit (queued without readbacks: passes after the settled one
-//      return at once; pass 0 starts each chunk's guess a chunk's length early), then the starts and decode kernels;
+//   2. sync passes until a pass changes no chunk's exit (pass 0 starts each chunk's guess a lead-in early): a
+//      small call in one cooperative launch that stops at the settled pass, a large one queued in rounds without
+//      readbacks (passes after the settled one return at once); then the starts and decode kernels (the decode
+//      writes only the coded values into coefficient planes zeroed after the upload);
 //   3. for all images at once (ExactPixelsPlan): islow IDCT into component planes, then fancy upsampling +
 //      colour written straight into each item's result block (format, orientation);
 //   4. images the decoder flagged (libjpeg would warn) are handed back for nvJPEG or the caller.
