@@ -282,7 +282,7 @@ describe('cuda backend on a GPU', () => {
     let stable = 0;
     for (let i = 0, last = -1; stable < 100 && i < 2000; i++) {
       await run();
-      const now = cuda.stats().allocations;
+      const now = cuda.stats().allocations ?? 0;
       stable = now === last ? stable + 1 : 0;
       last = now;
     }
@@ -481,7 +481,9 @@ describe('cuda backend, our GPU Huffman decoder (decoder: kernels)', () => {
     console.log(`kernels route: ${taken} large photos equal libjpeg-turbo's`);
     expect(differing).toEqual([]);
     expect(taken).toBeGreaterThan(8);
-  });
+    // The references come from wasm (up to 5K photos on one core): 42–51 s on the H200 host alone, and one run
+    // beside the other test files passed the default 60 s.
+  }, 240_000);
 
   it('decodes a batch of mixed sizes with broken and progressive files in place, and 48 at once', async () => {
     const names = [
