@@ -37,27 +37,30 @@ JK_HUFF_FN uint32_t BigEndian(uint32_t word) {
 #endif
 }
 
-// A bit reader over the data's big-endian 32-bit words: the word holding the next bit, the word after it and
-// one loaded ahead (so a thread's chain of symbols rarely waits on memory); a 32-bit window is one funnel shift.
-// Reads past `limit` words (only corrupt data or a wrong guess gets there) see zeros.
+// A bit reader over the data's big-endian 32-bit words: the word holding the next bit and the word after it,
+// byte-swapped, plus the next one as loaded (swapped only when it moves up, 32 bits later: swapping it at the
+// load made every refill wait for memory — ncu put a fifth of the decode pass's stall samples on that swap); a
+// 32-bit window is one funnel shift. Reads past `limit` words (only corrupt data or a wrong guess gets there) see
+// zeros.
 struct BitReader {
   const uint32_t* words;
   uint32_t limit;
-  uint32_t next;        // index of the word after w2
-  uint32_t w0, w1, w2;  // w0 holds the next unread bit, `shift` bits in
-  uint32_t shift;       // 0–31
-  uint32_t bit;         // position of the next unread bit
+  uint32_t next;     // index of the word after `pending`
+  uint32_t w0, w1;   // w0 holds the next unread bit, `shift` bits in
+  uint32_t pending;  // the word after w1, as stored
+  uint32_t shift;    // 0–31
+  uint32_t bit;      // position of the next unread bit
 };
 
-JK_HUFF_FN uint32_t WordAt(const BitReader& r, uint32_t i) { return i < r.limit ? BigEndian(r.words[i]) : 0u; }
+JK_HUFF_FN uint32_t StoredWordAt(const BitReader& r, uint32_t i) { return i < r.limit ? r.words[i] : 0u; }
 
 JK_HUFF_FN void BitsStart(BitReader& r, const GpuScan& scan, uint32_t bit) {
   r.words = reinterpret_cast<const uint32_t*>(scan.data);
   r.limit = scan.dataWords;
   const uint32_t w = bit >> 5;
-  r.w0 = WordAt(r, w);
-  r.w1 = WordAt(r, w + 1);
-  r.w2 = WordAt(r, w + 2);
+  r.w0 = BigEndian(StoredWordAt(r, w));
+  r.w1 = BigEndian(StoredWordAt(r, w + 1));
+  r.pending = StoredWordAt(r, w + 2);
   r.next = w + 3;
   r.shift = bit & 31;
   r.bit = bit;
@@ -79,8 +82,8 @@ JK_HUFF_FN void BitsSkip(BitReader& r, uint32_t n) {
   if (r.shift >= 32) {
     r.shift -= 32;
     r.w0 = r.w1;
-    r.w1 = r.w2;
-    r.w2 = WordAt(r, r.next++);
+    r.w1 = BigEndian(r.pending);
+    r.pending = StoredWordAt(r, r.next++);
   }
 }
 
