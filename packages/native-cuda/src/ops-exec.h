@@ -75,14 +75,14 @@ class DeviceExec {
   std::string UploadBytes(const void* data, size_t bytes, const void** out) {
     if (tables_ != nullptr) {
       std::shared_ptr<const DeviceTable> table;
-      const Failure failure = tables_->Get(data, bytes, stream_, &table);
-      if (!failure.ok()) {
-        failure_ = failure;
-        return failure.message;
+      if (tables_->Get(data, bytes, stream_, &table).ok()) {
+        heldTables_.push_back(table);
+        *out = table->data();
+        return "";
       }
-      heldTables_.push_back(table);
-      *out = table->data();
-      return "";
+      // No stream-ordered allocator on this device (or the upload failed): the table goes with the call instead,
+      // whose own upload reports a real failure.
+      cudaGetLastError();
     }
     Buffer block;
     std::string error = Keep(pool_->Acquire(bytes == 0 ? 1 : bytes, &block), block);
