@@ -289,9 +289,7 @@ export class Codec {
             const outcome = outcomes[i];
             results[g.index] =
               outcome === undefined
-                ? new JpegError('E_CORRUPT', 'the backend returned no result for this image', {
-                    backend: backend.name,
-                  })
+                ? noResult(backend.name)
                 : isJpegError(outcome)
                   ? outcome
                   : tagResult(outcome, backend.name);
@@ -393,21 +391,12 @@ export class Codec {
                 results[index] = outcome;
                 return;
               }
-              const failure =
-                outcome ??
-                new JpegError('E_CORRUPT', 'the backend returned no result for this image', {
-                  backend: backend.name,
-                });
-              // Refused or lost: the backends after this one, as encode would.
-              const rest = able[index]!.slice(1);
-              const retry = failure.code === 'E_UNSUPPORTED' || failure.code === 'E_DEVICE_LOST';
-              if (failure.code === 'E_DEVICE_LOST') resetBackend(backend.name);
-              results[index] =
-                retry && rest.length > 0
-                  ? await this.#withFallback(rest, (b) => b.encode!(images[index]!, resolved)).catch(
-                      (cause: unknown) => tagError(cause, undefined),
-                    )
-                  : tagError(failure, backend.name);
+              // The batch's failure stands for this backend's attempt; refused or lost goes on to the next
+              // backends, by encode's own rule.
+              const failure = outcome ?? noResult(backend.name);
+              results[index] = await this.#withFallback(able[index]!, (b) =>
+                b === backend ? Promise.reject(failure) : b.encode!(images[index]!, resolved),
+              ).catch((cause: unknown) => tagError(cause, undefined));
             }),
           );
         }),
@@ -527,6 +516,11 @@ function tagResult<T extends HostImage | DeviceImage>(result: T, backend: string
 }
 
 /** Any failure as a JpegError that names the backend it came from. */
+/** What stands in a batch for an image the backend returned nothing for. */
+function noResult(backend: string): JpegError {
+  return new JpegError('E_CORRUPT', 'the backend returned no result for this image', { backend });
+}
+
 function tagError(cause: unknown, backend: string | undefined): JpegError {
   if (isJpegError(cause)) {
     return cause.backend !== undefined || backend === undefined

@@ -145,11 +145,16 @@ interface NativeCall {
 }
 
 /** `indices` cut into native calls of at most `size` (at least 1) with one route. */
-function inCalls(indices: readonly number[], size: number, route: NativeDecodeOptions): NativeCall[] {
+/** `indices` in consecutive parts of up to `size` (at least 1). */
+function slices(indices: readonly number[], size: number): number[][] {
   const step = Math.max(1, size);
-  const calls: NativeCall[] = [];
-  for (let i = 0; i < indices.length; i += step) calls.push({ indices: indices.slice(i, i + step), route });
-  return calls;
+  const parts: number[][] = [];
+  for (let i = 0; i < indices.length; i += step) parts.push(indices.slice(i, i + step));
+  return parts;
+}
+
+function inCalls(indices: readonly number[], size: number, route: NativeDecodeOptions): NativeCall[] {
+  return slices(indices, size).map((part) => ({ indices: part, route }));
 }
 
 /** Whether a 'kernels-only' failure is our GPU Huffman decoder refusing the image (not a decode error). */
@@ -755,8 +760,7 @@ export class CudaBackend implements Backend {
       // Small calls: a call's encodes run one after another on its stream, so more streams at once beat longer
       // calls (H200, 1080p: 7,340 images/s in calls of 2, 4,540 in calls of 16).
       const size = Math.min(ENCODE_CALL_MAX, this.#batchChunk, Math.ceil(indices.length / this.#streams));
-      for (let at = 0; at < indices.length; at += size) {
-        const part = indices.slice(at, at + size);
+      for (const part of slices(indices, size)) {
         calls.push(
           (async () => {
             let outcomes: (Uint8Array | Error)[];
