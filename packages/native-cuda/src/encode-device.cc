@@ -158,12 +158,11 @@ Failure RetrieveEncoded(Engine* engine, EncodeSlot& slot, nvjpegEncoderState_t s
   return Ok();
 }
 
-Failure EncodeDevicePixels(Engine* engine, EncodeSlot& slot, cudaStream_t stream, uint8_t* source, size_t pitch,
-                           int width, int height, PixelFormat format, const EncodeSettings& settings,
-                           std::shared_ptr<DeviceAllocation>* scratch, std::vector<uint8_t>* output) {
+Failure EncodeDevicePixels(Engine* engine, EncodeSlot& slot, cudaStream_t stream, const EncodeSource& source,
+                           const EncodeSettings& settings, std::shared_ptr<DeviceAllocation>* scratch,
+                           std::vector<uint8_t>* output) {
   JK_TRY(ApplyEncodeSettings(engine, slot, settings, stream));
-  JK_TRY(EnqueueEncode(engine, slot, slot.state, stream, EncodeSource{source, pitch, width, height, format}, settings,
-                       scratch));
+  JK_TRY(EnqueueEncode(engine, slot, slot.state, stream, source, settings, scratch));
   return RetrieveEncoded(engine, slot, slot.state, stream, output);
 }
 

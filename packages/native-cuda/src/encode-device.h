@@ -60,11 +60,10 @@ void EncodeDeviceBatch(Engine* engine, EncodeSlot& slot, cudaStream_t stream, co
 Napi::Uint8Array BytesToJs(Napi::Env env, const std::vector<uint8_t>& bytes);
 Napi::Value BytesOrError(Napi::Env env, const Failure& failure, const std::vector<uint8_t>& bytes);
 
-// Encodes `width`×`height` pixels of `format` at `source` (device memory, rows `pitch` apart) with the slot's
-// nvJPEG state, on `stream`, into `output`. A temporary block, if one is needed, is left in `scratch`: keep it
-// until `stream` has finished (it has when this returns successfully).
-Failure EncodeDevicePixels(Engine* engine, EncodeSlot& slot, cudaStream_t stream, uint8_t* source, size_t pitch,
-                           int width, int height, PixelFormat format, const EncodeSettings& settings,
-                           std::shared_ptr<DeviceAllocation>* scratch, std::vector<uint8_t>* output);
+// Encodes `source` with the slot's nvJPEG state, on `stream`, into `output`. A temporary block, if one is
+// needed, is left in `scratch`: keep it until `stream` has finished (it has when this returns successfully).
+Failure EncodeDevicePixels(Engine* engine, EncodeSlot& slot, cudaStream_t stream, const EncodeSource& source,
+                           const EncodeSettings& settings, std::shared_ptr<DeviceAllocation>* scratch,
+                           std::vector<uint8_t>* output);
 
 }  // namespace jpegkit

@@ -81,8 +81,7 @@ class EncodeWorker : public PromiseWorker {
     JK_TRY(slot->staging.Reserve(StagingBytes(job_)));
     EncodeSource source;
     JK_TRY(SourceOf(engine_.get(), job_, slot->staging.data(), slot->stream, &upload_, &source));
-    return EncodeDevicePixels(engine_.get(), *slot, slot->stream, source.data, source.pitch, source.width,
-                              source.height, source.format, job_.settings, &scratch_, &output_);
+    return EncodeDevicePixels(engine_.get(), *slot, slot->stream, source, job_.settings, &scratch_, &output_);
   }
 
   Napi::Value Resolve(Napi::Env env) override { return BytesToJs(env, output_); }

@@ -12,10 +12,10 @@
 #include <vector>
 
 #include "device-pool.h"
-#include "ops-table-cache.h"
 #include "device.h"
 #include "errors.h"
 #include "nvjpeg-api.h"
+#include "ops-table-cache.h"
 #include "staging.h"
 
 namespace jpegkit {

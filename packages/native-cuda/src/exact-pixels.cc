@@ -82,10 +82,6 @@ size_t ExactPixelsPlan::BytesFor(size_t images) {
   return images * (3 * sizeof(ExactIdctEntry) + sizeof(ExactImageJob));
 }
 
-size_t ExactPixelsPlan::Bytes() const {
-  return idct_.size() * sizeof(ExactIdctEntry) + images_.size() * sizeof(ExactImageJob);
-}
-
 void ExactPixelsPlan::Write(uint8_t* host) const {
   std::memcpy(host, images_.data(), images_.size() * sizeof(ExactImageJob));
   std::memcpy(host + images_.size() * sizeof(ExactImageJob), idct_.data(), idct_.size() * sizeof(ExactIdctEntry));

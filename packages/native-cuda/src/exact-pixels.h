@@ -49,16 +49,14 @@ class ExactPixelsPlan {
   // stored after orientation). E_UNSUPPORTED for sampling ratios libjpeg refuses too.
   Failure Add(const ExactFrameGrid& grid, const int16_t* const* coefficients, const int16_t* quant, uint8_t* planes,
               PixelFormat format, int orientation, uint8_t* out, size_t outPitch, int outHeight);
-  // Bytes of the tables (a bound for `images` images, before adding them: BytesFor).
-  size_t Bytes() const;
+  // Bytes of the tables for up to `images` images (known before adding them, for the caller's layout).
   static size_t BytesFor(size_t images);
-  // Writes the tables at `host`, which the caller copies to `device` before LaunchExactPixels.
+  // Writes the tables at `host`, which the caller copies to `device` before launching.
   void Write(uint8_t* host) const;
   // Queues both kernels on `stream`, the tables at `device` (or each on its own: the IDCT first).
   Failure Launch(const uint8_t* device, cudaStream_t stream) const;
   Failure LaunchIdct(const uint8_t* device, cudaStream_t stream) const;
   Failure LaunchImages(const uint8_t* device, cudaStream_t stream) const;
-  bool empty() const { return images_.empty(); }
 
  private:
   std::vector<ExactIdctEntry> idct_;

@@ -42,9 +42,14 @@ struct Accepted {
 // JPEGKIT_CUDA_TRACE=1: each call prints where its time went: per phase (parse, staging, unstuff, acquire, prep,
 // upload, pass0 …, starts, decode, idct, pixels), GPU time between the phases' events and (after the slash) the
 // host thread's time to reach the phase's mark (preparing, enqueueing, waiting), then the whole call's wall time.
-// One 1080p photo on an H200: unstuffing into pinned staging 0.13 ms of a 1.07 ms call.
+// One 1080p photo on an H200: unstuffing into pinned staging 0.12 ms of a 0.9 ms call.
 class Trace {
  public:
+  using Clock = std::chrono::steady_clock;
+  static float Since(Clock::time_point from) {
+    return std::chrono::duration<float, std::milli>(Clock::now() - from).count();
+  }
+
   explicit Trace(cudaStream_t stream) : stream_(stream), on_(std::getenv("JPEGKIT_CUDA_TRACE") != nullptr) {
     if (on_) start_ = last_ = Clock::now();
   }
@@ -95,10 +100,6 @@ class Trace {
     names_.push_back(name);
   }
 
-  using Clock = std::chrono::steady_clock;
-  static float Since(Clock::time_point from) {
-    return std::chrono::duration<float, std::milli>(Clock::now() - from).count();
-  }
   cudaStream_t stream_;
   bool on_;
   Clock::time_point start_, last_;
@@ -214,13 +215,10 @@ class KernelDecoder {
     float unstuffMs = 0;
     for (Accepted& a : accepted_) {
       std::string reason;
-      const auto unstuffStart = std::chrono::steady_clock::now();
+      const Trace::Clock::time_point unstuffStart = Trace::Clock::now();
       const bool unstuffed =
           UnstuffScan(a.item->data, a.item->length, a.facts.get(), host + a.dataAt, &a.dataBytes, &reason);
-      if (trace.on()) {
-        unstuffMs +=
-            std::chrono::duration<float, std::milli>(std::chrono::steady_clock::now() - unstuffStart).count();
-      }
+      if (trace.on()) unstuffMs += Trace::Since(unstuffStart);
       if (!unstuffed) {
         HandBack(a.item, reason);
         continue;
@@ -347,11 +345,13 @@ class KernelDecoder {
     }
     if (!looped) call.passes = 0;
     for (;;) {
-      const int from = call.passes;
-      if (!looped) call.passes = std::min(kMaxSyncPasses, from + kPassRound);
-      for (int pass = from; pass < call.passes && !looped; ++pass) {
-        JK_CUDA(LaunchHuffmanSync(call, pass, stream));
-        trace.Mark("pass", pass);
+      if (!looped) {
+        const int from = call.passes;
+        call.passes = std::min(kMaxSyncPasses, from + kPassRound);
+        for (int pass = from; pass < call.passes; ++pass) {
+          JK_CUDA(LaunchHuffmanSync(call, pass, stream));
+          trace.Mark("pass", pass);
+        }
       }
       JK_CUDA(LaunchHuffmanStarts(call, stream));
       trace.Mark("starts");

@@ -73,7 +73,7 @@ class DeviceExec {
     return "";
   }
   std::string UploadBytes(const void* data, size_t bytes, const void** out) {
-    if (tables_ != nullptr) {
+    if (tables_ != nullptr && tables_->Keeps(bytes)) {
       std::shared_ptr<const DeviceTable> table;
       if (tables_->Get(data, bytes, stream_, &table).ok()) {
         heldTables_.push_back(table);

@@ -56,7 +56,6 @@ Failure DeviceTableCache::Get(const void* host, size_t bytes, cudaStream_t strea
   }
   JK_CUDA(cudaStreamSynchronize(stream));
   *out = table;
-  if (bytes > maxBytes_ / 4) return Ok();  // used by this call alone
   std::lock_guard<std::mutex> lock(mutex_);
   recent_.push_front(table);
   byHash_.emplace(hash, recent_.begin());

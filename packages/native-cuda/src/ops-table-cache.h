@@ -39,12 +39,14 @@ class DeviceTable {
 
 class DeviceTableCache {
  public:
-  // At most `maxEntries` tables and `maxBytes` in all (least recently used go first); larger tables are not kept.
+  // At most `maxEntries` tables and `maxBytes` in all (least recently used go first).
   DeviceTableCache(int device, size_t maxEntries = 64, size_t maxBytes = 32u << 20)
       : device_(device), maxEntries_(maxEntries), maxBytes_(maxBytes) {}
 
-  // The device copy of `bytes` bytes at `host`: one with the same content, or a new one uploaded on `stream`
-  // (and waited for, so work on any stream may read it at once).
+  // Whether a table of `bytes` is kept (up to a quarter of maxBytes; a larger one goes with its call).
+  bool Keeps(size_t bytes) const { return bytes <= maxBytes_ / 4; }
+  // The device copy of `bytes` bytes at `host` (Keeps(bytes)): one with the same content, or a new one uploaded
+  // on `stream` (and waited for, so work on any stream may read it at once).
   Failure Get(const void* host, size_t bytes, cudaStream_t stream, std::shared_ptr<const DeviceTable>* out);
   // Lets go of every table (their memory is freed once no queued work holds them).
   void Clear();
