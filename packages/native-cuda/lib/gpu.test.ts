@@ -294,7 +294,8 @@ describe('cuda backend on a GPU', () => {
     const end = cuda.stats();
     console.log(
       `cuda 100k decodes: device free ${start.deviceFreeBytes} → ${half.deviceFreeBytes} → ${end.deviceFreeBytes} bytes, ` +
-        `pool allocations ${start.allocations} → ${half.allocations} → ${end.allocations}`,
+        `pool allocations ${start.allocations} → ${half.allocations} → ${end.allocations}, ` +
+        `frees ${start.frees} → ${end.frees}, cached ${start.cachedBytes} → ${end.cachedBytes} bytes`,
     );
     expect(half.allocations).toBe(start.allocations);
     expect(end.allocations).toBe(half.allocations);

@@ -6,6 +6,7 @@
 #                                           # our GPU Huffman decoder's passes on a JPEG)
 #   bash scripts/build-host-test.sh exact-asan  # the same with AddressSanitizer + UBSan (the fuzz test's build)
 #   bash scripts/build-host-test.sh ops     # build/ops-host-test (pixel ops)
+#   bash scripts/build-host-test.sh encode  # build/encode-host-test (our baseline JPEG encoder)
 #
 # Rebuilds only when a source is newer; prints the executable's path. Environment: NVCC or CUDA_HOME (nvcc).
 # Without nvcc it says so and exits 3.
@@ -20,8 +21,13 @@ case "${1:-}" in
       src/kernels/huffman-math.cuh src/kernels/huffman.h src/baseline-scan.h) ;;
   ops)
     define=JPEGKIT_OPS_HOST_TEST
-    sources=(src/kernels/ops-host-test.cu src/kernels/ops-math.cuh src/kernels/ops-params.h src/ops-program.h) ;;
-  *) echo "usage: build-host-test.sh exact|exact-asan|ops" >&2; exit 2 ;;
+    sources=(src/kernels/ops-host-test.cu src/kernels/ops-math.cuh src/kernels/ops-params.h src/ops-program.h
+      src/kernels/host-test-io.h) ;;
+  encode)
+    define=JPEGKIT_ENCODE_HOST_TEST
+    sources=(src/kernels/encode-host-test.cu src/encode-plan.cc src/encode-plan.h src/kernels/encode-math.cuh
+      src/kernels/encode-kernels.h src/kernels/host-test-io.h) ;;
+  *) echo "usage: build-host-test.sh exact|exact-asan|ops|encode" >&2; exit 2 ;;
 esac
 
 nvcc="${NVCC:-}"
@@ -43,6 +49,7 @@ for source in "${sources[@]}" "$0"; do [[ $source -nt $out ]] && stale=1; done
 compile=("${sources[0]}")
 flags=(-O2)
 [[ $1 == exact* ]] && compile+=(src/baseline-scan.cc)
+[[ $1 == encode ]] && compile+=(src/encode-plan.cc)
 [[ $1 == exact-asan ]] && flags=(-O1 -g -Xcompiler -fno-omit-frame-pointer -Xcompiler -fsanitize=address
   -Xcompiler -fsanitize=undefined -Xcompiler -fno-sanitize-recover=all -Xlinker -lasan -Xlinker -lubsan)
 if (( stale )); then

@@ -4,6 +4,8 @@
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <iterator>
 #include <vector>
 
@@ -69,6 +71,12 @@ Failure DevicePool::Acquire(size_t bytes, std::shared_ptr<DeviceAllocation>* out
     stats_.peakBytes = std::max(stats_.peakBytes, stats_.inUseBytes + stats_.cachedBytes);
     busyPeak_ = std::max(busyPeak_, stats_.inUseBytes);
     ++stats_.allocations;
+    // JPEGKIT_CUDA_POOL_TRACE=1: every new block, with what the pool held then (why a steady workload grew).
+    static const bool trace = std::getenv("JPEGKIT_CUDA_POOL_TRACE") != nullptr;
+    if (trace) {
+      std::fprintf(stderr, "jpegkit pool: new block %zu for %zu bytes (allocation %zu; in use %zu, cached %zu)\n", want,
+                   bytes, stats_.allocations, stats_.inUseBytes, stats_.cachedBytes);
+    }
   }
   *out = std::make_shared<DeviceAllocation>(shared_from_this(), ptr, want);
   return Ok();

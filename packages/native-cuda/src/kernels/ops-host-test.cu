@@ -12,7 +12,6 @@
 // The addon build compiles every src/kernels/*.cu; this file is empty there (JPEGKIT_OPS_HOST_TEST unset).
 #if defined(JPEGKIT_OPS_HOST_TEST)
 
-#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -25,6 +24,7 @@
 #include <vector>
 
 #include "../ops-program.h"
+#include "host-test-io.h"
 #include "ops-math.cuh"
 
 namespace jpegkit {
@@ -100,42 +100,21 @@ class HostExec {
 }
 
 std::vector<uint8_t> ReadFile(const char* path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) Die(std::string("cannot read ") + path);
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  std::vector<uint8_t> bytes;
+  if (!hosttest::ReadFileBytes(path, &bytes)) Die(std::string("cannot read ") + path);
+  return bytes;
 }
 
 // Binary PPM/PGM with maxval 255 into a tight rgb/gray image.
 void ReadPnm(const std::vector<uint8_t>& bytes, HostExec* ex, HostExec::Image* image) {
-  size_t pos = 2;
-  auto next = [&]() {
-    while (pos < bytes.size()) {
-      if (bytes[pos] == '#') {
-        while (pos < bytes.size() && bytes[pos] != '\n') ++pos;
-      } else if (std::isspace(bytes[pos])) {
-        ++pos;
-      } else {
-        break;
-      }
-    }
-    long value = 0;
-    bool any = false;
-    while (pos < bytes.size() && std::isdigit(bytes[pos])) {
-      value = value * 10 + (bytes[pos++] - '0');
-      any = true;
-    }
-    if (!any) Die("bad PNM header");
-    return value;
-  };
-  if (bytes.size() < 2 || bytes[0] != 'P' || (bytes[1] != '5' && bytes[1] != '6')) Die("not a binary PPM/PGM");
-  const int format = bytes[1] == '6' ? 0 : 4;
-  const long width = next(), height = next(), maxval = next();
-  if (maxval != 255 || width < 1 || height < 1) Die("only 8-bit PPM/PGM");
-  ++pos;  // the single whitespace after maxval
-  ex->NewImage(static_cast<int>(width), static_cast<int>(height), format, image);
-  const size_t size = image->memory->size();
-  if (bytes.size() < pos + size) Die("PNM data truncated");
-  std::memcpy(image->memory->data(), bytes.data() + pos, size);
+  long width = 0, height = 0;
+  int channels = 0;
+  size_t at = 0;
+  const std::string error = hosttest::ParsePnm(bytes, &width, &height, &channels, &at);
+  if (!error.empty()) Die(error);
+  ex->NewImage(static_cast<int>(width), static_cast<int>(height), channels == 3 ? 0 : 4, image);
+  if (bytes.size() < at + image->memory->size()) Die("PNM data truncated");
+  std::memcpy(image->memory->data(), bytes.data() + at, image->memory->size());
 }
 
 }  // namespace

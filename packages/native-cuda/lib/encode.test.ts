@@ -1,0 +1,81 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inspect } from '@jpegkit/core';
+
+// Our GPU encoder's arithmetic, proven on the CPU: build/encode-host-test runs the kernels' __host__ __device__
+// steps (src/kernels/encode-math.cuh: colour, downsampling, islow FDCT, quantisation, dummy blocks, Huffman codes,
+// stuffing) block after block, with the markers of src/encode-plan.cc. Its files must be the very bytes of
+// libjpeg-turbo 2.1.5's `cjpeg -baseline -dct int` (fixtures/encode-refs.json: sha256 of cjpeg's output, made by
+// scripts/make-encode-refs.sh). nvcc builds the harness; without it this fails and says so.
+
+const pkg = fileURLToPath(new URL('..', import.meta.url));
+const fixtures = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
+
+interface EncodeRef {
+  source: string;
+  quality: number;
+  sampling: '420' | '422' | '444' | 'gray';
+  bytes: number;
+  sha256: string;
+}
+
+const refs = JSON.parse(readFileSync(join(fixtures, 'encode-refs.json'), 'utf8')) as EncodeRef[];
+
+describe('our baseline JPEG encoder on the CPU (host harness of the GPU arithmetic)', () => {
+  let harness: string;
+  let work: string;
+  beforeAll(() => {
+    harness = execFileSync('bash', [join(pkg, 'scripts/build-host-test.sh'), 'encode'], { encoding: 'utf8' }).trim();
+    work = mkdtempSync(join(tmpdir(), 'jpegkit-encode-'));
+  }, 120_000);
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  const encode = (ref: EncodeRef, extra: string[] = []): Buffer => {
+    const out = join(work, 'out.jpg');
+    rmSync(out, { force: true });
+    execFileSync(harness, [
+      join(fixtures, ref.source),
+      out,
+      '--quality',
+      String(ref.quality),
+      '--sampling',
+      ref.sampling,
+      ...extra,
+    ]);
+    return readFileSync(out);
+  };
+  const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+  it('writes cjpeg -baseline -dct int byte for byte: every fixture image, qualities 1–100, 4:2:0 / 4:2:2 / 4:4:4 / gray', () => {
+    expect(refs.length).toBeGreaterThan(400);
+    const differing: string[] = [];
+    for (const ref of refs) {
+      const bytes = encode(ref);
+      if (bytes.length !== ref.bytes || sha256(bytes) !== ref.sha256) {
+        differing.push(`${ref.source} q${ref.quality} ${ref.sampling}: ${bytes.length} bytes, cjpeg ${ref.bytes}`);
+      }
+    }
+    console.log(`encode host harness: ${refs.length - differing.length} of ${refs.length} files equal cjpeg's`);
+    expect(differing).toEqual([]);
+  }, 300_000);
+
+  it('reads 4-byte BGRA pixels to the same bytes', () => {
+    const some = refs.filter((r) => r.source.endsWith('.ppm') && r.quality === 90).slice(0, 40);
+    expect(some.length).toBe(40);
+    for (const ref of some) expect(sha256(encode(ref, ['--bgra']))).toBe(ref.sha256);
+  }, 120_000);
+
+  it('writes baseline JFIF files whose header core reads back', () => {
+    const ref = refs.find((r) => r.source === 'ref/odd-37x23-411.ppm' && r.sampling === '422')!;
+    const header = inspect(new Uint8Array(encode(ref)));
+    expect([header.width, header.height, header.process, header.subsampling]).toEqual([37, 23, 'baseline', '4:2:2']);
+    expect(existsSync(join(fixtures, ref.source))).toBe(true);
+  });
+});
