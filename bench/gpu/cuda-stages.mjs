@@ -54,6 +54,11 @@ report.stages.push(
 );
 report.stages.push(await time('encode 960×540 q90', () => backend.encode(small, encode)));
 report.stages.push(await time('encode 1080p q90', () => backend.encode(decoded, encode)));
+// The same encodes with nvJPEG's encoder instead of ours (encoder 'nvjpeg').
+backend.setEncoder('nvjpeg');
+report.stages.push(await time('encode 960×540 q90 (nvJPEG)', () => backend.encode(small, encode)));
+report.stages.push(await time('encode 1080p q90 (nvJPEG)', () => backend.encode(decoded, encode)));
+backend.setEncoder('kernels');
 report.stages.push(
   await time('fused pipeline', () =>
     backend.run({

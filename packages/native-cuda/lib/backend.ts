@@ -87,6 +87,14 @@ export interface CudaBackendOptions extends BackendInitOptions {
   decoder?: 'kernels' | 'nvjpeg' | 'mixed';
   /** With decoder 'mixed', the share of hardware-decodable images our kernels take under load. */
   kernelShare?: number;
+  /**
+   * Which encoder writes baseline JPEGs with the standard Huffman tables at 4:4:4, 4:2:2, 4:2:0 or gray:
+   * - 'kernels' (default): jpegkit's own GPU encoder (src/kernels/encode.cu), whose files are the very bytes of
+   *   libjpeg-turbo's `cjpeg -baseline -dct int` at the same quality and sampling;
+   * - 'nvjpeg': nvJPEG's encoder.
+   * Optimised Huffman tables, progressive, 4:4:0 and 4:1:1 are nvJPEG's either way.
+   */
+  encoder?: 'kernels' | 'nvjpeg';
   /** Addon file to load instead of the usual candidates (tests, debug builds). */
   addonPath?: string;
   /**
@@ -120,13 +128,17 @@ function checkEncodable(options: ResolvedEncodeOptions): void {
 /** Most images per native encodeBatch call (see encodeBatch). */
 const ENCODE_CALL_MAX = 4;
 
-/** What nvJPEG's encoder takes of the options (metadata is inserted after). */
-function nativeEncodeOptions(options: ResolvedEncodeOptions): NativeEncodeOptions {
+/** What the native encoders take of the options (metadata is inserted after). */
+function nativeEncodeOptions(
+  options: ResolvedEncodeOptions,
+  encoder: 'kernels' | 'nvjpeg',
+): NativeEncodeOptions {
   return {
     quality: options.quality,
     subsampling: options.subsampling,
     optimize: options.optimize,
     progressive: options.progressive,
+    encoder,
   };
 }
 
@@ -247,6 +259,7 @@ export class CudaBackend implements Backend {
   #hardwareChunk = 128;
   #streams = 8;
   #decoder: 'kernels' | 'nvjpeg' | 'mixed' | 'hybrid' = 'kernels';
+  #encoder: 'kernels' | 'nvjpeg' = 'kernels';
   #kernelShare = DEFAULT_KERNEL_SHARE;
   #shareCredit = 0;
   /** Native decode calls in flight (a call alone gets the lowest-latency route). */
@@ -334,6 +347,7 @@ export class CudaBackend implements Backend {
     if (options.hardwareChunk !== undefined)
       this.#hardwareChunk = Math.max(1, Math.floor(options.hardwareChunk));
     if (options.decoder !== undefined) this.#decoder = options.decoder;
+    if (options.encoder !== undefined) this.#encoder = options.encoder;
     if (options.kernelShare !== undefined) this.#kernelShare = Math.min(1, Math.max(0, options.kernelShare));
     this.#hardwareDecoder = engine.hardwareDecoder;
     const runPipelineBatch = addon.runPipelineBatch;
@@ -725,7 +739,7 @@ export class CudaBackend implements Backend {
     const input: Parameters<NativeEngine['encode']>[0] = nativeInput(image, 'encodes');
     let jpeg: Uint8Array;
     try {
-      jpeg = await engine.encode(input, nativeEncodeOptions(options));
+      jpeg = await engine.encode(input, nativeEncodeOptions(options, this.#encoder));
     } catch (error) {
       throw toJpegError(error);
     }
@@ -754,7 +768,7 @@ export class CudaBackend implements Backend {
         results[index] = toJpegError(error);
       }
     });
-    const native = nativeEncodeOptions(options);
+    const native = nativeEncodeOptions(options, this.#encoder);
     const calls: Promise<void>[] = [];
     for (const [engine, indices] of byEngine) {
       // Small calls: a call's encodes run one after another on its stream, so more streams at once beat longer
@@ -883,7 +897,7 @@ export class CudaBackend implements Backend {
     checkEncodable(encode);
     const { width, height } = decodedSize(header, options);
     const program = cachedOpsProgram(plan.steps, width, height, 'rgb').program;
-    const nativeEncode = nativeEncodeOptions(encode);
+    const nativeEncode = nativeEncodeOptions(encode, this.#encoder);
     let jpeg: Uint8Array;
     try {
       jpeg = await pipelines.add(JSON.stringify(nativeEncode), {
@@ -930,6 +944,11 @@ export class CudaBackend implements Backend {
    */
   setDecoder(decoder: 'kernels' | 'nvjpeg' | 'mixed' | 'hybrid'): void {
     this.#decoder = decoder;
+  }
+
+  /** Which encoder writes what it takes (CudaBackendOptions.encoder; to compare them). Default 'kernels'. */
+  setEncoder(encoder: 'kernels' | 'nvjpeg'): void {
+    this.#encoder = encoder;
   }
 
   async dispose(): Promise<void> {

@@ -30,7 +30,9 @@ describe('our baseline JPEG encoder on the CPU (host harness of the GPU arithmet
   let harness: string;
   let work: string;
   beforeAll(() => {
-    harness = execFileSync('bash', [join(pkg, 'scripts/build-host-test.sh'), 'encode'], { encoding: 'utf8' }).trim();
+    harness = execFileSync('bash', [join(pkg, 'scripts/build-host-test.sh'), 'encode'], {
+      encoding: 'utf8',
+    }).trim();
     work = mkdtempSync(join(tmpdir(), 'jpegkit-encode-'));
   }, 120_000);
   afterAll(() => {
@@ -59,10 +61,14 @@ describe('our baseline JPEG encoder on the CPU (host harness of the GPU arithmet
     for (const ref of refs) {
       const bytes = encode(ref);
       if (bytes.length !== ref.bytes || sha256(bytes) !== ref.sha256) {
-        differing.push(`${ref.source} q${ref.quality} ${ref.sampling}: ${bytes.length} bytes, cjpeg ${ref.bytes}`);
+        differing.push(
+          `${ref.source} q${ref.quality} ${ref.sampling}: ${bytes.length} bytes, cjpeg ${ref.bytes}`,
+        );
       }
     }
-    console.log(`encode host harness: ${refs.length - differing.length} of ${refs.length} files equal cjpeg's`);
+    console.log(
+      `encode host harness: ${refs.length - differing.length} of ${refs.length} files equal cjpeg's`,
+    );
     expect(differing).toEqual([]);
   }, 300_000);
 
@@ -75,7 +81,12 @@ describe('our baseline JPEG encoder on the CPU (host harness of the GPU arithmet
   it('writes baseline JFIF files whose header core reads back', () => {
     const ref = refs.find((r) => r.source === 'ref/odd-37x23-411.ppm' && r.sampling === '422')!;
     const header = inspect(new Uint8Array(encode(ref)));
-    expect([header.width, header.height, header.process, header.subsampling]).toEqual([37, 23, 'baseline', '4:2:2']);
+    expect([header.width, header.height, header.process, header.subsampling]).toEqual([
+      37,
+      23,
+      'baseline',
+      '4:2:2',
+    ]);
     expect(existsSync(join(fixtures, ref.source))).toBe(true);
   });
 });

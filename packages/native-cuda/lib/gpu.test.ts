@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -224,6 +225,70 @@ describe('cuda backend on a GPU', () => {
     expect(inspect(results[2] as Uint8Array).width).toBe(160);
     for (const d of devices) d.release();
   });
+
+  it("writes cjpeg -baseline -dct int's bytes with our encoder: every fixture image, qualities 1–100, from host and device", async () => {
+    // fixtures/encode-refs.json: sha256 of libjpeg-turbo 2.1.5's cjpeg output (scripts/make-encode-refs.sh).
+    const refs = JSON.parse(
+      readFileSync(new URL('../../../fixtures/encode-refs.json', import.meta.url), 'utf8'),
+    ) as { source: string; quality: number; sampling: string; sha256: string }[];
+    const names: Record<string, '4:2:0' | '4:2:2' | '4:4:4' | 'gray'> = {
+      '420': '4:2:0',
+      '422': '4:2:2',
+      '444': '4:4:4',
+      gray: 'gray',
+    };
+    const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+    const differing: string[] = [];
+    const pixels = new Map<string, HostImage>();
+    const imageOf = (source: string) => {
+      let img = pixels.get(source);
+      if (!img) pixels.set(source, (img = readPnm(fixture(source))));
+      return img;
+    };
+    for (const ref of refs) {
+      const options = resolveEncodeOptions({ quality: ref.quality, subsampling: names[ref.sampling]! });
+      const jpeg = await cuda.encode(imageOf(ref.source), options);
+      if (sha(jpeg) !== ref.sha256) differing.push(`${ref.source} q${ref.quality} ${ref.sampling}`);
+    }
+    // Batched, mixed sizes, from device images in other layouts (bgra, planar): the same bytes.
+    const q90 = refs.filter((r) => r.quality === 90 && r.sampling !== 'gray' && r.source.endsWith('.ppm'));
+    const batch = q90.slice(0, 48);
+    const formats: PixelFormat[] = ['bgra', 'rgb-planar', 'rgba', 'bgr'];
+    const devices = await Promise.all(
+      batch.map(
+        async (r, i) =>
+          (await codec
+            .pipeline(imageOf(r.source))
+            .toImage({ format: formats[i % formats.length]!, location: 'device' })) as CudaImage,
+      ),
+    );
+    for (const sampling of ['420', '422', '444'] as const) {
+      const wanted = batch.map((r) =>
+        refs.find((x) => x.source === r.source && x.quality === 90 && x.sampling === sampling)!,
+      );
+      const results = await codec.encodeBatch(devices, { quality: 90, subsampling: names[sampling]! });
+      results.forEach((jpeg, i) => {
+        if (!(jpeg instanceof Uint8Array) || sha(jpeg) !== wanted[i]!.sha256) {
+          differing.push(`batched device ${formats[i % formats.length]} ${wanted[i]!.source} ${sampling}`);
+        }
+      });
+    }
+    for (const d of devices) d.release();
+    console.log(
+      `cuda encoder: ${refs.length + 3 * batch.length - differing.length} of ${refs.length + 3 * batch.length} files equal cjpeg's`,
+    );
+    expect(differing).toEqual([]);
+    // nvJPEG's encoder stays one option away, and writes a different, close file.
+    cuda.setEncoder('nvjpeg');
+    try {
+      const img = imageOf('ref/photo-420.ppm');
+      const theirs = await cuda.encode(img, resolveEncodeOptions({ quality: 90 }));
+      const back = (await codec.decode(theirs, { format: 'rgb' })) as HostImage;
+      expect(diffImages(back, img, 255).psnr).toBeGreaterThan(30);
+    } finally {
+      cuda.setEncoder('kernels');
+    }
+  }, 120_000);
 
   it('gives only JpegErrors on 10,000 mutated files, and stays usable', async () => {
     const bases = [

@@ -100,6 +100,8 @@ export interface NativeEncodeOptions {
   subsampling: string;
   optimize: boolean;
   progressive: boolean;
+  /** 'kernels': ours where they take the settings (baseline, standard tables, 4:4:4/4:2:2/4:2:0/gray). */
+  encoder?: 'kernels' | 'nvjpeg';
 }
 
 export interface NativePoolStats {

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "args.h"
+#include "kernel-encode.h"
 #include "kernels/kernels.h"
 
 namespace jpegkit {
@@ -40,6 +41,10 @@ bool ReadEncodeSettings(Napi::Env env, const Napi::Object& options, EncodeSettin
     return false;
   }
   if (!ParseSubsampling(subsampling, &settings->subsampling)) return Throw(env, "Unknown subsampling " + subsampling);
+  std::string encoder = "kernels";
+  if (options.Has("encoder") && !ReadString(options, "encoder", &encoder)) return false;
+  if (encoder != "kernels" && encoder != "nvjpeg") return Throw(env, "Expected 'kernels' or 'nvjpeg' for encoder");
+  settings->nvjpeg = encoder == "nvjpeg";
   settings->quality = static_cast<int>(quality);
   return true;
 }
@@ -161,6 +166,13 @@ Failure RetrieveEncoded(Engine* engine, EncodeSlot& slot, nvjpegEncoderState_t s
 Failure EncodeDevicePixels(Engine* engine, EncodeSlot& slot, cudaStream_t stream, const EncodeSource& source,
                            const EncodeSettings& settings, std::shared_ptr<DeviceAllocation>* scratch,
                            std::vector<uint8_t>* output) {
+  if (KernelsEncode(settings)) {
+    std::vector<std::vector<uint8_t>> outputs;
+    std::vector<Failure> failures(1, Ok());
+    EncodeBatchWithKernels(engine, slot, stream, {source}, settings, &outputs, &failures);
+    if (failures[0].ok()) *output = std::move(outputs[0]);
+    return failures[0];
+  }
   JK_TRY(ApplyEncodeSettings(engine, slot, settings, stream));
   JK_TRY(EnqueueEncode(engine, slot, slot.state, stream, source, settings, scratch));
   return RetrieveEncoded(engine, slot, slot.state, stream, output);
@@ -173,6 +185,7 @@ void EncodeDeviceBatch(Engine* engine, EncodeSlot& slot, cudaStream_t stream, co
   scratch->resize(n);
   outputs->resize(n);
   failures->resize(n, Ok());
+  if (KernelsEncode(settings)) return EncodeBatchWithKernels(engine, slot, stream, sources, settings, outputs, failures);
   std::vector<nvjpegEncoderState_t> states(n, nullptr);
   const Failure applied = ApplyEncodeSettings(engine, slot, settings, stream);
   size_t used = 0;  // encoder states handed out (images failed beforehand take none)

@@ -22,9 +22,10 @@ struct EncodeSettings {
   int quality = 90;
   nvjpegChromaSubsampling_t subsampling = NVJPEG_CSS_420;
   bool optimize = false, progressive = false;
+  bool nvjpeg = false;  // encoder 'nvjpeg': nvJPEG even where our kernels would take it (kernel-encode.h)
 };
 
-// Reads { quality?, subsampling?, optimize?, progressive? } on the JS thread; throws a TypeError and returns false
+// Reads { quality?, subsampling?, optimize?, progressive?, encoder?: 'kernels' | 'nvjpeg' } on the JS thread; throws a TypeError and returns false
 // when a value is wrong.
 bool ReadEncodeSettings(Napi::Env env, const Napi::Object& options, EncodeSettings* settings);
 

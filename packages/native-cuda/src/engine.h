@@ -54,6 +54,9 @@ struct EncodeSlot {
   nvjpegEncoderState_t state = nullptr;
   nvjpegEncoderParams_t params = nullptr;
   StagingBuffer staging;
+  // Our encoder's descriptors and the bytes its kernels publish (kernel-encode.cc): apart from `staging`, whose
+  // pixels may still be on their way to the device when an encode starts.
+  StagingBuffer kernelStaging;
   // Encoder states for the 2nd, 3rd … image of a batched encode (Engine::EncoderState makes them on first use).
   std::vector<nvjpegEncoderState_t> more;
   // What `params` holds (encode-device.cc sets only what changes): quality, Huffman optimisation, progressive,

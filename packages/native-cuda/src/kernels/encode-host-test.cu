@@ -35,7 +35,11 @@ std::vector<uint8_t> Encode(const EncodePlan& plan, EncodeImage image) {
   const int64_t blocks = DescribeEncodeImage(plan, 0, &image);
   std::vector<int16_t> coef(static_cast<size_t>(blocks) * 64);
   std::vector<uint32_t> acBits(static_cast<size_t>(blocks));
-  for (int64_t s = 0; s < blocks; ++s) acBits[s] = enc::ScanBlock(layout, image, s, &coef[s * 64]);
+  // In the coefficients kernel's order (component by component), so its mapping is checked too.
+  for (int64_t t = 0; t < blocks; ++t) {
+    const int64_t s = enc::ScanIndexOf(layout, image, t);
+    acBits[s] = enc::ScanBlock(layout, image, s, &coef[s * 64]);
+  }
   std::vector<uint64_t> offsets(static_cast<size_t>(blocks));
   uint64_t bits = 0;
   for (int64_t s = 0; s < blocks; ++s) {

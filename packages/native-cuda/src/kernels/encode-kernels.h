@@ -47,7 +47,7 @@ struct EncodeResult {
 };
 
 // Device memory of one call (from the pool): `coefficients` 64 int16 per block, `acBits` and `offsets` one per
-// block, `arena` bytes for the coded data (zeroed by the launcher: the first `unstuffedBytes` hold the bits, the
+// block, the tile rows, `arena` bytes for the coded data (zeroed by the launcher: the first `unstuffedBytes` hold the bits, the
 // rest the stuffed bytes), `counters` two uint64 (zeroed by the launcher). The stuffed bytes land in `host`
 // (pinned, mapped; as large as the arena's stuffed part) at each result's stuffedAt, the results in `hostResults`.
 struct EncodeBuffers {
@@ -64,7 +64,14 @@ struct EncodeBuffers {
   EncodeResult* results;       // device
   uint8_t* host;               // pinned host memory (UVA)
   EncodeResult* hostResults;   // pinned host memory
+  // Per image a row of tile sums: bits per tile of 256 blocks, stuffed bytes per tile of 4,096 coded bytes.
+  unsigned long long* bitTiles;
+  long long* stuffTiles;
+  int64_t maxBitTiles, maxStuffTiles;
 };
+
+// The tiles of the offsets and stuffing kernels, for sizing EncodeBuffers' tile rows.
+constexpr int64_t kEncodeBitTile = 256, kEncodeStuffTile = 4096;
 
 // Queues the whole encode of a call on `stream`; the caller waits for the stream, then reads hostResults.
 cudaError_t LaunchJpegEncode(const EncodeBuffers& buffers, cudaStream_t stream);

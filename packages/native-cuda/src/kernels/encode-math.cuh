@@ -17,6 +17,12 @@
 #else
 #define JK_ENC_FN inline
 #endif
+// Full unrolling where the GPU needs it (constant indices keep a block's arrays in registers).
+#if defined(__CUDA_ARCH__)
+#define JK_ENC_UNROLL _Pragma("unroll")
+#else
+#define JK_ENC_UNROLL
+#endif
 
 namespace jpegkit {
 namespace enc {
@@ -121,6 +127,22 @@ JK_ENC_FN BlockPlace PlaceOf(const EncodeLayout& layout, const EncodeImage& imag
   return place;
 }
 
+// Thread `t`'s scan block when an image's threads go component by component, each over its blocks of the MCU
+// grid row by row (so neighbouring threads do neighbouring blocks of one component); t < the image's blocks.
+JK_ENC_FN int64_t ScanIndexOf(const EncodeLayout& layout, const EncodeImage& image, int64_t t) {
+  int c = 0;
+  int64_t inComponent = t;
+  for (; c < layout.components - 1; ++c) {
+    const int64_t count = static_cast<int64_t>(image.mcuCols) * image.mcuRows * layout.h[c] * layout.v[c];
+    if (inComponent < count) break;
+    inComponent -= count;
+  }
+  const int h = layout.h[c], v = layout.v[c];
+  const int64_t wide = static_cast<int64_t>(image.mcuCols) * h;
+  const int64_t bx = inComponent % wide, by = inComponent / wide;
+  return ((by / v) * image.mcuCols + bx / h) * layout.blocksInMcu + layout.componentStart[c] + (by % v) * h + bx % h;
+}
+
 // The real block whose DC a dummy block repeats (jccoefct.c): one at the right edge takes its left neighbour's,
 // a row at the bottom takes the last block of the row above in its MCU (itself maybe a right-edge dummy).
 JK_ENC_FN void DummySource(const EncodeLayout& layout, const EncodeImage& image, BlockPlace* place) {
@@ -139,13 +161,18 @@ JK_ENC_FN void DummySource(const EncodeLayout& layout, const EncodeImage& image,
 // The quantised coefficients of a real block, in zigzag order.
 JK_ENC_FN void BlockCoefficients(const EncodeLayout& layout, const EncodeImage& image, int c, int bx, int by,
                                  int16_t out[64]) {
-  int32_t data[64];
+  int32_t data[64];  // every index below is a constant once unrolled: the block stays in registers
+JK_ENC_UNROLL
   for (int y = 0; y < 8; ++y) {
+JK_ENC_UNROLL
     for (int x = 0; x < 8; ++x) data[y * 8 + x] = ComponentSample(layout, image, c, bx * 8 + x, by * 8 + y) - 128;
   }
+JK_ENC_UNROLL
   for (int row = 0; row < 8; ++row) Fdct8(data + row * 8, 1, false);
+JK_ENC_UNROLL
   for (int col = 0; col < 8; ++col) Fdct8(data + col, 8, true);
   const EncodeDivisor* q = layout.divisors[layout.table[c]];
+JK_ENC_UNROLL
   for (int k = 0; k < 64; ++k) {
     const int n = NaturalOrder(k);
     out[k] = static_cast<int16_t>(Quantize(data[n], q[n]));
@@ -155,13 +182,12 @@ JK_ENC_FN void BlockCoefficients(const EncodeLayout& layout, const EncodeImage& 
 // --- Huffman coding (jchuff.c, standard tables) ------------------------------------------------------------------
 
 JK_ENC_FN int BitLength(int value) {
-  unsigned magnitude = static_cast<unsigned>(value < 0 ? -value : value);
-  int n = 0;
-  while (magnitude != 0) {
-    ++n;
-    magnitude >>= 1;
-  }
-  return n;
+  const unsigned magnitude = static_cast<unsigned>(value < 0 ? -value : value);
+#if defined(__CUDA_ARCH__)
+  return 32 - __clz(magnitude);
+#else
+  return magnitude == 0 ? 0 : 32 - __builtin_clz(magnitude);
+#endif
 }
 
 JK_ENC_FN int CodeSize(uint32_t entry) { return static_cast<int>(entry >> 16); }
@@ -170,6 +196,7 @@ JK_ENC_FN int CodeSize(uint32_t entry) { return static_cast<int>(entry >> 16); }
 JK_ENC_FN uint32_t AcBits(const uint32_t* ac, const int16_t coef[64]) {
   uint32_t bits = 0;
   int run = 0;
+JK_ENC_UNROLL
   for (int k = 1; k < 64; ++k) {
     const int v = coef[k];
     if (v == 0) {
@@ -227,6 +254,7 @@ JK_ENC_FN void EmitBlock(Writer& out, const uint32_t* dc, const uint32_t* ac, in
   out.Code(dc[dn]);
   out.Value(diff, dn);
   int run = 0;
+JK_ENC_UNROLL
   for (int k = 1; k < 64; ++k) {
     const int v = coef[k];
     if (v == 0) {
@@ -260,6 +288,7 @@ JK_ENC_FN uint32_t ScanBlock(const EncodeLayout& layout, const EncodeImage& imag
   if (place.dummy) {
     DummySource(layout, image, &place);
     BlockCoefficients(layout, image, c, place.bx, place.by, out);
+JK_ENC_UNROLL
     for (int k = 1; k < 64; ++k) out[k] = 0;
   } else {
     BlockCoefficients(layout, image, c, place.bx, place.by, out);

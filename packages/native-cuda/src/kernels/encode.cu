@@ -5,6 +5,7 @@
 //   3. emit: a thread per scan block — its codes ORed into the image's zeroed bit buffer;
 //   4. stuff: a thread block per image — the last byte padded with 1s, a 0x00 after every 0xFF;
 //   5. publish: the stuffed bytes and the results copied to pinned host memory in 16-byte stores.
+#include <cub/block/block_reduce.cuh>
 #include <cub/block/block_scan.cuh>
 
 #include "encode-math.cuh"
@@ -13,7 +14,38 @@ namespace jpegkit {
 namespace {
 
 constexpr int kBlockThreads = 128;
-constexpr int kScanThreads = 1024;
+constexpr int kTile = 256;                    // scan blocks per tile of the offsets, threads of the tile kernels
+constexpr long long kStuffTile = 16 * kTile;  // coded bytes per stuffing tile
+static_assert(kTile == kEncodeBitTile && kStuffTile == kEncodeStuffTile, "encode-kernels.h sizes the tile rows");
+
+// A block's 64 coefficients to and from global memory in 16-byte pieces (constant indices: the block stays in
+// registers).
+__device__ __forceinline__ void StoreBlock(int16_t* to, const int16_t v[64]) {
+  uint4* out = reinterpret_cast<uint4*>(to);
+#pragma unroll
+  for (int i = 0; i < 8; ++i) {
+    uint32_t w[4];
+#pragma unroll
+    for (int k = 0; k < 4; ++k) {
+      w[k] = static_cast<uint16_t>(v[i * 8 + 2 * k]) | static_cast<uint32_t>(static_cast<uint16_t>(v[i * 8 + 2 * k + 1])) << 16;
+    }
+    out[i] = make_uint4(w[0], w[1], w[2], w[3]);
+  }
+}
+
+__device__ __forceinline__ void LoadBlock(const int16_t* from, int16_t v[64]) {
+  const uint4* in = reinterpret_cast<const uint4*>(from);
+#pragma unroll
+  for (int i = 0; i < 8; ++i) {
+    const uint4 q = in[i];
+    const uint32_t w[4] = {q.x, q.y, q.z, q.w};
+#pragma unroll
+    for (int k = 0; k < 4; ++k) {
+      v[i * 8 + 2 * k] = static_cast<int16_t>(w[k] & 0xFFFF);
+      v[i * 8 + 2 * k + 1] = static_cast<int16_t>(w[k] >> 16);
+    }
+  }
+}
 
 // The call's layout in shared memory: the AC tables are read at data-dependent indices.
 __device__ void LoadLayout(const EncodeLayout* global, EncodeLayout* shared) {
@@ -27,36 +59,66 @@ __global__ void __launch_bounds__(kBlockThreads) CoefficientsKernel(EncodeBuffer
   __shared__ EncodeLayout layout;
   LoadLayout(b.layout, &layout);
   const EncodeImage& image = b.images[blockIdx.y];
-  const int64_t s = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (s >= image.blocks) return;
+  const int64_t t = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (t >= image.blocks) return;
+  const int64_t s = enc::ScanIndexOf(layout, image, t);
   int16_t block[64];
   b.acBits[image.firstBlock + s] = enc::ScanBlock(layout, image, s, block);
-  uint4* out = reinterpret_cast<uint4*>(b.coefficients + (image.firstBlock + s) * 64);
-  const uint4* in = reinterpret_cast<const uint4*>(block);
-  for (int i = 0; i < 8; ++i) out[i] = in[i];
+  StoreBlock(b.coefficients + (image.firstBlock + s) * 64, block);
 }
 
-__global__ void __launch_bounds__(kScanThreads) OffsetsKernel(EncodeBuffers b) {
+// The bits of every scan block (kept in acBits from here on) and their sum per tile of kTile blocks.
+__global__ void __launch_bounds__(kTile) BitsKernel(EncodeBuffers b) {
   __shared__ EncodeLayout layout;
-  using Scan = cub::BlockScan<unsigned long long, kScanThreads>;
-  __shared__ typename Scan::TempStorage scanStorage;
+  using Reduce = cub::BlockReduce<unsigned long long, kTile>;
+  __shared__ typename Reduce::TempStorage reduceStorage;
   LoadLayout(b.layout, &layout);
-  const EncodeImage& image = b.images[blockIdx.x];
-  const int16_t* coef = b.coefficients + image.firstBlock * 64;
-  const uint32_t* acBits = b.acBits + image.firstBlock;
-  uint64_t* offsets = b.offsets + image.firstBlock;
-  const int64_t span = (image.blocks + kScanThreads - 1) / kScanThreads;
-  const int64_t first = threadIdx.x * span, end = min(first + span, image.blocks);
-  unsigned long long sum = 0;
-  for (int64_t s = first; s < end; ++s) sum += enc::BlockBits(layout, coef, acBits, s);
-  unsigned long long start = 0, total = 0;
-  Scan(scanStorage).ExclusiveSum(sum, start, total);
-  for (int64_t s = first; s < end; ++s) {
-    offsets[s] = start;
-    start += enc::BlockBits(layout, coef, acBits, s);
+  const EncodeImage& image = b.images[blockIdx.y];
+  const int64_t tiles = (image.blocks + kTile - 1) / kTile;
+  if (blockIdx.x >= tiles) return;
+  const int64_t s = static_cast<int64_t>(blockIdx.x) * kTile + threadIdx.x;
+  uint32_t bits = 0;
+  if (s < image.blocks) {
+    bits = enc::BlockBits(layout, b.coefficients + image.firstBlock * 64, b.acBits + image.firstBlock, s);
   }
-  if (threadIdx.x == 0) {
-    EncodeResult& r = b.results[blockIdx.x];
+  __syncthreads();  // every thread has read its neighbours' DCs before anyone writes
+  if (s < image.blocks) b.acBits[image.firstBlock + s] = bits;
+  const unsigned long long sum = Reduce(reduceStorage).Sum(static_cast<unsigned long long>(bits));
+  if (threadIdx.x == 0) b.bitTiles[static_cast<int64_t>(blockIdx.y) * b.maxBitTiles + blockIdx.x] = sum;
+}
+
+// The sum of the first `count` entries of a tile row, by the whole thread block (thread 0 gets it).
+template <typename T, int kThreads>
+__device__ T RowPrefix(const T* row, int64_t count, typename cub::BlockReduce<T, kThreads>::TempStorage& storage) {
+  T sum = 0;
+  for (int64_t i = threadIdx.x; i < count; i += kThreads) sum += row[i];
+  return cub::BlockReduce<T, kThreads>(storage).Sum(sum);
+}
+
+// Every block's bit offset in its image: the tiles before, then a scan inside the tile. The image's last tile
+// records its total and takes its place in the byte arena.
+__global__ void __launch_bounds__(kTile) OffsetsKernel(EncodeBuffers b) {
+  using Reduce = cub::BlockReduce<unsigned long long, kTile>;
+  using Scan = cub::BlockScan<unsigned long long, kTile>;
+  __shared__ typename Reduce::TempStorage reduceStorage;
+  __shared__ typename Scan::TempStorage scanStorage;
+  __shared__ unsigned long long base;
+  const EncodeImage& image = b.images[blockIdx.y];
+  const int64_t tiles = (image.blocks + kTile - 1) / kTile;
+  if (blockIdx.x >= tiles) return;
+  const unsigned long long before =
+      RowPrefix<unsigned long long, kTile>(b.bitTiles + static_cast<int64_t>(blockIdx.y) * b.maxBitTiles, blockIdx.x,
+                                           reduceStorage);
+  if (threadIdx.x == 0) base = before;
+  __syncthreads();
+  const int64_t s = static_cast<int64_t>(blockIdx.x) * kTile + threadIdx.x;
+  const unsigned long long bits = s < image.blocks ? b.acBits[image.firstBlock + s] : 0;
+  unsigned long long at = 0, sum = 0;
+  Scan(scanStorage).ExclusiveSum(bits, at, sum);
+  if (s < image.blocks) b.offsets[image.firstBlock + s] = base + at;
+  if (threadIdx.x == 0 && blockIdx.x == tiles - 1) {
+    const unsigned long long total = base + sum;
+    EncodeResult& r = b.results[blockIdx.y];
     r.bits = total;
     r.length = 0;
     const long long bytes = static_cast<long long>((total + 7) / 8);
@@ -84,35 +146,76 @@ __global__ void __launch_bounds__(kBlockThreads) EmitKernel(EncodeBuffers b) {
   if (s >= image.blocks || r.overflow) return;
   const int16_t* coef = b.coefficients + image.firstBlock * 64;
   int16_t block[64];
-  const uint4* in = reinterpret_cast<const uint4*>(coef + s * 64);
-  uint4* local = reinterpret_cast<uint4*>(block);
-  for (int i = 0; i < 8; ++i) local[i] = in[i];
+  LoadBlock(coef + s * 64, block);
   enc::EmitScanBlock(layout, coef, s, block, reinterpret_cast<uint32_t*>(b.arena + r.unstuffedAt),
                      b.offsets[image.firstBlock + s], AtomicOr{});
 }
 
-__global__ void __launch_bounds__(kScanThreads) StuffKernel(EncodeBuffers b) {
-  using Scan = cub::BlockScan<long long, kScanThreads>;
-  __shared__ typename Scan::TempStorage scanStorage;
-  EncodeResult& r = b.results[blockIdx.x];
-  if (r.overflow) return;
-  uint8_t* in = b.arena + r.unstuffedAt;
-  uint8_t* out = b.arena + b.unstuffedBytes + r.stuffedAt;
+// Stuffing in tiles of kStuffTile coded bytes, 16 per thread. The count pass pads the last byte with 1s and
+// counts each tile's output bytes (a 0x00 after every 0xFF); the scatter pass writes them where the tiles before
+// end, and the image's last tile records its length.
+__device__ __forceinline__ int StuffedCount(uint4 q, int valid) {
+  const uint32_t w[4] = {q.x, q.y, q.z, q.w};
+  int n = valid;
+#pragma unroll
+  for (int k = 0; k < 4; ++k) n += __popc(__vcmpeq4(w[k], 0xFFFFFFFFu)) >> 3;  // bytes past `valid` are zero
+  return n;
+}
+
+__global__ void __launch_bounds__(kTile) StuffCountKernel(EncodeBuffers b) {
+  using Reduce = cub::BlockReduce<long long, kTile>;
+  __shared__ typename Reduce::TempStorage reduceStorage;
+  const EncodeResult& r = b.results[blockIdx.y];
   const long long bytes = static_cast<long long>((r.bits + 7) / 8);
-  if (threadIdx.x == 0) enc::PadCodedBytes(in, r.bits);
-  __syncthreads();
-  const long long span = (bytes + kScanThreads - 1) / kScanThreads;
-  const long long first = threadIdx.x * span, end = min(first + span, bytes);
+  if (r.overflow || static_cast<long long>(blockIdx.x) * kStuffTile >= bytes) return;
+  const long long at = static_cast<long long>(blockIdx.x) * kStuffTile + threadIdx.x * 16;
+  uint4* piece = reinterpret_cast<uint4*>(b.arena + r.unstuffedAt + at);
   long long count = 0;
-  for (long long i = first; i < end; ++i) count += 1 + (in[i] == 0xFF);
-  long long at = 0, total = 0;
-  Scan(scanStorage).ExclusiveSum(count, at, total);
-  for (long long i = first; i < end; ++i) {
-    const uint8_t v = in[i];
-    out[at++] = v;
-    if (v == 0xFF) out[at++] = 0;
+  if (at < bytes) {
+    uint4 q = *piece;
+    const long long last = bytes - 1;
+    if ((r.bits & 7) != 0 && last >= at && last < at + 16) {  // the last byte's unused bits: 1s (jchuff.c)
+      uint8_t* p = reinterpret_cast<uint8_t*>(&q);
+      p[last - at] |= 0xFF >> (r.bits & 7);
+      *piece = q;
+    }
+    count = StuffedCount(q, static_cast<int>(min(16LL, bytes - at)));
   }
-  if (threadIdx.x == 0) r.length = total;
+  const long long sum = Reduce(reduceStorage).Sum(count);
+  if (threadIdx.x == 0) b.stuffTiles[static_cast<int64_t>(blockIdx.y) * b.maxStuffTiles + blockIdx.x] = sum;
+}
+
+__global__ void __launch_bounds__(kTile) StuffScatterKernel(EncodeBuffers b) {
+  using Reduce = cub::BlockReduce<long long, kTile>;
+  using Scan = cub::BlockScan<long long, kTile>;
+  __shared__ typename Reduce::TempStorage reduceStorage;
+  __shared__ typename Scan::TempStorage scanStorage;
+  __shared__ long long base;
+  EncodeResult& r = b.results[blockIdx.y];
+  const long long bytes = static_cast<long long>((r.bits + 7) / 8);
+  if (r.overflow || static_cast<long long>(blockIdx.x) * kStuffTile >= bytes) return;
+  const long long before = RowPrefix<long long, kTile>(
+      b.stuffTiles + static_cast<int64_t>(blockIdx.y) * b.maxStuffTiles, blockIdx.x, reduceStorage);
+  if (threadIdx.x == 0) base = before;
+  __syncthreads();
+  const long long at = static_cast<long long>(blockIdx.x) * kStuffTile + threadIdx.x * 16;
+  uint4 q = make_uint4(0, 0, 0, 0);
+  int valid = 0, count = 0;
+  if (at < bytes) {
+    q = *reinterpret_cast<const uint4*>(b.arena + r.unstuffedAt + at);
+    valid = static_cast<int>(min(16LL, bytes - at));
+    count = StuffedCount(q, valid);
+  }
+  long long offset = 0, sum = 0;
+  Scan(scanStorage).ExclusiveSum(static_cast<long long>(count), offset, sum);
+  uint8_t* out = b.arena + b.unstuffedBytes + r.stuffedAt + base + offset;
+  const uint8_t* p = reinterpret_cast<const uint8_t*>(&q);
+  int o = 0;
+  for (int k = 0; k < valid; ++k) {
+    out[o++] = p[k];
+    if (p[k] == 0xFF) out[o++] = 0;
+  }
+  if (threadIdx.x == 0 && static_cast<long long>(blockIdx.x) == (bytes - 1) / kStuffTile) r.length = base + sum;
 }
 
 __global__ void PublishKernel(EncodeBuffers b) {
@@ -135,13 +238,16 @@ cudaError_t LaunchJpegEncode(const EncodeBuffers& b, cudaStream_t stream) {
   cudaError_t error = cudaMemsetAsync(b.arena, 0, static_cast<size_t>(b.unstuffedBytes), stream);
   if (error == cudaSuccess) error = cudaMemsetAsync(b.counters, 0, 2 * sizeof(unsigned long long), stream);
   if (error != cudaSuccess) return error;
-  const dim3 blocks(static_cast<unsigned>((b.maxBlocks + kBlockThreads - 1) / kBlockThreads),
-                    static_cast<unsigned>(b.imageCount));
+  const unsigned images = static_cast<unsigned>(b.imageCount);
+  const dim3 blocks(static_cast<unsigned>((b.maxBlocks + kBlockThreads - 1) / kBlockThreads), images);
+  const dim3 bitTiles(static_cast<unsigned>(b.maxBitTiles), images), stuffTiles(static_cast<unsigned>(b.maxStuffTiles), images);
   CoefficientsKernel<<<blocks, kBlockThreads, 0, stream>>>(b);
-  OffsetsKernel<<<b.imageCount, kScanThreads, 0, stream>>>(b);
+  BitsKernel<<<bitTiles, kTile, 0, stream>>>(b);
+  OffsetsKernel<<<bitTiles, kTile, 0, stream>>>(b);
   EmitKernel<<<blocks, kBlockThreads, 0, stream>>>(b);
-  StuffKernel<<<b.imageCount, kScanThreads, 0, stream>>>(b);
-  PublishKernel<<<dim3(32, b.imageCount), 256, 0, stream>>>(b);
+  StuffCountKernel<<<stuffTiles, kTile, 0, stream>>>(b);
+  StuffScatterKernel<<<stuffTiles, kTile, 0, stream>>>(b);
+  PublishKernel<<<dim3(32, images), 256, 0, stream>>>(b);
   return cudaGetLastError();
 }
 
