@@ -12,6 +12,13 @@ const memory = read('cuda-memory.json');
 // The same measures with decoder 'nvjpeg' (the NVJPG engines), where the run has them.
 const optional = (file) => (existsSync(join(dir, file)) ? read(file) : undefined);
 const pipelineNvjpeg = optional('cuda-pipeline-nvjpeg.json');
+// And with encoder 'nvjpeg' (nvJPEG's encoder instead of ours), where the run has it.
+const pipelineNvEncode = optional('cuda-pipeline-nvenc.json');
+const columns = [
+  { title: 'ours (decoder and encoder `kernels`)', run: pipeline },
+  ...(pipelineNvjpeg ? [{ title: 'decoder `nvjpeg`', run: pipelineNvjpeg }] : []),
+  ...(pipelineNvEncode ? [{ title: 'encoder `nvjpeg`', run: pipelineNvEncode }] : []),
+];
 const memoryNvjpeg = optional('cuda-memory-nvjpeg.json');
 const exactFile = join('bench/results', `${name.replace('pipeline', 'exact-decode')}.json`);
 const exact = existsSync(exactFile) ? JSON.parse(readFileSync(exactFile, 'utf8')) : undefined;
@@ -23,17 +30,18 @@ const lines = [
   'The Fastvideo-style pipeline on the cuda backend: 1920×1080 JPEG → 960×540 lanczos3 → sharpen σ 0.95 → q90',
   'JPEG (bench/gpu/cuda-pipeline.mjs, the 1080p photo set). Pipelines started together are gathered into batches',
   'of up to 8 and each batch runs as one native call: decode (decoder `kernels`, the default: our GPU Huffman',
-  'decoder and exact kernels; `nvjpeg`: the NVJPG engines), the op kernels and nvJPEG encode; only compressed',
-  'bytes cross PCIe.',
+  'decoder and exact kernels; `nvjpeg`: the NVJPG engines), the op kernels and the encode (encoder `kernels`, the',
+  "default: our GPU encoder, whose files are cjpeg -baseline -dct int's bytes; `nvjpeg`: nvJPEG's encoder); only",
+  'compressed bytes cross PCIe.',
   '',
-  `| measure | ${pipelineNvjpeg ? '`kernels` | `nvjpeg`' : 'value'} |`,
-  `| --- | ---: |${pipelineNvjpeg ? ' ---: |' : ''}`,
-  `| single image p50 | ${ms(pipeline.single.p50ms)} |${pipelineNvjpeg ? ` ${ms(pipelineNvjpeg.single.p50ms)} |` : ''}`,
-  `| single image p99 | ${ms(pipeline.single.p99ms)} |${pipelineNvjpeg ? ` ${ms(pipelineNvjpeg.single.p99ms)} |` : ''}`,
-  ...pipeline.concurrent.map((c, i) => {
-    const other = pipelineNvjpeg?.concurrent[i];
-    return `| ${c.inFlight} in flight | ${c.imagesPerSecond.toFixed(0)} images/s |${other ? ` ${other.imagesPerSecond.toFixed(0)} images/s |` : ''}`;
-  }),
+  `| measure |${columns.map((c) => ` ${c.title} |`).join('')}`,
+  `| --- |${columns.map(() => ' ---: |').join('')}`,
+  `| single image p50 |${columns.map((c) => ` ${ms(c.run.single.p50ms)} |`).join('')}`,
+  `| single image p99 |${columns.map((c) => ` ${ms(c.run.single.p99ms)} |`).join('')}`,
+  ...pipeline.concurrent.map(
+    (c, i) =>
+      `| ${c.inFlight} in flight |${columns.map((col) => ` ${col.run.concurrent[i].imagesPerSecond.toFixed(0)} images/s |`).join('')}`,
+  ),
   '',
   '## Where a single image goes (bench/gpu/cuda-stages.mjs, medians of 200 calls, each stage alone)',
   '',
@@ -75,7 +83,8 @@ if (exact) {
 }
 writeFileSync(
   join('bench/results', `${name}.json`),
-  JSON.stringify({ pipeline, pipelineNvjpeg, stages, memory, memoryNvjpeg }, null, 2) + '\n',
+  JSON.stringify({ pipeline, pipelineNvjpeg, pipelineNvEncode, stages, memory, memoryNvjpeg }, null, 2) +
+    '\n',
 );
 writeFileSync(join('bench/results', `${name}.md`), lines.join('\n') + '\n');
 console.log(lines.join('\n'));

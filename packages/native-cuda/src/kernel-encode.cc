@@ -74,16 +74,23 @@ class KernelEncoder {
   Failure Run(const Group& group, const std::vector<EncodeSource>& sources,
               std::vector<std::vector<uint8_t>>* outputs, Group* again) {
     const size_t n = group.images.size();
-    int64_t unstuffed = 0;
-    for (int64_t bytes : group.unstuffed) unstuffed += Align16(bytes);
+    // Each image's part of the arena: its guessed (or measured) coded bytes, 16-byte aligned.
+    std::vector<EncodeImage> images = group.images;
+    int64_t unstuffed = 0, largest = 0;
+    for (size_t k = 0; k < n; ++k) {
+      images[k].arenaAt = unstuffed;
+      images[k].arenaBytes = Align16(group.unstuffed[k]);
+      unstuffed += images[k].arenaBytes;
+      largest = std::max(largest, images[k].arenaBytes);
+    }
     const int64_t stuffed = 2 * unstuffed;
-    // Device: layout, images, results, counters, coefficients, AC bits, offsets, tile rows, arena.
+    // Device: layout, images, results, coefficients, AC bits, offsets, tile rows, arena.
     const size_t layoutAt = 0, imagesAt = Align(sizeof(EncodeLayout)), resultsAt = imagesAt + Align(n * sizeof(EncodeImage));
-    const size_t countersAt = resultsAt + Align(n * sizeof(EncodeResult)), coefAt = countersAt + kAlign;
+    const size_t coefAt = resultsAt + Align(n * sizeof(EncodeResult));
     const size_t acAt = coefAt + Align(static_cast<size_t>(group.blocks) * 128);
     const size_t offsetsAt = acAt + Align(static_cast<size_t>(group.blocks) * 4);
     const int64_t maxBitTiles = (group.maxBlocks + kEncodeBitTile - 1) / kEncodeBitTile;
-    const int64_t maxStuffTiles = std::max<int64_t>(1, (unstuffed + kEncodeStuffTile - 1) / kEncodeStuffTile);
+    const int64_t maxStuffTiles = std::max<int64_t>(1, (largest + kEncodeStuffTile - 1) / kEncodeStuffTile);
     const size_t bitTilesAt = offsetsAt + Align(static_cast<size_t>(group.blocks) * 8);
     const size_t stuffTilesAt = bitTilesAt + Align(n * static_cast<size_t>(maxBitTiles) * 8);
     const size_t arenaAt = stuffTilesAt + Align(n * static_cast<size_t>(maxStuffTiles) * 8);
@@ -97,7 +104,7 @@ class KernelEncoder {
     JK_TRY(slot_.kernelStaging.Reserve(hostBytesAt + static_cast<size_t>(stuffed)));
     uint8_t* h = slot_.kernelStaging.data();
     std::memcpy(h + layoutAt, &plan_.layout, sizeof(EncodeLayout));
-    std::memcpy(h + imagesAt, group.images.data(), n * sizeof(EncodeImage));
+    std::memcpy(h + imagesAt, images.data(), n * sizeof(EncodeImage));
     JK_CUDA(cudaMemcpyAsync(d, h, uploadBytes, cudaMemcpyHostToDevice, stream_));
     EncodeBuffers b{};
     b.layout = reinterpret_cast<const EncodeLayout*>(d + layoutAt);
@@ -110,7 +117,6 @@ class KernelEncoder {
     b.arena = d + arenaAt;
     b.unstuffedBytes = unstuffed;
     b.stuffedBytes = stuffed;
-    b.counters = reinterpret_cast<unsigned long long*>(d + countersAt);
     b.results = reinterpret_cast<EncodeResult*>(d + resultsAt);
     b.host = h + hostBytesAt;
     b.hostResults = reinterpret_cast<EncodeResult*>(h + hostResultsAt);

@@ -36,10 +36,13 @@ struct EncodeImage {
   int32_t width, height, mcuCols, mcuRows;
   int32_t blocksWide[3], blocksHigh[3];
   int64_t firstBlock, blocks;
+  // The image's part of the byte arena: its coded bytes at arenaAt (arenaBytes of them at most), its stuffed
+  // bytes at twice that in the stuffed half.
+  int64_t arenaAt, arenaBytes;
 };
 
 // What the GPU reports per image: the entropy-coded bits, where its bytes went and how many (stuffed), and
-// whether the call's byte arena was too small for it (then nothing was written; the host asks again).
+// whether its part of the byte arena was too small (then nothing was written; the host asks again).
 struct EncodeResult {
   uint64_t bits;
   int64_t unstuffedAt, stuffedAt, length;
@@ -48,7 +51,7 @@ struct EncodeResult {
 
 // Device memory of one call (from the pool): `coefficients` 64 int16 per block, `acBits` and `offsets` one per
 // block, the tile rows, `arena` bytes for the coded data (zeroed by the launcher: the first `unstuffedBytes` hold the bits, the
-// rest the stuffed bytes), `counters` two uint64 (zeroed by the launcher). The stuffed bytes land in `host`
+// rest the stuffed bytes). The stuffed bytes land in `host`
 // (pinned, mapped; as large as the arena's stuffed part) at each result's stuffedAt, the results in `hostResults`.
 struct EncodeBuffers {
   const EncodeLayout* layout;  // device copy
@@ -60,7 +63,6 @@ struct EncodeBuffers {
   uint64_t* offsets;
   uint8_t* arena;
   int64_t unstuffedBytes, stuffedBytes;
-  unsigned long long* counters;
   EncodeResult* results;       // device
   uint8_t* host;               // pinned host memory (UVA)
   EncodeResult* hostResults;   // pinned host memory

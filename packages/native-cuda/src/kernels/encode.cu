@@ -1,7 +1,7 @@
 // Our baseline JPEG encoder's kernels (see encode-kernels.h; the arithmetic is encode-math.cuh's):
 //   1. coefficients: a thread per scan block — samples, forward DCT, quantisation, the AC codes' length;
 //   2. offsets: a thread block per image — DC differences, every block's bit offset (a block-wide scan), the
-//      image's place in the byte arena;
+//      image's total (and whether it fits its part of the byte arena);
 //   3. emit: a thread per scan block — its codes ORed into the image's zeroed bit buffer;
 //   4. stuff: a thread block per image — the last byte padded with 1s, a 0x00 after every 0xFF;
 //   5. publish: the stuffed bytes and the results copied to pinned host memory in 16-byte stores.
@@ -96,7 +96,7 @@ __device__ T RowPrefix(const T* row, int64_t count, typename cub::BlockReduce<T,
 }
 
 // Every block's bit offset in its image: the tiles before, then a scan inside the tile. The image's last tile
-// records its total and takes its place in the byte arena.
+// records its total and whether it fits its part of the byte arena.
 __global__ void __launch_bounds__(kTile) OffsetsKernel(EncodeBuffers b) {
   using Reduce = cub::BlockReduce<unsigned long long, kTile>;
   using Scan = cub::BlockScan<unsigned long long, kTile>;
@@ -122,12 +122,9 @@ __global__ void __launch_bounds__(kTile) OffsetsKernel(EncodeBuffers b) {
     r.bits = total;
     r.length = 0;
     const long long bytes = static_cast<long long>((total + 7) / 8);
-    const long long unstuffed = (bytes + 15) / 16 * 16, stuffed = (2 * bytes + 15) / 16 * 16;
-    const long long u = static_cast<long long>(atomicAdd(&b.counters[0], static_cast<unsigned long long>(unstuffed)));
-    const long long t = static_cast<long long>(atomicAdd(&b.counters[1], static_cast<unsigned long long>(stuffed)));
-    r.overflow = u + unstuffed > b.unstuffedBytes || t + stuffed > b.stuffedBytes;
-    r.unstuffedAt = u;
-    r.stuffedAt = t;
+    r.overflow = bytes > image.arenaBytes;
+    r.unstuffedAt = image.arenaAt;
+    r.stuffedAt = 2 * image.arenaAt;
   }
 }
 
@@ -235,8 +232,7 @@ __global__ void PublishKernel(EncodeBuffers b) {
 
 cudaError_t LaunchJpegEncode(const EncodeBuffers& b, cudaStream_t stream) {
   if (b.imageCount <= 0) return cudaSuccess;
-  cudaError_t error = cudaMemsetAsync(b.arena, 0, static_cast<size_t>(b.unstuffedBytes), stream);
-  if (error == cudaSuccess) error = cudaMemsetAsync(b.counters, 0, 2 * sizeof(unsigned long long), stream);
+  const cudaError_t error = cudaMemsetAsync(b.arena, 0, static_cast<size_t>(b.unstuffedBytes), stream);
   if (error != cudaSuccess) return error;
   const unsigned images = static_cast<unsigned>(b.imageCount);
   const dim3 blocks(static_cast<unsigned>((b.maxBlocks + kBlockThreads - 1) / kBlockThreads), images);
