@@ -127,4 +127,15 @@ PoolStats DevicePool::Stats() {
   return stats_;
 }
 
+Failure SlotScratch::Get(DevicePool* pool, int use, size_t bytes, std::shared_ptr<DeviceAllocation>* out) {
+  std::shared_ptr<DeviceAllocation>& kept = kept_[use];
+  if (kept && kept->capacity() >= bytes) {
+    *out = kept;
+    return Ok();
+  }
+  JK_TRY(pool->Acquire(bytes, out));
+  if ((*out)->capacity() <= kKeepLimit) kept = *out;  // the smaller block it replaces goes back to the pool
+  return Ok();
+}
+
 }  // namespace jpegkit

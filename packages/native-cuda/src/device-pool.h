@@ -74,6 +74,22 @@ class DevicePool : public std::enable_shared_from_this<DevicePool> {
   PoolStats stats_;
 };
 
+// Device blocks a slot keeps from one call to the next (our GPU Huffman decoder's working memory): each use
+// keeps the largest block it has needed, up to kKeepLimit, so how many blocks a steady workload holds does not
+// depend on how concurrent calls happened to overlap (with blocks borrowed per call, a rare new overlap took a
+// new block from the device now and then). Needs above the limit borrow from the pool for the call only. Only
+// the slot's holder uses it, on the slot's stream.
+class SlotScratch {
+ public:
+  static constexpr int kUses = 4;
+  static constexpr size_t kKeepLimit = 4u << 20;
+  // A block of at least `bytes` for use `use` (0 … kUses − 1) during the current call.
+  Failure Get(DevicePool* pool, int use, size_t bytes, std::shared_ptr<DeviceAllocation>* out);
+
+ private:
+  std::shared_ptr<DeviceAllocation> kept_[kUses];
+};
+
 // Rounds a request to the sizes the pool deals in, so near sizes share blocks: powers of two up to 4 MiB,
 // multiples of 2 MiB above.
 size_t PoolBlockSize(size_t bytes);

@@ -47,6 +47,7 @@ struct DecodeSlot {
   int hardwareBatch = 0;  // batch size the state is initialised for (0 = needs initialising)
   nvjpegOutputFormat_t hardwareFormat = NVJPEG_OUTPUT_RGBI;
   StagingBuffer staging;
+  SlotScratch kernelScratch;  // our GPU Huffman decoder's input, state, coefficients and planes
 };
 
 struct EncodeSlot {

@@ -267,10 +267,11 @@ class KernelDecoder {
     const size_t stateBytes = statusAt + images * sizeof(uint32_t);
     DevicePool& pool = *engine_->pool();
     std::shared_ptr<DeviceAllocation> input, state, coefficients, planes;
-    JK_TRY(pool.Acquire(dataEnd, &input));
-    JK_TRY(pool.Acquire(stateBytes, &state));
-    JK_TRY(pool.Acquire(coefficientBytes, &coefficients));
-    JK_TRY(pool.Acquire(planeBytes, &planes));
+    SlotScratch& scratch = slot_.kernelScratch;
+    JK_TRY(scratch.Get(&pool, 0, dataEnd, &input));
+    JK_TRY(scratch.Get(&pool, 1, stateBytes, &state));
+    JK_TRY(scratch.Get(&pool, 2, coefficientBytes, &coefficients));
+    JK_TRY(scratch.Get(&pool, 3, planeBytes, &planes));
     uint8_t* device = input->data();
 
     trace.Mark("acquire");

@@ -192,9 +192,10 @@ JK_ENC_FN int BitLength(int value) {
 
 JK_ENC_FN int CodeSize(uint32_t entry) { return static_cast<int>(entry >> 16); }
 
-// Bits of a block's AC coefficients (zigzag 1…63): run/size codes with their value bits, ZRLs, the EOB.
-JK_ENC_FN uint32_t AcBits(const uint32_t* ac, const int16_t coef[64]) {
-  uint32_t bits = 0;
+// Walks a block's AC coefficients (zigzag 1…63) as jchuff.c codes them: for every code, `sink(entry, value, n)`
+// with the code's (size << 16) | code entry and the n value bits that follow it (ZRLs and the EOB have none).
+template <typename Sink>
+JK_ENC_FN void ForEachAcCode(const uint32_t* ac, const int16_t coef[64], Sink&& sink) {
   int run = 0;
 JK_ENC_UNROLL
   for (int k = 1; k < 64; ++k) {
@@ -203,12 +204,18 @@ JK_ENC_UNROLL
       ++run;
       continue;
     }
-    for (; run > 15; run -= 16) bits += CodeSize(ac[0xF0]);
+    for (; run > 15; run -= 16) sink(ac[0xF0], 0, 0);
     const int n = BitLength(v);
-    bits += CodeSize(ac[(run << 4) + n]) + n;
+    sink(ac[(run << 4) + n], v, n);
     run = 0;
   }
-  if (run > 0) bits += CodeSize(ac[0]);
+  if (run > 0) sink(ac[0], 0, 0);
+}
+
+// Bits of a block's AC codes with their value bits.
+JK_ENC_FN uint32_t AcBits(const uint32_t* ac, const int16_t coef[64]) {
+  uint32_t bits = 0;
+  ForEachAcCode(ac, coef, [&](uint32_t entry, int, int n) { bits += CodeSize(entry) + n; });
   return bits;
 }
 
@@ -253,21 +260,10 @@ JK_ENC_FN void EmitBlock(Writer& out, const uint32_t* dc, const uint32_t* ac, in
   const int dn = BitLength(diff);
   out.Code(dc[dn]);
   out.Value(diff, dn);
-  int run = 0;
-JK_ENC_UNROLL
-  for (int k = 1; k < 64; ++k) {
-    const int v = coef[k];
-    if (v == 0) {
-      ++run;
-      continue;
-    }
-    for (; run > 15; run -= 16) out.Code(ac[0xF0]);
-    const int n = BitLength(v);
-    out.Code(ac[(run << 4) + n]);
+  ForEachAcCode(ac, coef, [&](uint32_t entry, int v, int n) {
+    out.Code(entry);
     out.Value(v, n);
-    run = 0;
-  }
-  if (run > 0) out.Code(ac[0]);
+  });
 }
 
 // The scan block before `s` of the same component (its DC predicts s's), or -1 for the first.
