@@ -290,6 +290,48 @@ describe('cuda backend on a GPU', () => {
     }
   }, 120_000);
 
+  it('runs fused pipelines on damaged files as decode-then-pipeline does: the same bytes or a JpegError', async () => {
+    // Pipelines our kernels decode whole are left running while ops and encode queue behind them; an image the
+    // decoder flags afterwards goes through again, decoded another way. Each result must equal the two-step run
+    // (decode to host pixels first, then the same pipeline from those pixels).
+    const base = fixture('jpeg/photo-420.jpg');
+    let state = 0x2468ace;
+    const random = (n: number) => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state % n;
+    };
+    const files = Array.from({ length: 300 }, () => {
+      const bytes = base.slice();
+      for (let e = 0; e < 1 + random(3); e++) {
+        const at = 700 + random(bytes.length - 702); // the entropy-coded data, past the headers
+        bytes[at] = random(256);
+      }
+      return bytes;
+    });
+    const thumb = (input: Uint8Array | HostImage) =>
+      codec
+        .pipeline(input)
+        .resize({ width: 80, height: 60, filter: 'lanczos3' })
+        .sharpen({ sigma: 0.8 })
+        .toJpeg({ quality: 85 });
+    const mismatched: number[] = [];
+    let compared = 0;
+    for (let i = 0; i < files.length; i++) {
+      const fused = await thumb(files[i]!).catch((error: unknown) => error);
+      const pixels = await codec.decode(files[i]!, { format: 'rgb' }).catch((error: unknown) => error);
+      if (pixels instanceof Error || fused instanceof Error) {
+        if (!(fused instanceof JpegError) && fused instanceof Error) mismatched.push(i);
+        continue;
+      }
+      const twoStep = await thumb(pixels as HostImage);
+      compared++;
+      if (Buffer.compare(Buffer.from(fused as Uint8Array), Buffer.from(twoStep)) !== 0) mismatched.push(i);
+    }
+    console.log(`cuda pipelines on 300 damaged files: ${compared} equal to decode-then-pipeline checked`);
+    expect(compared).toBeGreaterThan(100);
+    expect(mismatched).toEqual([]);
+  }, 300_000);
+
   it('gives only JpegErrors on 10,000 mutated files, and stays usable', async () => {
     const bases = [
       'jpeg/small-420.jpg',
@@ -360,7 +402,8 @@ describe('cuda backend on a GPU', () => {
     console.log(
       `cuda 100k decodes: device free ${start.deviceFreeBytes} → ${half.deviceFreeBytes} → ${end.deviceFreeBytes} bytes, ` +
         `pool allocations ${start.allocations} → ${half.allocations} → ${end.allocations}, ` +
-        `frees ${start.frees} → ${end.frees}, cached ${start.cachedBytes} → ${end.cachedBytes} bytes`,
+        `frees ${start.frees} → ${end.frees}, cached ${start.cachedBytes} → ${end.cachedBytes} bytes, ` +
+        `kept by slots ${end.keptBytes} bytes`,
     );
     expect(half.allocations).toBe(start.allocations);
     expect(end.allocations).toBe(half.allocations);

@@ -111,6 +111,8 @@ export interface NativePoolStats {
   allocations?: number;
   reuses?: number;
   frees?: number;
+  /** Blocks decode slots keep between calls for our GPU Huffman decoder's working memory. */
+  keptBytes?: number;
   deviceFreeBytes?: number;
   deviceTotalBytes?: number;
 }

@@ -74,11 +74,13 @@ namespace {
 
 class BatchDecoder {
  public:
-  BatchDecoder(Engine* engine, DecodeSlot& slot, std::vector<DecodeItem>& items, DecodeRoute route)
+  BatchDecoder(Engine* engine, DecodeSlot& slot, std::vector<DecodeItem>& items, DecodeRoute route,
+               PendingKernelDecode* pending)
       : engine_(engine),
         slot_(slot),
         items_(items),
         route_(route),
+        pending_(pending),
         allowHardware_(route == DecodeRoute::kAuto || route == DecodeRoute::kKernels) {}
 
   void Run() {
@@ -103,7 +105,11 @@ class BatchDecoder {
     if (route_ == DecodeRoute::kKernels || route_ == DecodeRoute::kKernelsOnly) {
       std::vector<DecodeItem*> rest;
       std::vector<std::string> reasons;
-      DecodeWithKernels(engine_, slot_, nvjpeg, &rest, &reasons);
+      // Left running only when every result stays on the device (nothing to copy out after the wait).
+      bool deviceOnly = true;
+      for (const DecodeItem& item : items_) deviceOnly = deviceOnly && item.toDevice;
+      DecodeWithKernels(engine_, slot_, nvjpeg, &rest, &reasons, deviceOnly ? pending_ : nullptr);
+      if (pending_ != nullptr && pending_->active) return;  // every item is ours, still running
       if (route_ == DecodeRoute::kKernelsOnly) {
         for (size_t i = 0; i < rest.size(); ++i) {
           rest[i]->failure = Fail("E_UNSUPPORTED", "not decoded by jpegkit's GPU Huffman decoder: " + reasons[i]);
@@ -269,13 +275,29 @@ class BatchDecoder {
   DecodeSlot& slot_;
   std::vector<DecodeItem>& items_;
   const DecodeRoute route_;
+  PendingKernelDecode* pending_;
   const bool allowHardware_;
 };
 
 }  // namespace
 
-void DecodeItems(Engine* engine, DecodeSlot& slot, std::vector<DecodeItem>& items, DecodeRoute route) {
-  BatchDecoder(engine, slot, items, route).Run();
+void DecodeItems(Engine* engine, DecodeSlot& slot, std::vector<DecodeItem>& items, DecodeRoute route,
+                 PendingKernelDecode* pending) {
+  BatchDecoder(engine, slot, items, route, pending).Run();
+}
+
+std::vector<DecodeItem*> PendingKernelDecode::Finish() {
+  std::vector<DecodeItem*> again;
+  if (active) {
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (status[i] != 0) again.push_back(items[i]);
+    }
+  }
+  items.clear();
+  blocks.clear();
+  status = nullptr;
+  active = false;
+  return again;
 }
 
 }  // namespace jpegkit

@@ -61,9 +61,24 @@ enum class DecodeRoute { kAuto, kHybrid, kKernels, kKernelsOnly };
 // returns false when wrong.
 bool ReadDecodeRoute(const Napi::Value& options, DecodeRoute* route);
 
+// Our kernels' decode of a whole call left running (DecodeItems with `pending`): what the GPU decoder flags is
+// known only when its stream is done. The caller queues what uses the images on slot.stream (which waits for the
+// decode), waits for slot.stream, then calls Finish.
+struct PendingKernelDecode {
+  std::vector<DecodeItem*> items;
+  const uint32_t* status = nullptr;  // pinned, one word per item (0: decoded)
+  std::vector<std::shared_ptr<DeviceAllocation>> blocks;  // what the GPU still reads
+  bool active = false;
+  // The items the decoder flagged (their result blocks hold no image): to be decoded again without `pending`.
+  // Releases the blocks.
+  std::vector<DecodeItem*> Finish();
+};
+
 // Decodes every item on `slot` (one output format for all: the caller checks). Each item's failure lands in
 // item.failure; device results stay in item.result, host results are copied out. The slot's stream has finished
-// when this returns.
-void DecodeItems(Engine* engine, DecodeSlot& slot, std::vector<DecodeItem>& items, DecodeRoute route);
+// when this returns, unless `pending` is given and our kernels took every item in one cooperative launch: then
+// the decode is still running and `pending` is active (see PendingKernelDecode).
+void DecodeItems(Engine* engine, DecodeSlot& slot, std::vector<DecodeItem>& items, DecodeRoute route,
+                 PendingKernelDecode* pending = nullptr);
 
 }  // namespace jpegkit

@@ -95,7 +95,8 @@ void DevicePool::Release(void* ptr, size_t capacity) {
   } else {
     FreeLocked(ptr, capacity);
   }
-  if (stats_.inUseBytes == 0) {  // idle: this busy period's peak bounds the cache until the next one ends
+  // Idle (nothing held but what slots keep): this busy period's peak bounds the cache until the next one ends.
+  if (stats_.inUseBytes <= stats_.keptBytes) {
     lastBusyPeak_ = busyPeak_;
     busyPeak_ = 0;
     const size_t limit = KeepLimitLocked();
@@ -124,7 +125,14 @@ void DevicePool::Trim() {
 
 PoolStats DevicePool::Stats() {
   std::lock_guard<std::mutex> lock(mutex_);
-  return stats_;
+  PoolStats stats = stats_;
+  stats.inUseBytes -= std::min(stats.inUseBytes, stats.keptBytes);
+  return stats;
+}
+
+void DevicePool::NoteKept(int64_t delta) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  stats_.keptBytes = static_cast<size_t>(static_cast<int64_t>(stats_.keptBytes) + delta);
 }
 
 Failure SlotScratch::Get(DevicePool* pool, int use, size_t bytes, std::shared_ptr<DeviceAllocation>* out) {
@@ -134,8 +142,19 @@ Failure SlotScratch::Get(DevicePool* pool, int use, size_t bytes, std::shared_pt
     return Ok();
   }
   JK_TRY(pool->Acquire(bytes, out));
-  if ((*out)->capacity() <= kKeepLimit) kept = *out;  // the smaller block it replaces goes back to the pool
+  if ((*out)->capacity() <= kKeepLimit) {  // the smaller block it replaces goes back to the pool
+    pool_ = pool;
+    pool->NoteKept(static_cast<int64_t>((*out)->capacity()) - static_cast<int64_t>(kept ? kept->capacity() : 0));
+    kept = *out;
+  }
   return Ok();
+}
+
+SlotScratch::~SlotScratch() {
+  for (auto& block : kept_) {
+    if (block && pool_ != nullptr) pool_->NoteKept(-static_cast<int64_t>(block->capacity()));
+    block.reset();
+  }
 }
 
 }  // namespace jpegkit

@@ -34,7 +34,8 @@ class DeviceAllocation {
 };
 
 struct PoolStats {
-  size_t inUseBytes = 0, cachedBytes = 0, peakBytes = 0;
+  // inUseBytes: blocks held by images and calls; keptBytes: blocks decode slots keep between calls (SlotScratch).
+  size_t inUseBytes = 0, cachedBytes = 0, peakBytes = 0, keptBytes = 0;
   size_t allocations = 0, reuses = 0, frees = 0;
 };
 
@@ -57,6 +58,8 @@ class DevicePool : public std::enable_shared_from_this<DevicePool> {
   void Trim();
   PoolStats Stats();
   int device() const { return device_; }
+  // A SlotScratch started (delta > 0) or stopped keeping blocks of that many bytes between calls.
+  void NoteKept(int64_t delta);
 
  private:
   friend class DeviceAllocation;
@@ -83,11 +86,16 @@ class SlotScratch {
  public:
   static constexpr int kUses = 4;
   static constexpr size_t kKeepLimit = 4u << 20;
+  SlotScratch() = default;
+  ~SlotScratch();
+  SlotScratch(const SlotScratch&) = delete;
+  SlotScratch& operator=(const SlotScratch&) = delete;
   // A block of at least `bytes` for use `use` (0 … kUses − 1) during the current call.
   Failure Get(DevicePool* pool, int use, size_t bytes, std::shared_ptr<DeviceAllocation>* out);
 
  private:
   std::shared_ptr<DeviceAllocation> kept_[kUses];
+  DevicePool* pool_ = nullptr;
 };
 
 // Rounds a request to the sizes the pool deals in, so near sizes share blocks: powers of two up to 4 MiB,

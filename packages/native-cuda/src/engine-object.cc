@@ -93,6 +93,7 @@ Napi::Value EngineObject::Stats(const Napi::CallbackInfo& info) {
   stats.Set("allocations", static_cast<double>(pool.allocations));
   stats.Set("reuses", static_cast<double>(pool.reuses));
   stats.Set("frees", static_cast<double>(pool.frees));
+  stats.Set("keptBytes", static_cast<double>(pool.keptBytes));
   size_t free = 0, total = 0;
   if (cudaSetDevice(engine_->device()) == cudaSuccess && cudaMemGetInfo(&free, &total) == cudaSuccess) {
     stats.Set("deviceFreeBytes", static_cast<double>(free));

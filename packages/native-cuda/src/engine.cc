@@ -155,6 +155,7 @@ Failure Engine::NewDecodeSlot(std::unique_ptr<DecodeSlot>* out) {
 void Engine::DestroyDecodeSlot(DecodeSlot* slot) {
   const NvjpegApi& a = *api_;
   if (slot->stream) cudaStreamSynchronize(slot->stream);
+  if (slot->kernelDone) cudaEventDestroy(slot->kernelDone);
   if (slot->hardwareStream) a.JpegStreamDestroy(slot->hardwareStream);
   if (slot->hardwareState) a.JpegStateDestroy(slot->hardwareState);
   if (slot->params) a.DecodeParamsDestroy(slot->params);

@@ -48,6 +48,7 @@ struct DecodeSlot {
   nvjpegOutputFormat_t hardwareFormat = NVJPEG_OUTPUT_RGBI;
   StagingBuffer staging;
   SlotScratch kernelScratch;  // our GPU Huffman decoder's input, state, coefficients and planes
+  cudaEvent_t kernelDone = nullptr;  // `stream` waits on kernelStream through it (a decode left running)
 };
 
 struct EncodeSlot {

@@ -120,8 +120,9 @@ int TunedBits(const char* name, int chosen) {
 
 class KernelDecoder {
  public:
-  KernelDecoder(Engine* engine, DecodeSlot& slot, std::vector<DecodeItem*>* rest, std::vector<std::string>* reasons)
-      : engine_(engine), slot_(slot), rest_(rest), reasons_(reasons), trace_(slot.kernelStream) {}
+  KernelDecoder(Engine* engine, DecodeSlot& slot, std::vector<DecodeItem*>* rest, std::vector<std::string>* reasons,
+                PendingKernelDecode* pending)
+      : engine_(engine), slot_(slot), rest_(rest), reasons_(reasons), pending_(pending), trace_(slot.kernelStream) {}
 
   void Run(const std::vector<DecodeItem*>& items) {
     for (DecodeItem* item : items) {
@@ -363,6 +364,20 @@ class KernelDecoder {
       trace.Mark("idct");
       JK_TRY(plan.LaunchImages(device + tablesAt, stream));
       trace.Mark("pixels");
+      // Every pass ran in the cooperative launch and every item is ours: leave it running (see pending_).
+      if (looped && pending_ != nullptr && rest_->empty() && !trace.on()) {
+        if (slot_.kernelDone == nullptr) JK_CUDA(cudaEventCreateWithFlags(&slot_.kernelDone, cudaEventDisableTiming));
+        JK_CUDA(cudaEventRecord(slot_.kernelDone, stream));
+        JK_CUDA(cudaStreamWaitEvent(slot_.stream, slot_.kernelDone, 0));
+        for (Accepted& a : accepted_) {
+          a.item->route = "kernels";
+          pending_->items.push_back(a.item);
+        }
+        pending_->status = readback;
+        pending_->blocks = {input, state, coefficients, planes};
+        pending_->active = true;
+        return Ok();
+      }
       JK_CUDA(cudaStreamSynchronize(stream));
       // Unsettled marks every image of the call, and leaves the coefficient planes untouched.
       if ((readback[0] & kUnsettled) == 0 || call.passes == kMaxSyncPasses) break;
@@ -386,6 +401,7 @@ class KernelDecoder {
   DecodeSlot& slot_;
   std::vector<DecodeItem*>* rest_;
   std::vector<std::string>* reasons_;
+  PendingKernelDecode* pending_;
   std::vector<Accepted> accepted_;
   Trace trace_;
 };
@@ -393,8 +409,8 @@ class KernelDecoder {
 }  // namespace
 
 void DecodeWithKernels(Engine* engine, DecodeSlot& slot, const std::vector<DecodeItem*>& items,
-                       std::vector<DecodeItem*>* rest, std::vector<std::string>* reasons) {
-  KernelDecoder(engine, slot, rest, reasons).Run(items);
+                       std::vector<DecodeItem*>* rest, std::vector<std::string>* reasons, PendingKernelDecode* pending) {
+  KernelDecoder(engine, slot, rest, reasons, pending).Run(items);
 }
 
 }  // namespace jpegkit

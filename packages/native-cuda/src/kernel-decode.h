@@ -18,8 +18,10 @@ namespace jpegkit {
 // Decodes what it can of `items` on `slot` (results in each item's `result` block, in its format and
 // orientation; route "kernels"), all in one set of launches. Items it does not take go to `rest`, with the reason
 // in `reasons` (same order). A CUDA failure fails the items it was decoding. The slot's stream has finished
-// when this returns.
+// when this returns — unless `pending` is given, this decoder took every item and ran its passes in one
+// cooperative launch: then the work is left running, slot.stream waits for it, and `pending` says what to check.
 void DecodeWithKernels(Engine* engine, DecodeSlot& slot, const std::vector<DecodeItem*>& items,
-                       std::vector<DecodeItem*>* rest, std::vector<std::string>* reasons);
+                       std::vector<DecodeItem*>* rest, std::vector<std::string>* reasons,
+                       PendingKernelDecode* pending = nullptr);
 
 }  // namespace jpegkit

@@ -1,6 +1,7 @@
-// See pipeline.h. After the batch is decoded, on the same stream: every image's op program, then every nvJPEG
-// encode (an encoder state per image), then one wait and the bitstreams; the intermediates go back to the pool
-// after that wait.
+// See pipeline.h. The batch's decode, then on the slot's stream every image's op program and the encodes, then
+// one wait; the intermediates go back to the pool after that wait. When our kernels take the whole batch, their
+// decode is still running while the rest is queued (PendingKernelDecode), and an image their decoder flags goes
+// through the pipeline once more, decoded another way.
 #include "pipeline.h"
 
 #include <cuda_runtime_api.h>
@@ -8,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -63,34 +65,70 @@ class PipelineWorker : public PromiseWorker {
       mark = now;
       return ms;
     };
-    DecodeItems(engine_.get(), *slot, items_, route_);
-    const double decodeMs = trace ? lap() : 0;
-    // Every image's ops are queued, then every encode (one encoder state each), then one wait: the intermediates
-    // stay in `exec` until the stream has finished with them.
-    DeviceExec exec(engine_->pool().get(), slot->stream, engine_->tables());
-    std::vector<EncodeSource> sources(items_.size());
-    std::vector<Failure> failures(items_.size());
-    for (size_t i = 0; i < items_.size(); ++i) {
-      DecodeItem& item = items_[i];
-      if (item.failure.ok()) item.failure = RunOps(item, programs_[i], exec, &sources[i]);
-      failures[i] = item.failure;
+    // A call our kernels decode whole is left running while the ops and the encode are queued behind it; what
+    // the decoder then turns out to have flagged goes through the whole pipeline again, decoded another way.
+    std::vector<size_t> all(items_.size()), again;
+    for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+    PendingKernelDecode pending;
+    const double decodeMs = RunStages(*slot, *encoder, items_, all, &pending, &again, trace ? lap : std::function<double()>());
+    if (!again.empty()) {
+      std::vector<DecodeItem> redo;
+      for (size_t i : again) {
+        redo.push_back(std::move(items_[i]));
+        redo.back().failure = Ok();
+        redo.back().route = "";
+      }
+      std::vector<size_t> none;
+      RunStages(*slot, *encoder, redo, again, nullptr, &none, std::function<double()>());
+      for (size_t k = 0; k < again.size(); ++k) items_[again[k]] = std::move(redo[k]);
     }
-    const double opsMs = trace ? lap() : 0;
+    if (trace) {
+      std::fprintf(stderr, "jpegkit pipeline: %zu images decode %.3f, then ops + encode %.3f ms\n", items_.size(),
+                   decodeMs, lap());
+    }
+  }
+
+  // Decodes `batch` (items_[which[k]] for each k; left running when `pending` is given and our kernels take it
+  // whole), queues the op programs and the encodes, waits, and puts the outputs in place. The indices of what the
+  // pending decode flagged go to `again` (their outputs are dropped). Returns the decode's host time.
+  double RunStages(DecodeSlot& slot, EncodeSlot& encoder, std::vector<DecodeItem>& batch,
+                   const std::vector<size_t>& which, PendingKernelDecode* pending, std::vector<size_t>* again,
+                   const std::function<double()>& lap) {
+    DecodeItems(engine_.get(), slot, batch, route_, pending);
+    const double decodeMs = lap ? lap() : 0;
+    // Every image's ops are queued, then every encode, then one wait: the intermediates stay in `exec` until the
+    // stream has finished with them.
+    DeviceExec exec(engine_->pool().get(), slot.stream, engine_->tables());
+    std::vector<EncodeSource> sources(batch.size());
+    std::vector<Failure> failures(batch.size());
+    for (size_t k = 0; k < batch.size(); ++k) {
+      DecodeItem& item = batch[k];
+      if (item.failure.ok()) item.failure = RunOps(item, programs_[which[k]], exec, &sources[k]);
+      failures[k] = item.failure;
+    }
     std::vector<std::shared_ptr<DeviceAllocation>> scratch;
-    EncodeDeviceBatch(engine_.get(), *encoder, slot->stream, sources, settings_, &scratch, &outputs_, &failures);
-    for (size_t i = 0; i < items_.size(); ++i) items_[i].failure = failures[i];
+    std::vector<std::vector<uint8_t>> outputs;
+    EncodeDeviceBatch(engine_.get(), encoder, slot.stream, sources, settings_, &scratch, &outputs, &failures);
     // Whatever happened, the stream must be done with the blocks before they go back to the pool.
-    const cudaError_t synced = cudaStreamSynchronize(slot->stream);
-    for (DecodeItem& item : items_) {
+    const cudaError_t synced = cudaStreamSynchronize(slot.stream);
+    std::vector<bool> flagged(batch.size(), false);
+    if (pending != nullptr) {
+      for (DecodeItem* item : pending->Finish()) flagged[static_cast<size_t>(item - batch.data())] = true;
+    }
+    for (size_t k = 0; k < batch.size(); ++k) {
+      DecodeItem& item = batch[k];
+      item.failure = failures[k];
       if (synced != cudaSuccess && item.failure.ok()) item.failure = FromCuda(synced, "cudaStreamSynchronize");
       item.result.reset();
+      if (flagged[k] && synced == cudaSuccess) {
+        again->push_back(which[k]);
+        continue;
+      }
+      outputs_[which[k]] = std::move(outputs[k]);
     }
     exec.Clear();
     scratch.clear();
-    if (trace) {
-      std::fprintf(stderr, "jpegkit pipeline: %zu images decode %.3f ops %.3f encode %.3f ms\n", items_.size(), decodeMs,
-                   opsMs, lap());
-    }
+    return decodeMs;
   }
 
   // Queues the image's op program on the decoded image; `source` is its result, for the encode.

@@ -1,7 +1,7 @@
 // Fused pipelines on the device: runPipelineBatch(engine, list, specs, programs, encode) decodes a list of JPEGs
-// (decode-batch.h: hardware engines for what they take), runs each image's op program (ops-program.h) and encodes
-// it with nvJPEG (encode-device.h) in one AsyncWorker on one stream — only compressed bytes cross PCIe and
-// nothing returns to JS between the stages. Failures take their image's place.
+// (decode-batch.h: our kernels or the hardware engines), runs each image's op program (ops-program.h) and encodes
+// it (encode-device.h: our encoder or nvJPEG's) in one AsyncWorker on one stream — only compressed bytes cross
+// PCIe and nothing returns to JS between the stages. Failures take their image's place.
 #pragma once
 
 #include <napi.h>
