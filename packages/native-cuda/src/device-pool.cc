@@ -142,7 +142,7 @@ Failure SlotScratch::Get(DevicePool* pool, int use, size_t bytes, std::shared_pt
     return Ok();
   }
   JK_TRY(pool->Acquire(bytes, out));
-  if ((*out)->capacity() <= kKeepLimit) {  // the smaller block it replaces goes back to the pool
+  if ((*out)->capacity() <= keepLimit_) {  // the smaller block it replaces goes back to the pool
     pool_ = pool;
     pool->NoteKept(static_cast<int64_t>((*out)->capacity()) - static_cast<int64_t>(kept ? kept->capacity() : 0));
     kept = *out;

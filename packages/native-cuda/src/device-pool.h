@@ -77,16 +77,15 @@ class DevicePool : public std::enable_shared_from_this<DevicePool> {
   PoolStats stats_;
 };
 
-// Device blocks a slot keeps from one call to the next (our GPU Huffman decoder's working memory): each use
-// keeps the largest block it has needed, up to kKeepLimit, so how many blocks a steady workload holds does not
+// Device blocks a slot keeps from one call to the next (our GPU Huffman decoder's and encoder's working memory):
+// each use keeps the largest block it has needed, up to the slot's limit, so how many blocks a steady workload holds does not
 // depend on how concurrent calls happened to overlap (with blocks borrowed per call, a rare new overlap took a
 // new block from the device now and then). Needs above the limit borrow from the pool for the call only. Only
 // the slot's holder uses it, on the slot's stream.
 class SlotScratch {
  public:
   static constexpr int kUses = 4;
-  static constexpr size_t kKeepLimit = 4u << 20;
-  SlotScratch() = default;
+  explicit SlotScratch(size_t keepLimit) : keepLimit_(keepLimit) {}
   ~SlotScratch();
   SlotScratch(const SlotScratch&) = delete;
   SlotScratch& operator=(const SlotScratch&) = delete;
@@ -94,6 +93,7 @@ class SlotScratch {
   Failure Get(DevicePool* pool, int use, size_t bytes, std::shared_ptr<DeviceAllocation>* out);
 
  private:
+  const size_t keepLimit_;
   std::shared_ptr<DeviceAllocation> kept_[kUses];
   DevicePool* pool_ = nullptr;
 };

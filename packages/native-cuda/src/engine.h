@@ -47,7 +47,7 @@ struct DecodeSlot {
   int hardwareBatch = 0;  // batch size the state is initialised for (0 = needs initialising)
   nvjpegOutputFormat_t hardwareFormat = NVJPEG_OUTPUT_RGBI;
   StagingBuffer staging;
-  SlotScratch kernelScratch;  // our GPU Huffman decoder's input, state, coefficients and planes
+  SlotScratch kernelScratch{4u << 20};  // our GPU Huffman decoder's input, state, coefficients and planes
   cudaEvent_t kernelDone = nullptr;  // `stream` waits on kernelStream through it (a decode left running)
 };
 
@@ -59,6 +59,9 @@ struct EncodeSlot {
   // Our encoder's descriptors and the bytes its kernels publish (kernel-encode.cc): apart from `staging`, whose
   // pixels may still be on their way to the device when an encode starts.
   StagingBuffer kernelStaging;
+  // Our encoder's device block (up to 64 MiB kept from call to call: a new one per call would cudaMalloc and
+  // cudaFree whenever the pool's cache is full).
+  SlotScratch kernelScratch{64u << 20};
   // Encoder states for the 2nd, 3rd … image of a batched encode (Engine::EncoderState makes them on first use).
   std::vector<nvjpegEncoderState_t> more;
   // What `params` holds (encode-device.cc sets only what changes): quality, Huffman optimisation, progressive,

@@ -96,7 +96,7 @@ class KernelEncoder {
     const size_t arenaAt = stuffTilesAt + Align(n * static_cast<size_t>(maxStuffTiles) * 8);
     const size_t deviceBytes = arenaAt + static_cast<size_t>(unstuffed + stuffed);
     std::shared_ptr<DeviceAllocation> memory;
-    JK_TRY(engine_->pool()->Acquire(deviceBytes, &memory));
+    JK_TRY(slot_.kernelScratch.Get(engine_->pool().get(), 0, deviceBytes, &memory));
     uint8_t* d = memory->data();
     // Pinned: the descriptors to upload, then the results and the stuffed bytes the kernels publish.
     const size_t uploadBytes = imagesAt + n * sizeof(EncodeImage);
