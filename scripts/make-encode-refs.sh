@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Writes fixtures/encode-refs.json: what libjpeg-turbo 2.1.5's cjpeg writes for our fixtures' pixels (the PPM/PGM
 # references under fixtures/ and fixtures/pnm/testorig.ppm) at several qualities and samplings, as sha256 and
-# size, for the tests of our GPU encoder, whose files must be the same bytes. Always `-baseline` (quantisation
-# tables capped at 255, as every jpegkit encoder writes them) and `-dct int`.
+# size, for the tests of our GPU encoder, whose files must be the same bytes. `-dct int`, and cjpeg's own quality
+# scaling (below quality 25 some table entries pass 255: 16-bit tables and SOF1, as our wasm backend writes too).
 #
 # Dev-time tool only (CI never runs it): needs cjpeg from Debian bookworm's libjpeg-turbo-progs 2.1.5.
 # usage: bash scripts/make-encode-refs.sh
@@ -18,7 +18,7 @@ trap 'rm -rf "$work"' EXIT
 declare -A flags=([420]="-sample 2x2" [422]="-sample 2x1" [444]="-sample 1x1" [gray]="-grayscale")
 entries=()
 add() {  # add SOURCE QUALITY SAMPLING
-  cjpeg -baseline -dct int -quality "$2" ${flags[$3]} -outfile "$work/out.jpg" "$1" 2>/dev/null
+  cjpeg -dct int -quality "$2" ${flags[$3]} -outfile "$work/out.jpg" "$1" 2>/dev/null
   local sum size
   sum="$(sha256sum "$work/out.jpg" | cut -d' ' -f1)"
   size="$(stat -c %s "$work/out.jpg")"

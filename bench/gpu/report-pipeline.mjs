@@ -31,7 +31,7 @@ const lines = [
   'JPEG (bench/gpu/cuda-pipeline.mjs, the 1080p photo set). Pipelines started together are gathered into batches',
   'of up to 8 and each batch runs as one native call: decode (decoder `kernels`, the default: our GPU Huffman',
   'decoder and exact kernels; `nvjpeg`: the NVJPG engines), the op kernels and the encode (encoder `kernels`, the',
-  "default: our GPU encoder, whose files are cjpeg -baseline -dct int's bytes; `nvjpeg`: nvJPEG's encoder); only",
+  "default: our GPU encoder, whose files are cjpeg -dct int's bytes; `nvjpeg`: nvJPEG's encoder); only",
   'compressed bytes cross PCIe.',
   '',
   `| measure |${columns.map((c) => ` ${c.title} |`).join('')}`,

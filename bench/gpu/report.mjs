@@ -76,7 +76,7 @@ if (encodeRun && tv.sets.some((s) => s.encodeBatches)) {
     '',
     '## Encode q90 from device images, batched',
     '',
-    'jpegkit `codec.encodeBatch(images, { quality: 90 })` (our encoder: the bytes of cjpeg -baseline -dct int; calls',
+    'jpegkit `codec.encodeBatch(images, { quality: 90 })` (our encoder: the bytes of cjpeg -dct int; calls',
     'spread over the streams) against torchvision `encode_jpeg(list, quality=90)` on the same photos decoded on the GPU.',
     '',
     ...ratioHeader,

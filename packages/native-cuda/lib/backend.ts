@@ -90,7 +90,7 @@ export interface CudaBackendOptions extends BackendInitOptions {
   /**
    * Which encoder writes baseline JPEGs with the standard Huffman tables at 4:4:4, 4:2:2, 4:2:0 or gray:
    * - 'kernels' (default): jpegkit's own GPU encoder (src/kernels/encode.cu), whose files are the very bytes of
-   *   libjpeg-turbo's `cjpeg -baseline -dct int` at the same quality and sampling;
+   *   libjpeg-turbo's `cjpeg -dct int` at the same quality and sampling;
    * - 'nvjpeg': nvJPEG's encoder.
    * Optimised Huffman tables, progressive, 4:4:0 and 4:1:1 are nvJPEG's either way.
    */

@@ -5,12 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inspect } from '@jpegkit/core';
+import { inspect, readPnm, resolveEncodeOptions } from '@jpegkit/core';
+import { WasmBackend } from '@jpegkit/wasm';
 
 // Our GPU encoder's arithmetic, proven on the CPU: build/encode-host-test runs the kernels' __host__ __device__
 // steps (src/kernels/encode-math.cuh: colour, downsampling, islow FDCT, quantisation, dummy blocks, Huffman codes,
 // stuffing) block after block, with the markers of src/encode-plan.cc. Its files must be the very bytes of
-// libjpeg-turbo 2.1.5's `cjpeg -baseline -dct int` (fixtures/encode-refs.json: sha256 of cjpeg's output, made by
+// libjpeg-turbo 2.1.5's `cjpeg -dct int` (fixtures/encode-refs.json: sha256 of cjpeg's output, made by
 // scripts/make-encode-refs.sh). nvcc builds the harness; without it this fails and says so.
 
 const pkg = fileURLToPath(new URL('..', import.meta.url));
@@ -55,7 +56,7 @@ describe('our baseline JPEG encoder on the CPU (host harness of the GPU arithmet
   };
   const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-  it('writes cjpeg -baseline -dct int byte for byte: every fixture image, qualities 1–100, 4:2:0 / 4:2:2 / 4:4:4 / gray', () => {
+  it('writes cjpeg -dct int byte for byte: every fixture image, qualities 1–100, 4:2:0 / 4:2:2 / 4:4:4 / gray', () => {
     expect(refs.length).toBeGreaterThan(400);
     const differing: string[] = [];
     for (const ref of refs) {
@@ -78,15 +79,49 @@ describe('our baseline JPEG encoder on the CPU (host harness of the GPU arithmet
     for (const ref of some) expect(sha256(encode(ref, ['--bgra']))).toBe(ref.sha256);
   }, 120_000);
 
-  it('writes baseline JFIF files whose header core reads back', () => {
-    const ref = refs.find((r) => r.source === 'ref/odd-37x23-411.ppm' && r.sampling === '422')!;
-    const header = inspect(new Uint8Array(encode(ref)));
-    expect([header.width, header.height, header.process, header.subsampling]).toEqual([
-      37,
-      23,
-      'baseline',
-      '4:2:2',
-    ]);
-    expect(existsSync(join(fixtures, ref.source))).toBe(true);
+  it('writes JFIF files whose header core reads back: baseline, or extended with 16-bit tables below quality 25', () => {
+    const pick = (quality: number) =>
+      refs.find(
+        (r) => r.source === 'ref/odd-37x23-411.ppm' && r.sampling === '422' && r.quality === quality,
+      )!;
+    for (const [quality, process] of [
+      [90, 'baseline'],
+      [1, 'extended'],
+    ] as const) {
+      const header = inspect(new Uint8Array(encode(pick(quality))));
+      expect([header.width, header.height, header.process, header.subsampling]).toEqual([
+        37,
+        23,
+        process,
+        '4:2:2',
+      ]);
+    }
+    expect(existsSync(join(fixtures, 'ref/odd-37x23-411.ppm'))).toBe(true);
   });
+
+  it('writes the files our wasm backend (libjpeg-turbo) writes with the same options', async () => {
+    const wasm = new WasmBackend();
+    await wasm.init();
+    try {
+      const names = { '420': '4:2:0', '422': '4:2:2', '444': '4:4:4', gray: 'gray' } as const;
+      const some = refs.filter((r) => r.source.startsWith('ref/odd-') || r.source === 'pnm/testorig.ppm');
+      expect(some.length).toBeGreaterThan(100);
+      const differing: string[] = [];
+      for (const ref of some) {
+        const image = readPnm(new Uint8Array(readFileSync(join(fixtures, ref.source))));
+        const theirs = await wasm.encode(
+          image,
+          resolveEncodeOptions({ quality: ref.quality, subsampling: names[ref.sampling] }),
+        );
+        if (Buffer.compare(Buffer.from(theirs), encode(ref)) !== 0)
+          differing.push(`${ref.source} q${ref.quality} ${ref.sampling}`);
+      }
+      console.log(
+        `encode host harness: ${some.length - differing.length} of ${some.length} files equal the wasm backend's`,
+      );
+      expect(differing).toEqual([]);
+    } finally {
+      await wasm.dispose();
+    }
+  }, 120_000);
 });

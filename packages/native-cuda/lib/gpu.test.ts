@@ -226,7 +226,7 @@ describe('cuda backend on a GPU', () => {
     for (const d of devices) d.release();
   });
 
-  it("writes cjpeg -baseline -dct int's bytes with our encoder: every fixture image, qualities 1–100, from host and device", async () => {
+  it("writes cjpeg -dct int's bytes with our encoder: every fixture image, qualities 1–100, from host and device", async () => {
     // fixtures/encode-refs.json: sha256 of libjpeg-turbo 2.1.5's cjpeg output (scripts/make-encode-refs.sh).
     const refs = JSON.parse(
       readFileSync(new URL('../../../fixtures/encode-refs.json', import.meta.url), 'utf8'),

@@ -1,5 +1,5 @@
 // See encode-plan.h. Tables from ITU T.81 Annex K (K.1 quantisation, K.3 Huffman), scaled as libjpeg's
-// jcparam.c does; codes assigned as in Annex C (jchuff.c's jpeg_make_c_derived_tbl); compute_reciprocal as in
+// jcparam.c does (jpeg_set_quality without force_baseline); codes assigned as in Annex C (jchuff.c's jpeg_make_c_derived_tbl); compute_reciprocal as in
 // jcdctmgr.c. Our own code.
 #include "encode-plan.h"
 
@@ -112,14 +112,15 @@ std::string MakeEncodePlan(int quality, EncodeSampling sampling, EncodePlan* pla
   plan->quality = quality;
   plan->sampling = sampling;
   EncodeLayout& l = plan->layout;
-  // jpeg_quality_scaling, then jpeg_add_quant_table with force_baseline.
+  // jpeg_quality_scaling, then jpeg_add_quant_table without force_baseline (as cjpeg and our wasm backend call it:
+  // below quality 25 some entries pass 255, and the file gets 16-bit tables and an extended-sequential SOF1).
   const int scale = quality < 50 ? 5000 / quality : 200 - quality * 2;
   for (int t = 0; t < 2; ++t) {
     const uint8_t* base = t == 0 ? kLumaQuant : kChromaQuant;
     for (int i = 0; i < 64; ++i) {
       long value = (static_cast<long>(base[i]) * scale + 50) / 100;
       if (value <= 0) value = 1;
-      if (value > 255) value = 255;
+      if (value > 32767) value = 32767;
       plan->quant[t][i] = static_cast<uint16_t>(value);
       l.divisors[t][i] = Reciprocal(static_cast<uint32_t>(value) << 3);
     }
@@ -175,12 +176,23 @@ void AppendJpegHeader(const EncodePlan& plan, int width, int height, std::vector
   // SOI; JFIF 1.01, no density unit, 1:1, no thumbnail.
   out->insert(out->end(), {0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0});
   const int tables = l.components == 1 ? 1 : 2;
-  for (int t = 0; t < tables; ++t) {  // one DQT segment per table, zigzag order
-    out->insert(out->end(), {0xFF, 0xDB, 0, 67, static_cast<uint8_t>(t)});
-    for (int k = 0; k < 64; ++k) out->push_back(static_cast<uint8_t>(plan.quant[t][kZigzag[k]]));
+  bool wide = false;                  // any 16-bit table: SOF1, as jcmarker.c writes it
+  for (int t = 0; t < tables; ++t) {  // one DQT segment per table, zigzag order, 16-bit entries if one needs them
+    bool prec = false;
+    for (int k = 0; k < 64; ++k) prec = prec || plan.quant[t][k] > 255;
+    wide = wide || prec;
+    const int length = 2 + 1 + 64 * (prec ? 2 : 1);
+    out->insert(out->end(), {0xFF, 0xDB, static_cast<uint8_t>(length >> 8), static_cast<uint8_t>(length),
+                             static_cast<uint8_t>((prec ? 0x10 : 0) | t)});
+    for (int k = 0; k < 64; ++k) {
+      const uint16_t q = plan.quant[t][kZigzag[k]];
+      if (prec) out->push_back(static_cast<uint8_t>(q >> 8));
+      out->push_back(static_cast<uint8_t>(q));
+    }
   }
   const int sofLength = 8 + 3 * l.components;
-  out->insert(out->end(), {0xFF, 0xC0, 0, static_cast<uint8_t>(sofLength), 8, static_cast<uint8_t>(height >> 8),
+  out->insert(out->end(), {0xFF, static_cast<uint8_t>(wide ? 0xC1 : 0xC0), 0, static_cast<uint8_t>(sofLength), 8,
+                           static_cast<uint8_t>(height >> 8),
                            static_cast<uint8_t>(height), static_cast<uint8_t>(width >> 8), static_cast<uint8_t>(width),
                            static_cast<uint8_t>(l.components)});
   for (int c = 0; c < l.components; ++c) {

@@ -1,5 +1,5 @@
 // The host side of our baseline JPEG encoder (kernels/encode-kernels.h): the tables a quality and a sampling
-// make (libjpeg's jpeg_set_quality with force_baseline, the standard Huffman tables), each image's block grid,
+// make (libjpeg's jpeg_set_quality as cjpeg calls it, the standard Huffman tables), each image's block grid,
 // and the marker segments cjpeg writes around the entropy-coded data. Plain C++: the addon and the host test
 // harness share it.
 #pragma once
@@ -32,7 +32,8 @@ int64_t DescribeEncodeImage(const EncodePlan& plan, int64_t firstBlock, EncodeIm
 // Worst-case entropy-coded bits of one block (every AC coefficient coded, longest codes): bounds the arena.
 constexpr int64_t kMaxBlockBits = 20 + 63 * 26;
 
-// SOI, JFIF APP0, DQT, SOF0, DHT, SOS — what cjpeg writes before the entropy-coded data (then FF D9).
+// SOI, JFIF APP0, DQT, SOF0 (SOF1 with 16-bit tables), DHT, SOS — what cjpeg writes before the entropy-coded
+// data (then FF D9).
 void AppendJpegHeader(const EncodePlan& plan, int width, int height, std::vector<uint8_t>* out);
 
 }  // namespace jpegkit

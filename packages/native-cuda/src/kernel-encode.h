@@ -1,5 +1,5 @@
 // Baseline JPEG encoding with our own kernels (kernels/encode.cu): the bytes of libjpeg-turbo's
-// `cjpeg -baseline -dct int` at the same quality and sampling, for device images of any pixel format. Used by
+// `cjpeg -dct int` at the same quality and sampling, for device images of any pixel format. Used by
 // engine.encode, encodeBatch and fused pipelines when the settings are ours to take (see KernelsEncode);
 // nvJPEG writes the rest (optimised Huffman tables, progressive, 4:4:0, 4:1:1).
 #pragma once
