@@ -378,6 +378,8 @@ licences="$work/licences.md"
 # ------------------------------------------------------------------ references, facts.json, README.md
 log "recording references and facts"
 node "$helpers/facts.mjs" "$fx" "$manifest" "$sources" "$work/malformed-spec.json" "$helpers/README.template.md" "$licences"
+log "cjpeg encodes of the references (encode-refs.json)"
+bash "$root/scripts/make-encode-refs.sh"
 
 bytes="$(du -sb "$fx" | cut -f1)"
 log "fixtures/: $(find "$fx/jpeg" -type f | wc -l) JPEGs, $(find "$fx/ref" -type f | wc -l) references, $(find "$fx/malformed" -type f | wc -l) malformed, $bytes bytes ($(du -sh "$fx" | cut -f1))"
