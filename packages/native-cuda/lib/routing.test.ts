@@ -66,13 +66,13 @@ module.exports = {
       );
     },
     // Encodes: a fixed small JPEG; width 3 fails in place, width 5 fails the whole call (as a bad input does).
-    encode: async (input) => {
-      log.push({ kind: 'encode', images: 1, route: 'encode' });
+    encode: async (input, options) => {
+      log.push({ kind: 'encode', images: 1, route: options?.encoder ?? 'none' });
       if (input.width === 3 || input.width === 5) throw Object.assign(new Error('bad input'), { code: 'E_INVALID_ARGUMENT' });
       return new Uint8Array(require('node:fs').readFileSync(${JSON.stringify(fixturePath('jpeg/small-420.jpg'))}));
     },
-    encodeBatch: async (inputs) => {
-      log.push({ kind: 'encodeBatch', images: inputs.length, route: 'encode' });
+    encodeBatch: async (inputs, options) => {
+      log.push({ kind: 'encodeBatch', images: inputs.length, route: options?.encoder ?? 'none' });
       if (inputs.some((input) => input.width === 5)) throw new TypeError('encodeBatch: bad input');
       return inputs.map((input) =>
         input.width === 3
@@ -217,5 +217,30 @@ describe('cuda batched encode (stand-in addon)', () => {
       code: 'E_UNSUPPORTED',
     });
     await b.dispose();
+  });
+});
+
+describe('cuda encoder choice (stand-in addon)', () => {
+  it("asks for our encoder by default, nvJPEG's with encoder 'nvjpeg', in calls of up to encodeCall", async () => {
+    const images = Array.from({ length: 24 }, () => createHostImage(8, 4, 'rgb'));
+    for (const [init, encoder, most] of [
+      [{}, 'kernels', 3], // 24 images over 8 streams: calls of 3 (under the default cap of 4)
+      [{ encoder: 'nvjpeg' as const }, 'nvjpeg', 3],
+      [{ encodeCall: 2 }, 'kernels', 2],
+    ] as const) {
+      const b = await backend(init);
+      reset();
+      await b.encodeBatch(images, resolveEncodeOptions({ quality: 80 }));
+      await b.encode(images[0]!, resolveEncodeOptions({ quality: 80 }));
+      const batches = calls().filter((c) => c.kind === 'encodeBatch');
+      expect(batches.reduce((n, c) => n + c.images, 0)).toBe(24);
+      expect(Math.max(...batches.map((c) => c.images))).toBe(most);
+      expect(new Set(calls().map((c) => c.route))).toEqual(new Set([encoder]));
+      b.setEncoder(encoder === 'kernels' ? 'nvjpeg' : 'kernels');
+      reset();
+      await b.encode(images[0]!, resolveEncodeOptions({ quality: 80 }));
+      expect(calls().map((c) => c.route)).toEqual([encoder === 'kernels' ? 'nvjpeg' : 'kernels']);
+      await b.dispose();
+    }
   });
 });
