@@ -103,11 +103,7 @@ Failure EnqueueEncode(Engine* engine, EncodeSlot& slot, nvjpegEncoderState_t sta
     } else {
       const size_t lumaPitch = DevicePitch(width);
       JK_TRY(engine->pool()->Acquire(lumaPitch * height, scratch));
-      ChannelLayout layout = LayoutOf(format, source, pitch, height);
-      if (format == PixelFormat::kBgr || format == PixelFormat::kBgra ||
-          format == PixelFormat::kBgrPlanar) {
-        std::swap(layout.offset[0], layout.offset[2]);  // the kernel reads R, G, B
-      }
+      const ChannelLayout layout = RgbLayoutOf(format, source, pitch, height);
       JK_CUDA(LaunchLuma(layout, width, height, (*scratch)->data(), static_cast<int64_t>(lumaPitch), stream));
       plane.channel[0] = (*scratch)->data();
       plane.pitch[0] = lumaPitch;

@@ -39,11 +39,7 @@ bool SamplingOf(const EncodeSettings& settings, PixelFormat format, EncodeSampli
 
 // The pixels of `source` for the kernels: R, G, B (or the one gray channel) wherever the format keeps them.
 EncodeImage ImageOf(const EncodeSource& source) {
-  ChannelLayout layout = LayoutOf(source.format, source.data, source.pitch, source.height);
-  if (source.format == PixelFormat::kBgr || source.format == PixelFormat::kBgra ||
-      source.format == PixelFormat::kBgrPlanar) {
-    std::swap(layout.offset[0], layout.offset[2]);
-  }
+  const ChannelLayout layout = RgbLayoutOf(source.format, source.data, source.pitch, source.height);
   EncodeImage image{};
   image.base = layout.base;
   image.rowPitch = layout.rowPitch;
@@ -63,6 +59,16 @@ struct Group {
   std::vector<EncodeImage> images;
   std::vector<int64_t> unstuffed;  // arena bytes each needs (guessed, or measured for a second pass)
   int64_t blocks = 0, maxBlocks = 0;
+
+  // Source `index`, its blocks described, after the group's blocks so far.
+  void Add(size_t index, EncodeImage image, int64_t bytes) {
+    image.firstBlock = blocks;
+    members.push_back(index);
+    images.push_back(image);
+    unstuffed.push_back(bytes);
+    blocks += image.blocks;
+    maxBlocks = std::max(maxBlocks, image.blocks);
+  }
 };
 
 class KernelEncoder {
@@ -130,12 +136,7 @@ class KernelEncoder {
       const EncodeResult& r = b.hostResults[k];
       const size_t i = group.members[k];
       if (r.overflow) {
-        again->members.push_back(i);
-        again->images.push_back(group.images[k]);
-        again->images.back().firstBlock = again->blocks;
-        again->unstuffed.push_back(static_cast<int64_t>((r.bits + 7) / 8));
-        again->blocks += group.images[k].blocks;
-        again->maxBlocks = std::max(again->maxBlocks, group.images[k].blocks);
+        again->Add(i, group.images[k], static_cast<int64_t>((r.bits + 7) / 8));
         continue;
       }
       std::vector<uint8_t>& out = (*outputs)[i];
@@ -172,11 +173,16 @@ void EncodeBatchWithKernels(Engine* engine, EncodeSlot& slot, cudaStream_t strea
   // One plan per output sampling (a gray source makes a gray JPEG whatever the settings say).
   EncodePlan plans[2];
   EncodeSampling colour = EncodeSampling::k420;
-  const bool colourOk = SamplingOf(settings, PixelFormat::kRgb, &colour);
-  const std::string made = colourOk ? MakeEncodePlan(settings.quality, colour, &plans[0]) : "unsupported sampling";
-  const std::string madeGray = MakeEncodePlan(settings.quality, EncodeSampling::kGray, &plans[1]);
+  std::string error = SamplingOf(settings, PixelFormat::kRgb, &colour) ? "" : "unsupported sampling";
+  if (error.empty()) error = MakeEncodePlan(settings.quality, colour, &plans[0]);
+  if (error.empty()) error = MakeEncodePlan(settings.quality, EncodeSampling::kGray, &plans[1]);
+  if (!error.empty()) {
+    for (Failure& failure : *failures) {
+      if (failure.ok()) failure = Fail("E_UNSUPPORTED", "our JPEG encoder: " + error);
+    }
+    return;
+  }
   for (int p = 0; p < 2; ++p) {
-    const std::string& error = p == 0 ? made : madeGray;
     Group group;
     auto flush = [&]() {
       Group again;
@@ -199,10 +205,6 @@ void EncodeBatchWithKernels(Engine* engine, EncodeSlot& slot, cudaStream_t strea
       EncodeSampling sampling;
       const bool gray = SamplingOf(settings, sources[i].format, &sampling) && sampling == EncodeSampling::kGray;
       if (gray != (p == 1)) continue;
-      if (!error.empty()) {
-        (*failures)[i] = Fail("E_UNSUPPORTED", "our JPEG encoder: " + error);
-        continue;
-      }
       if (sources[i].width < 1 || sources[i].height < 1 || sources[i].width > 65535 || sources[i].height > 65535) {
         (*failures)[i] = Fail("E_INVALID_ARGUMENT", "a JPEG is 1…65535 pixels wide and high");
         continue;
@@ -210,12 +212,7 @@ void EncodeBatchWithKernels(Engine* engine, EncodeSlot& slot, cudaStream_t strea
       EncodeImage image = ImageOf(sources[i]);
       const int64_t blocks = DescribeEncodeImage(plans[p], 0, &image);
       if (!group.members.empty() && group.blocks + blocks > kGroupBlocks) flush();
-      image.firstBlock = group.blocks;
-      group.members.push_back(i);
-      group.images.push_back(image);
-      group.unstuffed.push_back(blocks * GuessBytesPerBlock(settings.quality));
-      group.blocks += blocks;
-      group.maxBlocks = std::max(group.maxBlocks, blocks);
+      group.Add(i, image, blocks * GuessBytesPerBlock(settings.quality));
     }
     flush();
   }

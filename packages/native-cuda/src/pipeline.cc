@@ -56,7 +56,7 @@ class PipelineWorker : public PromiseWorker {
     failure_ = engine_->AcquireDecode(&slot);
     if (failure_.ok()) failure_ = engine_->AcquireEncode(&encoder);
     if (!failure_.ok()) return;
-    // JPEGKIT_CUDA_TRACE=1: each call prints its host time in decode, ops (queued) and encode (with the wait).
+    // JPEGKIT_CUDA_TRACE=1: each call prints its host time in decode, then in ops and encode (with the wait).
     const bool trace = std::getenv("JPEGKIT_CUDA_TRACE") != nullptr;
     auto mark = std::chrono::steady_clock::now();
     auto lap = [&mark]() {
@@ -70,7 +70,8 @@ class PipelineWorker : public PromiseWorker {
     std::vector<size_t> all(items_.size()), again;
     for (size_t i = 0; i < all.size(); ++i) all[i] = i;
     PendingKernelDecode pending;
-    const double decodeMs = RunStages(*slot, *encoder, items_, all, &pending, &again, trace ? lap : std::function<double()>());
+    const std::function<double()> timer = trace ? std::function<double()>(lap) : nullptr;
+    const double decodeMs = RunStages(*slot, *encoder, items_, all, &pending, &again, timer);
     if (!again.empty()) {
       std::vector<DecodeItem> redo;
       for (size_t i : again) {
@@ -78,8 +79,7 @@ class PipelineWorker : public PromiseWorker {
         redo.back().failure = Ok();
         redo.back().route = "";
       }
-      std::vector<size_t> none;
-      RunStages(*slot, *encoder, redo, again, nullptr, &none, std::function<double()>());
+      RunStages(*slot, *encoder, redo, again, nullptr, nullptr, nullptr);
       for (size_t k = 0; k < again.size(); ++k) items_[again[k]] = std::move(redo[k]);
     }
     if (trace) {
@@ -89,8 +89,9 @@ class PipelineWorker : public PromiseWorker {
   }
 
   // Decodes `batch` (items_[which[k]] for each k; left running when `pending` is given and our kernels take it
-  // whole), queues the op programs and the encodes, waits, and puts the outputs in place. The indices of what the
-  // pending decode flagged go to `again` (their outputs are dropped). Returns the decode's host time.
+  // whole), queues the op programs and the encodes, waits, and puts the outputs in place. With `pending`, the
+  // indices of what the decoder flagged go to `again` (their outputs are dropped). Returns the decode's host time
+  // (`lap`, when given).
   double RunStages(DecodeSlot& slot, EncodeSlot& encoder, std::vector<DecodeItem>& batch,
                    const std::vector<size_t>& which, PendingKernelDecode* pending, std::vector<size_t>* again,
                    const std::function<double()>& lap) {

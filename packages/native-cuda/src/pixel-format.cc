@@ -1,6 +1,8 @@
 // Pixel format tables (see pixel-format.h).
 #include "pixel-format.h"
 
+#include <utility>
+
 namespace jpegkit {
 
 bool ParsePixelFormat(const std::string& name, PixelFormat* out) {
@@ -80,6 +82,16 @@ ChannelLayout LayoutOf(PixelFormat format, uint8_t* base, size_t pitch, size_t h
   return layout;
 }
 
+bool IsBgr(PixelFormat format) {
+  return format == PixelFormat::kBgr || format == PixelFormat::kBgra || format == PixelFormat::kBgrPlanar;
+}
+
+ChannelLayout RgbLayoutOf(PixelFormat format, uint8_t* base, size_t pitch, size_t height) {
+  ChannelLayout layout = LayoutOf(format, base, pitch, height);
+  if (IsBgr(format)) std::swap(layout.offset[0], layout.offset[2]);
+  return layout;
+}
+
 ChannelLayout PlanarLayout(int planes, uint8_t* base, size_t pitch, size_t height) {
   ChannelLayout layout{};
   layout.base = base;
@@ -93,7 +105,7 @@ ChannelLayout PlanarLayout(int planes, uint8_t* base, size_t pitch, size_t heigh
 void SourceChannels(PixelFormat format, int sourceChannels, int out[4]) {
   // Source channel order is R, G, B (or Y alone).
   static const int kRgb[4] = {0, 1, 2, -1}, kBgr[4] = {2, 1, 0, -1};
-  const bool bgr = format == PixelFormat::kBgr || format == PixelFormat::kBgra || format == PixelFormat::kBgrPlanar;
+  const bool bgr = IsBgr(format);
   for (int c = 0; c < 4; ++c) {
     if (c >= ChannelCount(format) || (c == 3)) {
       out[c] = -1;

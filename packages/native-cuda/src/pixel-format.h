@@ -29,6 +29,11 @@ nvjpegImage_t NvjpegImageFor(PixelFormat format, uint8_t* base, size_t pitch, si
 
 // The channel layout of an image of `format` at `base` (see ChannelLayout).
 ChannelLayout LayoutOf(PixelFormat format, uint8_t* base, size_t pitch, size_t height);
+// Whether `format` stores blue first (bgr, bgra, bgr-planar).
+bool IsBgr(PixelFormat format);
+// LayoutOf with channels 0, 1, 2 = R, G, B whatever order the format stores them in (what the luma and encoder
+// kernels read).
+ChannelLayout RgbLayoutOf(PixelFormat format, uint8_t* base, size_t pitch, size_t height);
 // Planar RGB (3 planes) or Y (1 plane) as nvJPEG writes the intermediate of an indirect decode.
 ChannelLayout PlanarLayout(int planes, uint8_t* base, size_t pitch, size_t height);
 

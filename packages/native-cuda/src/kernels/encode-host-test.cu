@@ -2,7 +2,7 @@
 // run one block after another, so the bytes can be checked against cjpeg's on machines without a GPU. Built by
 // scripts/build-host-test.sh encode with -DJPEGKIT_ENCODE_HOST_TEST; in the addon build it compiles to nothing.
 //
-//   encode-host-test INPUT.ppm|pgm OUTPUT.jpg [--quality Q] [--sampling 444|422|420|gray] [--bgra]
+//   encode-host-test INPUT.ppm|pgm OUTPUT.jpg [--quality Q] [--sampling 4:4:4|4:2:2|4:2:0|gray] [--bgra]
 //
 // --bgra reads the PPM's pixels through a 4-byte B,G,R,A copy (the layouts the GPU takes other than RGB).
 #ifdef JPEGKIT_ENCODE_HOST_TEST
@@ -71,9 +71,9 @@ std::vector<uint8_t> Encode(const EncodePlan& plan, EncodeImage image) {
 
 int main(int argc, char** argv) {
   using namespace jpegkit;
-  if (argc < 3) Die("usage: encode-host-test INPUT.ppm|pgm OUTPUT.jpg [--quality Q] [--sampling 444|422|420|gray] [--bgra]");
+  if (argc < 3) Die("usage: encode-host-test INPUT.ppm|pgm OUTPUT.jpg [--quality Q] [--sampling 4:4:4|4:2:2|4:2:0|gray] [--bgra]");
   int quality = 75;
-  std::string sampling = "420";
+  std::string sampling = "4:2:0";
   bool bgra = false;
   for (int i = 3; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -90,10 +90,10 @@ int main(int argc, char** argv) {
   const std::string error = hosttest::ParsePnm(bytes, &width, &height, &channels, &at);
   if (!error.empty()) Die(error);
   EncodeSampling mode = EncodeSampling::k420;
-  if (sampling == "444") mode = EncodeSampling::k444;
-  else if (sampling == "422") mode = EncodeSampling::k422;
+  if (sampling == "4:4:4") mode = EncodeSampling::k444;
+  else if (sampling == "4:2:2") mode = EncodeSampling::k422;
   else if (sampling == "gray" || channels == 1) mode = EncodeSampling::kGray;
-  else if (sampling != "420") Die("unknown sampling " + sampling);
+  else if (sampling != "4:2:0") Die("unknown sampling " + sampling);
   EncodePlan plan;
   const std::string planned = MakeEncodePlan(quality, mode, &plan);
   if (!planned.empty()) Die(planned);

@@ -167,17 +167,11 @@ __global__ void __launch_bounds__(kTile) StuffCountKernel(EncodeBuffers b) {
   const long long bytes = static_cast<long long>((r.bits + 7) / 8);
   if (r.overflow || static_cast<long long>(blockIdx.x) * kStuffTile >= bytes) return;
   const long long at = static_cast<long long>(blockIdx.x) * kStuffTile + threadIdx.x * 16;
-  uint4* piece = reinterpret_cast<uint4*>(b.arena + r.unstuffedAt + at);
+  const uint4* piece = reinterpret_cast<const uint4*>(b.arena + r.unstuffedAt + at);
   long long count = 0;
   if (at < bytes) {
-    uint4 q = *piece;
-    const long long last = bytes - 1;
-    if ((r.bits & 7) != 0 && last >= at && last < at + 16) {  // the last byte's unused bits: 1s (jchuff.c)
-      uint8_t* p = reinterpret_cast<uint8_t*>(&q);
-      p[last - at] |= 0xFF >> (r.bits & 7);
-      *piece = q;
-    }
-    count = StuffedCount(q, static_cast<int>(min(16LL, bytes - at)));
+    if (bytes - at <= 16) enc::PadCodedBytes(b.arena + r.unstuffedAt, r.bits);  // the piece with the last byte
+    count = StuffedCount(*piece, static_cast<int>(min(16LL, bytes - at)));
   }
   const long long sum = Reduce(reduceStorage).Sum(count);
   if (threadIdx.x == 0) b.stuffTiles[static_cast<int64_t>(blockIdx.y) * b.maxStuffTiles + blockIdx.x] = sum;

@@ -26,19 +26,10 @@
 #include "baseline-scan.h"
 #include "exact-math.cuh"
 #include "exact.h"
+#include "host-test-io.h"
 #include "huffman-math.cuh"
 
 namespace {
-
-bool ReadAll(const char* path, std::vector<uint8_t>* out) {
-  FILE* file = std::fopen(path, "rb");
-  if (file == nullptr) return false;
-  uint8_t chunk[1 << 16];
-  size_t n;
-  while ((n = std::fread(chunk, 1, sizeof chunk, file)) > 0) out->insert(out->end(), chunk, chunk + n);
-  std::fclose(file);
-  return true;
-}
 
 struct Reader {
   const std::vector<uint8_t>& bytes;
@@ -207,7 +198,7 @@ int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, Coe
 int Convert(const char* inputPath, const char* outPath, bool jpeg, bool grayOut, int chunkBits, int leadBits) {
   using namespace jpegkit;
   std::vector<uint8_t> bytes;
-  if (!ReadAll(inputPath, &bytes)) return Fail(std::string("cannot read ") + inputPath);
+  if (!jpegkit::hosttest::ReadFileBytes(inputPath, &bytes)) return Fail(std::string("cannot read ") + inputPath);
   Coefficients input;
   const int status = jpeg ? FromJpeg(bytes, chunkBits, leadBits, &input) : FromDump(bytes, &input);
   if (status != 0) return status;

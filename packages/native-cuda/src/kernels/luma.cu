@@ -1,23 +1,17 @@
-// RGB → gray with libjpeg's fixed-point weights (jccolor.c rgb_gray_convert), for grayscale encodes of colour
-// images: nvJPEG encodes gray only from a Y plane.
+// RGB → gray with libjpeg's fixed-point weights (jccolor.c rgb_gray_convert: our encoder's LumaOf), for nvJPEG's
+// grayscale encodes of colour images: nvJPEG encodes gray only from a Y plane.
+#include "encode-math.cuh"
 #include "kernels.h"
 
 namespace jpegkit {
 namespace {
-
-constexpr int kScaleBits = 16;
-constexpr int32_t kHalf = 1 << (kScaleBits - 1);
-constexpr int32_t Fix(double x) { return static_cast<int32_t>(x * (1L << kScaleBits) + 0.5); }
-constexpr int32_t kR = Fix(0.29900), kG = Fix(0.58700), kB = Fix(0.11400);
 
 __global__ void LumaKernel(ChannelLayout src, int width, int height, uint8_t* dst, int64_t dstPitch) {
   const int x = blockIdx.x * blockDim.x + threadIdx.x;
   const int y = blockIdx.y * blockDim.y + threadIdx.y;
   if (x >= width || y >= height) return;
   const uint8_t* in = src.base + y * src.rowPitch + static_cast<int64_t>(x) * src.step;
-  const int32_t r = in[src.offset[0]], g = in[src.offset[1]], b = in[src.offset[2]];
-  dst[y * dstPitch + x] = static_cast<uint8_t>((kR * r + kG * g + kB * b + kHalf) >>
-                                               kScaleBits);
+  dst[y * dstPitch + x] = static_cast<uint8_t>(enc::LumaOf(in[src.offset[0]], in[src.offset[1]], in[src.offset[2]]));
 }
 
 }  // namespace
