@@ -15,7 +15,7 @@ version="$(dpkg-query -W -f '${Version}' libjpeg-turbo-progs)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-declare -A flags=([420]="-sample 2x2" [422]="-sample 2x1" [444]="-sample 1x1" [gray]="-grayscale")
+declare -A flags=([4:2:0]="-sample 2x2" [4:2:2]="-sample 2x1" [4:4:4]="-sample 1x1" [gray]="-grayscale")
 entries=()
 add() {  # add SOURCE QUALITY SAMPLING
   cjpeg -dct int -quality "$2" ${flags[$3]} -outfile "$work/out.jpg" "$1" 2>/dev/null
@@ -25,7 +25,7 @@ add() {  # add SOURCE QUALITY SAMPLING
   entries+=("{\"source\":\"$1\",\"quality\":$2,\"sampling\":\"$3\",\"bytes\":$size,\"sha256\":\"$sum\"}")
 }
 for source in pnm/testorig.ppm ref/*.ppm ref/*.pgm; do
-  samplings=(420 422 444 gray)
+  samplings=(4:2:0 4:2:2 4:4:4 gray)  # as core names them
   [[ $source == *.pgm ]] && samplings=(gray)
   qualities=(90)
   case "$source" in

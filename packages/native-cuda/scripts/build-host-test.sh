@@ -18,7 +18,7 @@ case "${1:-}" in
   exact | exact-asan)
     define=JPEGKIT_EXACT_HOST_TEST
     sources=(src/kernels/exact-host-test.cu src/baseline-scan.cc src/kernels/exact-math.cuh src/kernels/exact.h src/kernels/orient.cuh src/kernels/kernels.h
-      src/kernels/huffman-math.cuh src/kernels/huffman.h src/baseline-scan.h) ;;
+      src/kernels/huffman-math.cuh src/kernels/huffman.h src/baseline-scan.h src/kernels/host-test-io.h) ;;
   ops)
     define=JPEGKIT_OPS_HOST_TEST
     sources=(src/kernels/ops-host-test.cu src/kernels/ops-math.cuh src/kernels/ops-params.h src/ops-program.h
