@@ -161,7 +161,7 @@ describe("our GPU Huffman decoder's arithmetic on the CPU (host harness)", () =>
     }
   };
 
-  it('equals djpeg -dct int on every fixture it takes, in chunks of 1,024 bits (small calls) and of 2,048 with a short lead-in', () => {
+  it('equals djpeg -dct int on every fixture it takes, in chunks of 1,024 bits, of 2,048 with a short lead-in, and of 512 with pass 0 candidates', () => {
     const facts = JSON.parse(readFileSync(fixturePath('facts.json'), 'utf8')) as Facts[];
     const differing: string[] = [];
     const taken = new Set<string>();
@@ -174,7 +174,11 @@ describe("our GPU Huffman decoder's arithmetic on the CPU (host harness)", () =>
         [f.grayReference, ['--gray']],
       ] as [string | undefined, string[]][]) {
         if (!reference) continue;
-        for (const chunks of [[], ['--chunk-bits', '2048', '--lead-bits', '256']]) {
+        for (const chunks of [
+          [],
+          ['--chunk-bits', '2048', '--lead-bits', '256'],
+          ['--chunk-bits', '512', '--lead-bits', '1024', '--candidates', '8'],
+        ]) {
           const { status, stderr } = run(fixturePath(f.file), [...gray, ...chunks]);
           if (status === 4) {
             refused.push(`${f.file}: ${stderr.trim()}`);

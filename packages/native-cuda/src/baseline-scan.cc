@@ -289,10 +289,18 @@ bool UnstuffScan(const uint8_t* bytes, size_t length, BaselineScanFacts* facts, 
   return true;
 }
 
+bool SharedTables(const BaselineScanFacts& facts) {
+  for (int c = 1; c < facts.components; ++c) {
+    if (facts.component[c].dcSlot != facts.component[0].dcSlot || facts.component[c].acSlot != facts.component[0].acSlot) {
+      return false;
+    }
+  }
+  return true;
+}
+
 void DescribeScan(const BaselineScanFacts& facts, GpuScan* scan) {
   const bool single = facts.components == 1;
   int j = 0;
-  bool shared = true;
   for (int c = 0; c < facts.components; ++c) {
     const ScanComponentFacts& f = facts.component[c];
     scan->blocksPerRow[c] = f.blocksPerRow;
@@ -300,7 +308,6 @@ void DescribeScan(const BaselineScanFacts& facts, GpuScan* scan) {
     scan->v[c] = single ? 1 : f.v;
     scan->dcTable[c] = f.dcSlot;
     scan->acTable[c] = 4 + f.acSlot;
-    shared = shared && f.dcSlot == facts.component[0].dcSlot && f.acSlot == facts.component[0].acSlot;
     for (int by = 0; by < scan->v[c]; ++by) {
       for (int bx = 0; bx < scan->h[c]; ++bx, ++j) {
         scan->mcuComponent[j] = c;
@@ -313,7 +320,7 @@ void DescribeScan(const BaselineScanFacts& facts, GpuScan* scan) {
   scan->mcusPerRow = facts.mcusPerRow;
   scan->totalBlocks = facts.totalMcus * facts.blocksInMcu;
   scan->intervalBlocks = (facts.restartInterval == 0 ? facts.totalMcus : facts.restartInterval) * facts.blocksInMcu;
-  scan->sharedTables = shared ? 1 : 0;
+  scan->sharedTables = SharedTables(facts) ? 1 : 0;
   std::memcpy(scan->tables, facts.tables, sizeof scan->tables);
 }
 

@@ -68,4 +68,12 @@ void AppendChunks(const std::vector<uint32_t>& intervalStarts, int image, int ch
 int ChooseChunkBits(uint64_t totalBits);
 int ChooseLeadBits(int chunkBits);
 
+// A call with pass 0 candidates (kernels/huffman.h: calls whose chunks times candidates fit on the GPU at once)
+// takes shorter chunks with a longer lead-in: a later pass seldom decodes then, so the chunk's length is what the
+// decode pass and pass 0 wait for, and the lead-in makes the candidates right more often.
+constexpr int kCandidateChunkBits = 512, kCandidateLeadBits = 1024;
+
+// Whether every component of the scan uses the same DC and AC tables (the block of the MCU never matters then).
+bool SharedTables(const BaselineScanFacts& facts);
+
 }  // namespace jpegkit

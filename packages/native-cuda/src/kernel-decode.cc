@@ -21,6 +21,7 @@
 
 #include "baseline-scan.h"
 #include "exact-pixels.h"
+#include "kernels/huffman-math.cuh"
 #include "kernels/huffman.h"
 
 namespace jpegkit {
@@ -77,6 +78,9 @@ class Trace {
     std::snprintf(part, sizeof part, " %s %.3f", name, ms);
     notes_ += part;
   }
+  void NoteText(const std::string& text) {
+    if (on_) notes_ += " " + text;
+  }
   // A phase ends here: `name`, numbered when `number` ≥ 0 (names are built only while tracing: the passes mark
   // on the hot path).
   void Mark(const char* name, int number = -1) {
@@ -111,6 +115,16 @@ class Trace {
 
 // Chunk and lead-in lengths can be set for measurements (JPEGKIT_CUDA_CHUNK_BITS, JPEGKIT_CUDA_LEAD_BITS:
 // multiples of 32 from 256 to 8192); otherwise ChooseChunkBits / ChooseLeadBits decide.
+// Candidates per chunk at most (JPEGKIT_CUDA_CANDIDATES, for measurements: 0 or 1 turns them off, up to 8). By
+// default 6: one per block of a 4:2:0 MCU; 12 (each block, from a block's start and from inside one) made
+// pass 0 slower than they saved on an H200.
+constexpr int kDefaultCandidates = 6;
+int CandidateLimit() {
+  const char* value = std::getenv("JPEGKIT_CUDA_CANDIDATES");
+  const int n = value == nullptr ? kDefaultCandidates : std::atoi(value);
+  return std::max(1, std::min(n, huff::kMaxCandidates));
+}
+
 int TunedBits(const char* name, int chosen) {
   const char* value = std::getenv(name);
   if (value == nullptr) return chosen;
@@ -181,7 +195,23 @@ class KernelDecoder {
       a.dataBound = AlignUp(a.item->length - a.facts->entropyStart + 16, 16);
       boundBits += a.dataBound * 8;
     }
-    const int chunkBits = TunedBits("JPEGKIT_CUDA_CHUNK_BITS", ChooseChunkBits(boundBits));
+    // Pass 0's candidates (huffman.h) when the call's chunks times candidates fit on the GPU at once: then they
+    // cost pass 0 little, and shorter chunks pay.
+    const int residentThreads = HuffmanResidentThreads();
+    int candidates = 1;
+    for (Accepted& a : accepted_) {
+      candidates = std::max(candidates, huff::CandidatesOf(SharedTables(*a.facts), a.facts->blocksInMcu, CandidateLimit()));
+    }
+    const auto chunksOf = [this](int bits) {
+      size_t chunks = 0;
+      for (Accepted& a : accepted_) chunks += a.dataBound * 8 / bits + 1 + kChunkThreads;
+      return chunks;
+    };
+    if (candidates < 2 || static_cast<int64_t>(chunksOf(kCandidateChunkBits)) * candidates > residentThreads) {
+      candidates = 0;
+    }
+    const int chunkBits = TunedBits("JPEGKIT_CUDA_CHUNK_BITS",
+                                    candidates > 0 ? kCandidateChunkBits : ChooseChunkBits(boundBits));
     const size_t n = accepted_.size();
     size_t chunkBound = 0, intervalBound = 0;
     for (Accepted& a : accepted_) {
@@ -245,6 +275,13 @@ class KernelDecoder {
 
     trace.Note("unstuffScan", unstuffMs);
     trace.Mark("unstuff");
+    // The scans' descriptions (their device pointers come once the blocks are known).
+    GpuScan* scans = reinterpret_cast<GpuScan*>(host + scansAt);
+    for (int i = 0; i < images; ++i) {
+      std::memset(&scans[i], 0, sizeof scans[i]);
+      DescribeScan(*accepted_[i].facts, &scans[i]);
+    }
+    if (static_cast<int64_t>(chunkCount) * candidates > residentThreads) candidates = 0;
     // --- device blocks -----------------------------------------------------------------------------------
     size_t coefficientBytes = 0, planeBytes = 0;
     std::vector<size_t> planeAt;
@@ -265,7 +302,9 @@ class KernelDecoder {
     const size_t startsAt = AlignUp(countsAt + static_cast<size_t>(chunkCount) * kCountWords * sizeof(uint32_t));
     const size_t changedAt = AlignUp(startsAt + static_cast<size_t>(chunkCount) * kStartWords * sizeof(uint32_t));
     const size_t statusAt = changedAt + kMaxSyncPasses * sizeof(uint32_t);
-    const size_t stateBytes = statusAt + images * sizeof(uint32_t);
+    const size_t candidatesAt = AlignUp(statusAt + images * sizeof(uint32_t));
+    const size_t linksAt = AlignUp(candidatesAt + static_cast<size_t>(chunkCount) * candidates * sizeof(HuffCandidate));
+    const size_t stateBytes = linksAt + (candidates > 0 ? static_cast<size_t>(chunkCount) * sizeof(uint64_t) : 0);
     DevicePool& pool = *engine_->pool();
     std::shared_ptr<DeviceAllocation> input, state, coefficients, planes;
     SlotScratch& scratch = slot_.kernelScratch;
@@ -276,14 +315,11 @@ class KernelDecoder {
     uint8_t* device = input->data();
 
     trace.Mark("acquire");
-    GpuScan* scans = reinterpret_cast<GpuScan*>(host + scansAt);
     int16_t* quant = reinterpret_cast<int16_t*>(host + quantAt);
     for (int i = 0; i < images; ++i) {
       Accepted& a = accepted_[i];
       const BaselineScanFacts& f = *a.facts;
       GpuScan& scan = scans[i];
-      std::memset(&scan, 0, sizeof scan);
-      DescribeScan(f, &scan);
       scan.data = device + a.dataAt;
       scan.dataWords = static_cast<uint32_t>(a.dataBound / 4);
       scan.intervalStarts = reinterpret_cast<const uint32_t*>(device + intervalOffset[i]);
@@ -308,7 +344,7 @@ class KernelDecoder {
     cudaStream_t stream = slot_.kernelStream;
     trace.MarkPrepared(images, chunkCount);
     JK_CUDA(cudaMemcpyAsync(device, host, dataEnd, cudaMemcpyHostToDevice, stream));
-    JK_CUDA(cudaMemsetAsync(state->data() + changedAt, 0, stateBytes - changedAt, stream));
+    JK_CUDA(cudaMemsetAsync(state->data() + changedAt, 0, candidatesAt - changedAt, stream));
     // The decode pass writes only the coefficients the data codes (the rest of each block stays zero).
     JK_CUDA(cudaMemsetAsync(coefficients->data(), 0, coefficientBytes, stream));
     HuffmanCall call{};
@@ -316,7 +352,7 @@ class KernelDecoder {
     call.chunks = reinterpret_cast<const GpuChunk*>(device + chunksAt);
     call.chunkCount = chunkCount;
     call.chunkBits = chunkBits;
-    call.leadBits = TunedBits("JPEGKIT_CUDA_LEAD_BITS", ChooseLeadBits(chunkBits));
+    call.leadBits = TunedBits("JPEGKIT_CUDA_LEAD_BITS", candidates > 0 ? kCandidateLeadBits : ChooseLeadBits(chunkBits));
     call.images = images;
     call.imageChunks = reinterpret_cast<const int32_t*>(device + imageChunksAt);
     uint8_t* s = state->data();
@@ -327,6 +363,9 @@ class KernelDecoder {
     call.starts = reinterpret_cast<uint32_t*>(s + startsAt);
     call.changed = reinterpret_cast<uint32_t*>(s + changedAt);
     call.status = reinterpret_cast<uint32_t*>(s + statusAt);
+    call.candidateCount = candidates;
+    call.candidates = candidates > 0 ? reinterpret_cast<HuffCandidate*>(s + candidatesAt) : nullptr;
+    call.links = candidates > 0 ? reinterpret_cast<uint64_t*>(s + linksAt) : nullptr;
     uint32_t* readback = reinterpret_cast<uint32_t*>(host + readbackAt);
 
     // Passes go in rounds of kPassRound queued back to back, with no readback between them: a pass after the
@@ -335,6 +374,18 @@ class KernelDecoder {
     trace.Mark("upload");
     // A call whose thread blocks fit on the GPU at once runs every pass in one cooperative launch that stops at
     // the settled pass (JPEGKIT_CUDA_SYNC_LOOP=0 turns it off, to compare).
+    if (candidates > 0) {
+      JK_CUDA(LaunchHuffmanCandidates(call, stream));
+      trace.Mark("candidates");
+      static const bool resolve = [] {
+        const char* v = std::getenv("JPEGKIT_CUDA_RESOLVE");
+        return v == nullptr || std::strcmp(v, "0") != 0;
+      }();
+      if (resolve) {
+        JK_CUDA(LaunchHuffmanResolve(call, stream));
+        trace.Mark("resolve");
+      }
+    }
     bool looped = false;
     static const bool loopAllowed = [] {
       const char* v = std::getenv("JPEGKIT_CUDA_SYNC_LOOP");
@@ -345,7 +396,7 @@ class KernelDecoder {
       JK_CUDA(LaunchHuffmanSyncLoop(call, stream, &looped));
       if (looped) trace.Mark("passes");
     }
-    if (!looped) call.passes = 0;
+    if (!looped) call.passes = candidates > 0 ? 1 : 0;  // the candidates kernel ran pass 0
     for (;;) {
       if (!looped) {
         const int from = call.passes;
@@ -379,6 +430,7 @@ class KernelDecoder {
         return Ok();
       }
       JK_CUDA(cudaStreamSynchronize(stream));
+      if (trace.on()) NoteChanged(call);
       // Unsettled marks every image of the call, and leaves the coefficient planes untouched.
       if ((readback[0] & kUnsettled) == 0 || call.passes == kMaxSyncPasses) break;
       JK_CUDA(cudaMemsetAsync(call.status, 0, images * sizeof(uint32_t), stream));
@@ -396,6 +448,18 @@ class KernelDecoder {
     return Ok();
   }
 
+
+  // Tracing: how many chunk exits each sync pass changed, up to the settled pass ("changed 812,97,3,0").
+  void NoteChanged(const HuffmanCall& call) {
+    uint32_t changed[kMaxSyncPasses] = {};
+    if (cudaMemcpy(changed, call.changed, sizeof changed, cudaMemcpyDeviceToHost) != cudaSuccess) return;
+    std::string list;
+    for (int p = 1; p < call.passes; ++p) {
+      list += (list.empty() ? "" : ",") + std::to_string(changed[p]);
+      if (changed[p] == 0) break;
+    }
+    trace_.NoteText("changed " + list);
+  }
 
   Engine* engine_;
   DecodeSlot& slot_;

@@ -4,10 +4,12 @@
 // under src/kernels) this file compiles to nothing.
 //
 //   exact-host-test DUMP OUT.pnm [--gray]
-//   exact-host-test --jpeg FILE.jpg OUT.pnm [--gray] [--chunk-bits N]
+//   exact-host-test --jpeg FILE.jpg OUT.pnm [--gray] [--chunk-bits N] [--lead-bits N] [--candidates K]
+//   exact-host-test --jpeg-many DIR FILE.jpg…   (each to DIR/<index>.pnm, with candidates; prints "index status")
 //
 // With --jpeg the coefficients come from our GPU Huffman decoder's arithmetic (huffman-math.cuh: sync passes,
-// starts, decode, one chunk at a time as the kernels run them) on the scan src/baseline-scan.cc reads; exit
+// starts, decode, one chunk at a time as the kernels run them; with --candidates, pass 0's candidates and their
+// resolution as well) on the scan src/baseline-scan.cc reads; exit
 // status 4 when the scan is not one that decoder takes (the reason on stderr), 5 when it flags the data.
 //
 // DUMP (little-endian, written by lib/exact.test.ts from @jpegkit/wasm's readCoefficients):
@@ -96,7 +98,7 @@ int FromDump(const std::vector<uint8_t>& bytes, Coefficients* out) {
 
 // Our GPU Huffman decoder's passes, run chunk by chunk on the host exactly as the kernels run them (each pass
 // reads only the pass before's exits, so the order within a pass does not matter).
-int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, Coefficients* out) {
+int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, int candidates, Coefficients* out) {
   using namespace jpegkit;
   BaselineScanFacts facts;
   std::string reason;
@@ -153,11 +155,36 @@ int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, Coe
   call.starts = starts.data();
   call.changed = changed;
   call.status = &status;
+  // Pass 0 with candidates (--candidates K): every candidate of every chunk, as the candidates kernel runs them.
+  if (candidates > huff::kMaxCandidates) candidates = huff::kMaxCandidates;
+  std::vector<HuffCandidate> candidateRecords(static_cast<size_t>(count) * (candidates > 0 ? candidates : 0));
+  call.candidateCount = candidates > 0 ? candidates : 0;
+  call.candidates = candidateRecords.data();
+  if (candidates > 0) {
+    for (int j = 0; j < candidates; ++j) {
+      for (int i = 0; i < count; ++i) {
+        if (j & 1) huff::CandidateAt<true>(call, scan, i, j);
+        else huff::CandidateAt<false>(call, scan, i, j);
+      }
+    }
+    // Each chunk's exact candidate by composing the links from its interval's first chunk (the resolve kernel's
+    // segmented scan, in order).
+    std::vector<uint64_t> links(count);
+    call.links = links.data();
+    for (int i = 0; i < count; ++i) links[i] = huff::LinkOf(call, i);
+    huff::CandidateLink prefix = huff::kIdentityLink;
+    for (int i = 0; i < count; ++i) {
+      if (chunks[i].image < 0) continue;
+      if (chunks[i].place == 0) prefix = huff::kIdentityLink;
+      huff::TakeCandidate(call, i, static_cast<uint32_t>(prefix & 7u));
+      prefix = huff::ThenLink(prefix, links[i]);
+    }
+  }
   // The kernels' rules: a pass runs while the one before changed an exit; a chunk whose entry did not change
-  // only copies its exit.
+  // only copies its exit (or takes a candidate's).
   call.passes = kMaxSyncPasses;
   int redone = 0;
-  for (int pass = 0; pass < call.passes && huff::PassNeeded(call, pass); ++pass) {
+  for (int pass = candidates > 0 ? 1 : 0; pass < call.passes && huff::PassNeeded(call, pass); ++pass) {
     for (int i = 0; i < count; ++i) {
       if (pass > 0 && !huff::SyncNeedsDecode(call, i, pass)) continue;
       // Both ways of keeping the DC sums (the kernels use each), alternating by chunk.
@@ -188,19 +215,24 @@ int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, Coe
   }
   for (int i = 0; i < count; ++i) huff::DecodeAt(call, scan, i, settled, huff::kNatural);
   if (status != 0) return Fail("the decoder flagged the data (libjpeg would warn)", 5);
-  std::fprintf(stderr, "exact-host-test: %d chunks of %d bits (lead %d), settled after pass %d, %d chunks redone\n",
-               count, chunkBits, leadBits, settled, redone);
+  std::string passChanges;
+  for (int p = 1; p <= settled; ++p) passChanges += (p > 1 ? "," : "") + std::to_string(changed[p]);
+  std::fprintf(stderr,
+               "exact-host-test: %d chunks of %d bits (lead %d, %d candidates), settled after pass %d (changed %s), "
+               "%d chunks redone\n",
+               count, chunkBits, leadBits, candidates, settled, passChanges.c_str(), redone);
   return 0;
 }
 
 
 // One input to one PNM: 0, or the failure's exit status.
-int Convert(const char* inputPath, const char* outPath, bool jpeg, bool grayOut, int chunkBits, int leadBits) {
+int Convert(const char* inputPath, const char* outPath, bool jpeg, bool grayOut, int chunkBits, int leadBits,
+            int candidates) {
   using namespace jpegkit;
   std::vector<uint8_t> bytes;
   if (!jpegkit::hosttest::ReadFileBytes(inputPath, &bytes)) return Fail(std::string("cannot read ") + inputPath);
   Coefficients input;
-  const int status = jpeg ? FromJpeg(bytes, chunkBits, leadBits, &input) : FromDump(bytes, &input);
+  const int status = jpeg ? FromJpeg(bytes, chunkBits, leadBits, candidates, &input) : FromDump(bytes, &input);
   if (status != 0) return status;
   const int width = input.width, height = input.height, maxH = input.maxH, maxV = input.maxV;
   const int count = static_cast<int>(input.components.size());
@@ -266,22 +298,23 @@ int main(int argc, char** argv) {
     // --jpeg-many OUTDIR FILE...: each FILE to OUTDIR/<index>.pnm; prints "<index> <status>" per file.
     for (int i = 3; i < argc; ++i) {
       const std::string out = std::string(argv[2]) + "/" + std::to_string(i - 3) + ".pnm";
-      std::printf("%d %d\n", i - 3, Convert(argv[i], out.c_str(), true, false, 0, -1));
+      std::printf("%d %d\n", i - 3, Convert(argv[i], out.c_str(), true, false, 0, -1, jpegkit::huff::kMaxCandidates));
     }
     return 0;
   }
   const bool jpeg = argc > 1 && std::strcmp(argv[1], "--jpeg") == 0;
   const int first = jpeg ? 2 : 1;
-  if (argc < first + 2) return Fail("usage: exact-host-test [--jpeg] INPUT OUT.pnm [--gray] [--chunk-bits N] [--lead-bits N]");
+  if (argc < first + 2) return Fail("usage: exact-host-test [--jpeg] INPUT OUT.pnm [--gray] [--chunk-bits N] [--lead-bits N] [--candidates K]");
   bool grayOut = false;
-  int chunkBits = 0, leadBits = -1;
+  int chunkBits = 0, leadBits = -1, candidates = 0;
   for (int i = first + 2; i < argc; ++i) {
     if (std::strcmp(argv[i], "--gray") == 0) grayOut = true;
     else if (std::strcmp(argv[i], "--chunk-bits") == 0 && i + 1 < argc) chunkBits = std::atoi(argv[++i]);
     else if (std::strcmp(argv[i], "--lead-bits") == 0 && i + 1 < argc) leadBits = std::atoi(argv[++i]);
+    else if (std::strcmp(argv[i], "--candidates") == 0 && i + 1 < argc) candidates = std::atoi(argv[++i]);
     else return Fail(std::string("unknown argument ") + argv[i]);
   }
-  return Convert(argv[first], argv[first + 1], jpeg, grayOut, chunkBits, leadBits);
+  return Convert(argv[first], argv[first + 1], jpeg, grayOut, chunkBits, leadBits, candidates);
 }
 
 #endif  // JPEGKIT_EXACT_HOST_TEST

@@ -317,16 +317,47 @@ JK_HUFF_FN int SettledPass(const HuffmanCall& call) {
 }
 
 // Pass `pass` ≥ 1 of chunk `index`, when its entry (the exit the chunk before reached in the pass before) is the
-// one it last decoded from: copies its exit and returns false; true when SyncAt has to decode it.
+// one it last decoded from: copies its exit and returns false; when it is one of the chunk's candidates (pass 0's
+// other guesses, huffman.h): takes that candidate's exit and counts and returns false; true when SyncAt has to
+// decode it.
 JK_HUFF_FN bool SyncNeedsDecode(const HuffmanCall& call, int index, int pass) {
   const GpuChunk chunk = call.chunks[index];
   if (chunk.image < 0 || (chunk.place == 0 && chunk.last)) return false;
   if (chunk.place != 0) {
     const HuffEntry entry = call.exits[(pass + 1) & 1][index - 1];
-    if (!SameEntry(entry, call.used[index], call.scans[chunk.image].sharedTables != 0)) return true;
+    const bool shared = call.scans[chunk.image].sharedTables != 0;
+    if (!SameEntry(entry, call.used[index], shared)) {
+      for (int j = 0; j < call.candidateCount; ++j) {
+        const HuffCandidate& candidate = call.candidates[static_cast<int64_t>(index) * call.candidateCount + j];
+        if (!SameEntry(entry, candidate.entry, shared)) continue;
+        call.used[index] = candidate.entry;
+        call.exits[pass & 1][index] = candidate.exit;
+        uint32_t* counts = call.counts + static_cast<int64_t>(index) * kCountWords;
+        for (int i = 0; i < kCountWords; ++i) counts[i] = candidate.counts[i];
+        if (!chunk.last && !SameEntry(candidate.exit, call.exits[(pass + 1) & 1][index], shared)) {
+          JK_HUFF_ADD(call.changed + pass, 1u);
+        }
+        return false;
+      }
+      return true;
+    }
   }
   call.exits[pass & 1][index] = call.exits[(pass + 1) & 1][index];
   return false;
+}
+
+// Pass 0's guess of the entry of a chunk inside its interval: decodes from `leadBits` before the chunk (or from
+// the interval's exact start) up to it, starting as though block `block` of the MCU came next.
+template <bool kSumsInRegisters = false>
+JK_HUFF_FN HuffEntry GuessEntry(const HuffmanCall& call, const GpuScan& scan, const GpuChunk& chunk, uint32_t block,
+                                uint32_t k = 0) {
+  const uint32_t at = IntervalEntry(scan, chunk, call.chunkBits).bit;
+  const uint32_t intervalStart = scan.intervalStarts[chunk.interval] * 8;
+  const uint32_t lead = static_cast<uint32_t>(call.leadBits);
+  uint32_t unused[kMaxMcuBlocks];
+  return SyncChunk<kSumsInRegisters>(scan, scan.tables,
+                                     HuffEntry{at - intervalStart > lead ? at - lead : intervalStart, (block << 8) | k}, at,
+                                     &unused[0], unused);
 }
 
 // Pass `pass` of chunk `index` (of `scan`'s image). Pass 0 runs for every chunk and starts each one inside an
@@ -351,14 +382,7 @@ JK_HUFF_FN void SyncAt(const HuffmanCall& call, const GpuScan& scan, int index, 
   } else if (chunk.place == 0) {
     entry = IntervalEntry(scan, chunk, call.chunkBits);
   } else {
-    // The guess: decode from `leadBits` before the chunk (or from the interval's exact start) up to it.
-    const uint32_t at = IntervalEntry(scan, chunk, call.chunkBits).bit;
-    const uint32_t intervalStart = scan.intervalStarts[chunk.interval] * 8;
-    const uint32_t lead = static_cast<uint32_t>(call.leadBits);
-    uint32_t unused[kMaxMcuBlocks];
-    entry = SyncChunk<kSumsInRegisters>(scan, scan.tables,
-                                        HuffEntry{at - intervalStart > lead ? at - lead : intervalStart, 0}, at,
-                                        &unused[0], unused);
+    entry = GuessEntry<kSumsInRegisters>(call, scan, chunk, 0);
   }
   uint32_t blocks, dc[kMaxMcuBlocks];
   const HuffEntry exit =
@@ -370,6 +394,128 @@ JK_HUFF_FN void SyncAt(const HuffmanCall& call, const GpuScan& scan, int index, 
   if (pass > 0 && !chunk.last && !SameEntry(exit, previous[index], scan.sharedTables != 0)) {
     JK_HUFF_ADD(call.changed + pass, 1u);
   }
+}
+
+// How many candidates an image's chunks have (at most `most`): every block of the MCU when the components'
+// tables differ, else the guess alone (the block of the MCU never matters then).
+JK_HUFF_FN int CandidatesOf(bool sharedTables, int blocksInMcu, int most) {
+  if (sharedTables) return 1;
+  const int all = blocksInMcu * 2;
+  return all < most ? all : most;
+}
+
+JK_HUFF_FN int CandidatesOf(const GpuScan& scan, int most) {
+  return CandidatesOf(scan.sharedTables != 0, scan.blocksInMcu, most);
+}
+
+// Pass 0 of chunk `index` from candidate `j` (huffman.h): candidate 0 is SyncAt's pass 0 (its guess from the MCU's
+// first block), recorded as a candidate too; candidate j ≥ 1 guesses from the same bit with block j of the MCU
+// next. An interval's first chunk (exact entry) and an image with fewer candidates record none.
+template <bool kSumsInRegisters = false>
+JK_HUFF_FN void CandidateAt(const HuffmanCall& call, const GpuScan& scan, int index, int j) {
+  const GpuChunk chunk = call.chunks[index];
+  if (chunk.image < 0) return;
+  HuffCandidate& out = call.candidates[static_cast<int64_t>(index) * call.candidateCount + j];
+  if (j == 0) SyncAt<kSumsInRegisters>(call, scan, index, 0);
+  if (j >= (chunk.place == 0 ? 1 : CandidatesOf(scan, call.candidateCount))) {
+    out.entry = HuffEntry{kNoCandidate, 0};
+    return;
+  }
+  if (j == 0) {
+    out.entry = call.used[index];
+    out.exit = call.exits[0][index];
+    const uint32_t* counts = call.counts + static_cast<int64_t>(index) * kCountWords;
+    for (int i = 0; i < kCountWords; ++i) out.counts[i] = counts[i];
+    return;
+  }
+  const uint32_t bim = static_cast<uint32_t>(scan.blocksInMcu);
+  const HuffEntry entry = GuessEntry<kSumsInRegisters>(call, scan, chunk, static_cast<uint32_t>(j) % bim,
+                                                       static_cast<uint32_t>(j) / bim);
+  uint32_t blocks, dc[kMaxMcuBlocks];
+  out.entry = entry;
+  out.exit = SyncChunk<kSumsInRegisters>(scan, scan.tables, entry, ChunkEnd(scan, chunk, call.chunkBits), &blocks, dc);
+  out.counts[0] = blocks;
+  for (int i = 0; i < kMaxMcuBlocks; ++i) out.counts[1 + i] = dc[i];
+}
+
+// --- resolving the candidates (huffman.h): each chunk's exact candidate, by composing the links ------------------
+
+// A link: for each candidate j of a chunk (byte j, up to kMaxCandidates of them), the candidate of the next chunk
+// whose entry is j's exit; 0 (that chunk's own guess) where none is. Candidate 0 of an interval's first chunk is
+// exact, so the composed links from there name every chunk's exact candidate wherever each chunk's candidates
+// included it; where one did not, the sync passes find the right exit from there on.
+using CandidateLink = uint64_t;
+constexpr CandidateLink kIdentityLink = 0x0706050403020100ull;
+constexpr int kMaxCandidates = 8;
+
+JK_HUFF_FN CandidateLink LinkOf(const HuffmanCall& call, int index) {
+  const GpuChunk chunk = call.chunks[index];
+  if (chunk.image < 0 || chunk.last) return 0;
+  const bool shared = call.scans[chunk.image].sharedTables != 0;
+  const int k = call.candidateCount;
+  const HuffCandidate* own = call.candidates + static_cast<int64_t>(index) * k;
+  const HuffCandidate* next = own + k;
+  // Every entry and exit read first (independent loads), then compared.
+  HuffEntry exits[kMaxCandidates], entries[kMaxCandidates];
+#if defined(__CUDA_ARCH__)
+#pragma unroll
+#endif
+  for (int j = 0; j < kMaxCandidates; ++j) {
+    if (j < k) {
+      exits[j] = own[j].entry.bit == kNoCandidate ? HuffEntry{kNoCandidate, 0} : own[j].exit;
+      entries[j] = next[j].entry;
+    }
+  }
+  // Unrolled to the most candidates (the arrays stay in registers); the last match wins, as any does.
+  CandidateLink link = 0;
+#if defined(__CUDA_ARCH__)
+#pragma unroll
+#endif
+  for (int j = 0; j < kMaxCandidates; ++j) {
+#if defined(__CUDA_ARCH__)
+#pragma unroll
+#endif
+    for (int m = 0; m < kMaxCandidates; ++m) {
+      if (j < k && m < k && exits[j].bit != kNoCandidate && entries[m].bit != kNoCandidate &&
+          SameEntry(exits[j], entries[m], shared)) {
+        link = (link & ~(CandidateLink{255} << (8 * j))) | (static_cast<CandidateLink>(m) << (8 * j));
+      }
+    }
+  }
+  return link;
+}
+
+// `first` then `second`: the candidate `second` links to from the one `first` links to (two byte permutes on the
+// GPU: the segmented scan composes links at every step).
+JK_HUFF_FN CandidateLink ThenLink(CandidateLink first, CandidateLink second) {
+#if defined(__CUDA_ARCH__)
+  const uint32_t lo = static_cast<uint32_t>(first), hi = static_cast<uint32_t>(first >> 32);
+  // Byte indices (0–7) as the permute's selector nibbles.
+  const uint32_t selectLo = (lo & 0xfu) | ((lo >> 4) & 0xf0u) | ((lo >> 8) & 0xf00u) | ((lo >> 12) & 0xf000u);
+  const uint32_t selectHi = (hi & 0xfu) | ((hi >> 4) & 0xf0u) | ((hi >> 8) & 0xf00u) | ((hi >> 12) & 0xf000u);
+  const uint32_t s0 = static_cast<uint32_t>(second), s1 = static_cast<uint32_t>(second >> 32);
+  return static_cast<CandidateLink>(__byte_perm(s0, s1, selectLo)) |
+         (static_cast<CandidateLink>(__byte_perm(s0, s1, selectHi)) << 32);
+#else
+  CandidateLink out = 0;
+  for (int j = 0; j < kMaxCandidates; ++j) {
+    const uint32_t via = static_cast<uint32_t>(first >> (8 * j)) & 7u;
+    out |= ((second >> (8 * via)) & 255u) << (8 * j);
+  }
+  return out;
+#endif
+}
+
+// Makes candidate `j` chunk `index`'s pass-0 result (its entry, exit and counts), as though its guess had been it.
+JK_HUFF_FN void TakeCandidate(const HuffmanCall& call, int index, uint32_t j) {
+  const GpuChunk chunk = call.chunks[index];
+  if (chunk.image < 0 || chunk.place == 0 || j == 0) return;
+  const HuffCandidate& candidate = call.candidates[static_cast<int64_t>(index) * call.candidateCount + j];
+  if (candidate.entry.bit == kNoCandidate) return;
+  call.used[index] = candidate.entry;
+  call.exits[0][index] = candidate.exit;
+  uint32_t* counts = call.counts + static_cast<int64_t>(index) * kCountWords;
+  for (int i = 0; i < kCountWords; ++i) counts[i] = candidate.counts[i];
 }
 
 // The decode pass of chunk `index` once pass `pass` settled and the starts are known; flags the image in

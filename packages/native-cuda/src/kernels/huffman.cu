@@ -47,6 +47,19 @@ __global__ void __launch_bounds__(kChunkThreads) SyncKernel(HuffmanCall call, in
   if (decode) huff::SyncAt(call, scan, index, pass);
 }
 
+// Pass 0 with candidates: thread block (b, j) runs candidate j of the chunks of thread block b of the sync kernel.
+__global__ void __launch_bounds__(kChunkThreads) CandidatesKernel(HuffmanCall call) {
+  __shared__ GpuScan scan;
+  const int group = blockIdx.x / call.candidateCount, j = blockIdx.x % call.candidateCount;
+  LoadScan(call.scans[call.chunks[group * kChunkThreads].image], &scan);
+  if (j > 0 && j >= huff::CandidatesOf(scan, call.candidateCount)) {
+    // None for this image: only the records say so.
+    huff::CandidateAt(call, scan, group * kChunkThreads + threadIdx.x, j);
+    return;
+  }
+  huff::CandidateAt<true>(call, scan, group * kChunkThreads + threadIdx.x, j);
+}
+
 // Every sync pass in one cooperative launch (a call small enough for all its thread blocks to be resident at
 // once): a grid-wide barrier between passes instead of a launch each, and the loop stops at the settled pass —
 // no passes queued in vain after it, no second round from the host when a call needs more than a round.
@@ -55,7 +68,7 @@ __global__ void __launch_bounds__(kChunkThreads) SyncLoopKernel(HuffmanCall call
   cooperative_groups::grid_group grid = cooperative_groups::this_grid();
   const int index = blockIdx.x * kChunkThreads + threadIdx.x;
   LoadScan(call.scans[call.chunks[blockIdx.x * kChunkThreads].image], &scan);
-  for (int pass = 0; pass < call.passes; ++pass) {
+  for (int pass = call.candidateCount > 0 ? 1 : 0; pass < call.passes; ++pass) {
     if (!huff::PassNeeded(call, pass)) break;  // the pass before changed no exit: settled
     if (pass == 0 || huff::SyncNeedsDecode(call, index, pass)) huff::SyncAt<true>(call, scan, index, pass);
     grid.sync();
@@ -75,7 +88,88 @@ struct SegmentedSum {
   }
 };
 
-constexpr int kScanThreads = 256;
+// Segmented composition of candidate links (huff::ThenLink), for the resolve kernel.
+struct Linked {
+  uint32_t head;
+  huff::CandidateLink link;
+};
+
+struct LinkedThen {
+  __device__ Linked operator()(const Linked& a, const Linked& b) const {
+    if (b.head) return b;
+    return Linked{a.head, huff::ThenLink(a.link, b.link)};
+  }
+};
+
+// The scans run one thread block per image over its chunks in tiles of kScanThreads × kScanItems, each thread
+// taking kScanItems consecutive chunks in turn (a photo's chunks in one or two tiles).
+constexpr int kScanThreads = 512;
+constexpr int kScanItems = 4;
+
+// A thread per chunk: its candidates' links to the next chunk's.
+__global__ void __launch_bounds__(kChunkThreads) LinkKernel(HuffmanCall call) {
+  const int index = blockIdx.x * kChunkThreads + threadIdx.x;
+  if (index < call.chunkCount) call.links[index] = huff::LinkOf(call, index);
+}
+
+// One thread block per image: each chunk takes the candidate its interval's exact start links to (huffman.h).
+__global__ void __launch_bounds__(kScanThreads) ResolveKernel(HuffmanCall call) {
+  using Scan = cub::BlockScan<Linked, kScanThreads>;
+  __shared__ typename Scan::TempStorage storage;
+  const int first = call.imageChunks[blockIdx.x], end = call.imageChunks[blockIdx.x + 1];
+  Linked carry{1, huff::kIdentityLink};
+  for (int tile = first; tile < end; tile += kScanThreads * kScanItems) {
+    const int base = tile + threadIdx.x * kScanItems;
+    Linked items[kScanItems];
+    Linked mine{0, huff::kIdentityLink};
+#pragma unroll
+    for (int i = 0; i < kScanItems; ++i) {
+      const int index = base + i;
+      items[i] = Linked{1, huff::kIdentityLink};
+      if (index < end) {
+        const GpuChunk chunk = call.chunks[index];
+        if (chunk.image >= 0) items[i] = Linked{chunk.place == 0 ? 1u : 0u, call.links[index]};
+      }
+      mine = LinkedThen()(mine, items[i]);
+    }
+    Linked running, aggregate;
+    Scan(storage).ExclusiveScan(mine, running, carry, LinkedThen(), aggregate);
+    __syncthreads();
+    carry = LinkedThen()(carry, aggregate);
+#pragma unroll
+    for (int i = 0; i < kScanItems; ++i) {
+      const int index = base + i;
+      // The composed links from the interval's first chunk up to this one, applied to its exact candidate 0.
+      if (index < end && !items[i].head) huff::TakeCandidate(call, index, static_cast<uint32_t>(running.link & 7u));
+      running = LinkedThen()(running, items[i]);
+    }
+  }
+}
+
+// The blocks starting in chunk `index` of an image whose chunks end at `end`, as a segment of the blocks' sum.
+__device__ Segmented BlocksOf(const HuffmanCall& call, int index, int end, GpuChunk* chunk) {
+  *chunk = GpuChunk{-1, 0, 0, 1};
+  if (index < end) *chunk = call.chunks[index];
+  if (chunk->image < 0) return Segmented{1, {0, 0, 0, 0}};
+  return Segmented{chunk->place == 0 ? 1u : 0u, {call.counts[static_cast<int64_t>(index) * kCountWords], 0, 0, 0}};
+}
+
+// The DC sums of chunk `index`, whose first block is `firstBlock`, by component (a segment of the DC sums' sum).
+__device__ Segmented DcOf(const HuffmanCall& call, const GpuScan& scan, int index, const GpuChunk& chunk,
+                          uint32_t firstBlock) {
+  Segmented y{1, {0, 0, 0, 0}};
+  if (chunk.image < 0) return y;
+  y.head = chunk.place == 0 ? 1u : 0u;
+  const uint32_t bim = static_cast<uint32_t>(scan.blocksInMcu);
+  const uint32_t* counts = call.counts + static_cast<int64_t>(index) * kCountWords;
+  const uint32_t place = firstBlock % bim;
+  for (uint32_t p = 0; p < bim && p < static_cast<uint32_t>(kMaxMcuBlocks); ++p) {
+    uint32_t at = place + p;
+    if (at >= bim) at -= bim;
+    y.v[scan.mcuComponent[at]] += counts[1 + p];
+  }
+  return y;
+}
 
 // One thread block per image: exclusive prefix sums within each interval of (1) the blocks starting in each
 // chunk, giving its first block and so the components of its DC sums' positions, then (2) those DC sums per
@@ -87,49 +181,40 @@ __global__ void __launch_bounds__(kScanThreads) StartsKernel(HuffmanCall call) {
   if (huff::SettledPass(call) < 0) return;  // the decode kernel marks the images
   const GpuScan& scan = call.scans[image];
   const int first = call.imageChunks[image], end = call.imageChunks[image + 1];
-  const uint32_t bim = static_cast<uint32_t>(scan.blocksInMcu);
   Segmented carryBlocks{1, {0, 0, 0, 0}}, carryDc{1, {0, 0, 0, 0}};
-  for (int tile = first; tile < end; tile += kScanThreads) {
-    const int index = tile + threadIdx.x;
-    GpuChunk chunk{-1, 0, 0, 1};
-    if (index < end) chunk = call.chunks[index];
-    const bool real = chunk.image >= 0;
-    const uint32_t* counts = call.counts + static_cast<int64_t>(index) * kCountWords;
-    Segmented x{real ? chunk.place == 0 : 1u, {real ? counts[0] : 0u, 0, 0, 0}};
-    if (threadIdx.x == 0) x = SegmentedSum()(carryBlocks, x);
-    Segmented inclusive, aggregate;
-    Scan(storage).InclusiveScan(x, inclusive, SegmentedSum(), aggregate);
+  for (int tile = first; tile < end; tile += kScanThreads * kScanItems) {
+    const int base = tile + threadIdx.x * kScanItems;
+    GpuChunk chunk;
+    Segmented mine{0, {0, 0, 0, 0}};
+#pragma unroll
+    for (int i = 0; i < kScanItems; ++i) mine = SegmentedSum()(mine, BlocksOf(call, base + i, end, &chunk));
+    Segmented running, aggregate;
+    Scan(storage).ExclusiveScan(mine, running, carryBlocks, SegmentedSum(), aggregate);
     __syncthreads();
-    carryBlocks = aggregate;
-    uint32_t firstBlock = 0;
-    Segmented y{1, {0, 0, 0, 0}};
-    if (real) {
-      firstBlock = static_cast<uint32_t>(chunk.interval) * scan.intervalBlocks + inclusive.v[0] - counts[0];
-      y.head = chunk.place == 0;
-      const uint32_t place = firstBlock % bim;
-      for (uint32_t p = 0; p < bim && p < static_cast<uint32_t>(kMaxMcuBlocks); ++p) {
-        uint32_t at = place + p;
-        if (at >= bim) at -= bim;
-        y.v[scan.mcuComponent[at]] += counts[1 + p];
-      }
+    carryBlocks = SegmentedSum()(carryBlocks, aggregate);
+    uint32_t firstBlock[kScanItems];
+    mine = Segmented{0, {0, 0, 0, 0}};
+#pragma unroll
+    for (int i = 0; i < kScanItems; ++i) {
+      const Segmented x = BlocksOf(call, base + i, end, &chunk);
+      firstBlock[i] = static_cast<uint32_t>(chunk.interval) * scan.intervalBlocks + (x.head ? 0u : running.v[0]);
+      running = SegmentedSum()(running, x);
+      mine = SegmentedSum()(mine, DcOf(call, scan, base + i, chunk, firstBlock[i]));
     }
-    if (threadIdx.x == 0) y = SegmentedSum()(carryDc, y);
-    Segmented dcInclusive;
-    Scan(storage).InclusiveScan(y, dcInclusive, SegmentedSum(), aggregate);
+    Scan(storage).ExclusiveScan(mine, running, carryDc, SegmentedSum(), aggregate);
     __syncthreads();
-    carryDc = aggregate;
-    if (real) {
-      uint32_t* out = call.starts + static_cast<int64_t>(index) * kStartWords;
-      out[0] = firstBlock;
-      // Exclusive = inclusive − own (the carry only ever reaches thread 0 through a segment's running sum).
-      Segmented own{0, {0, 0, 0, 0}};
-      const uint32_t place = firstBlock % bim;
-      for (uint32_t p = 0; p < bim && p < static_cast<uint32_t>(kMaxMcuBlocks); ++p) {
-        uint32_t at = place + p;
-        if (at >= bim) at -= bim;
-        own.v[scan.mcuComponent[at]] += counts[1 + p];
+    carryDc = SegmentedSum()(carryDc, aggregate);
+#pragma unroll
+    for (int i = 0; i < kScanItems; ++i) {
+      const int index = base + i;
+      BlocksOf(call, index, end, &chunk);
+      const Segmented y = DcOf(call, scan, index, chunk, firstBlock[i]);
+      if (chunk.image >= 0) {
+        uint32_t* out = call.starts + static_cast<int64_t>(index) * kStartWords;
+        out[0] = firstBlock[i];
+        for (int c = 0; c < 4; ++c) out[1 + c] = y.head ? 0u : running.v[c];
       }
-      for (int c = 0; c < 4; ++c) out[1 + c] = chunk.place == 0 ? 0u : dcInclusive.v[c] - own.v[c];
+      running = SegmentedSum()(running, y);
     }
   }
 }
@@ -151,19 +236,11 @@ __global__ void __launch_bounds__(kChunkThreads) DecodeKernel(HuffmanCall call) 
 
 unsigned Grid(int chunks) { return static_cast<unsigned>((chunks + kChunkThreads - 1) / kChunkThreads); }
 
-}  // namespace
-
-cudaError_t LaunchHuffmanSync(const HuffmanCall& call, int pass, cudaStream_t stream) {
-  if (call.chunkCount <= 0) return cudaSuccess;
-  SyncKernel<<<Grid(call.chunkCount), kChunkThreads, 0, stream>>>(call, pass);
-  return cudaGetLastError();
-}
-
-cudaError_t LaunchHuffmanSyncLoop(const HuffmanCall& call, cudaStream_t stream, bool* launched) {
-  *launched = false;
-  if (call.chunkCount <= 0) return cudaSuccess;
-  // How many thread blocks can be resident at once on this device (asked once per device).
+// How many thread blocks of the sync loop kernel can be resident at once on the current device (asked once per
+// device): -1 when it takes no cooperative launch.
+cudaError_t ResidentBlocks(int* out) {
   static std::atomic<int> capacity[64] = {};
+  *out = -1;
   int device = 0;
   cudaError_t error = cudaGetDevice(&device);
   if (error != cudaSuccess) return error;
@@ -180,6 +257,48 @@ cudaError_t LaunchHuffmanSyncLoop(const HuffmanCall& call, cudaStream_t stream, 
     blocks = cooperative != 0 ? sms * perSm : -1;
     capacity[device].store(blocks, std::memory_order_relaxed);
   }
+  *out = blocks;
+  return cudaSuccess;
+}
+
+}  // namespace
+
+cudaError_t LaunchHuffmanSync(const HuffmanCall& call, int pass, cudaStream_t stream) {
+  if (call.chunkCount <= 0) return cudaSuccess;
+  SyncKernel<<<Grid(call.chunkCount), kChunkThreads, 0, stream>>>(call, pass);
+  return cudaGetLastError();
+}
+
+int HuffmanResidentThreads() {
+  int blocks = -1;
+  if (ResidentBlocks(&blocks) != cudaSuccess) {
+    cudaGetLastError();
+    return 0;
+  }
+  return blocks < 0 ? 0 : blocks * kChunkThreads;
+}
+
+cudaError_t LaunchHuffmanCandidates(const HuffmanCall& call, cudaStream_t stream) {
+  if (call.chunkCount <= 0 || call.candidateCount <= 0) return cudaSuccess;
+  CandidatesKernel<<<Grid(call.chunkCount) * call.candidateCount, kChunkThreads, 0, stream>>>(call);
+  return cudaGetLastError();
+}
+
+cudaError_t LaunchHuffmanResolve(const HuffmanCall& call, cudaStream_t stream) {
+  if (call.chunkCount <= 0 || call.candidateCount <= 0) return cudaSuccess;
+  LinkKernel<<<Grid(call.chunkCount), kChunkThreads, 0, stream>>>(call);
+  const cudaError_t error = cudaGetLastError();
+  if (error != cudaSuccess) return error;
+  ResolveKernel<<<call.images, kScanThreads, 0, stream>>>(call);
+  return cudaGetLastError();
+}
+
+cudaError_t LaunchHuffmanSyncLoop(const HuffmanCall& call, cudaStream_t stream, bool* launched) {
+  *launched = false;
+  if (call.chunkCount <= 0) return cudaSuccess;
+  int blocks = -1;
+  cudaError_t error = ResidentBlocks(&blocks);
+  if (error != cudaSuccess) return error;
   // Only calls of up to a quarter of that: a cooperative launch waits until all its blocks fit, and holds them
   // through passes where few chunks work — large calls overlap better with other streams' work as single passes
   // (measured on an H200: calls of 32 1080p photos lost 10% throughput in the loop).

@@ -83,12 +83,29 @@ constexpr uint32_t kFlagged = 1, kUnsettled = 2;
 // Chunks per thread block (a call pads each image's chunks to a multiple of this).
 constexpr int kChunkThreads = 128;
 
+// Pass 0's candidates (calls the GPU has room to spare for, images whose components' Huffman tables differ): a
+// guess that starts in the wrong block of the MCU decodes with the wrong tables and seldom finds its way back, so
+// it stays wrong until the chain of exact exits reaches it, a pass per chunk, each a whole chunk's decode. Pass 0
+// therefore also decodes each chunk from its guess's bit as though each other block of the MCU came next, and
+// keeps every candidate's entry (its state at the chunk's start), exit and counts; a later pass whose entry is
+// one of them takes that candidate's exit and counts instead of decoding. `entry.bit` is kNoCandidate where a
+// chunk has no such candidate.
+struct alignas(16) HuffCandidate {
+  HuffEntry entry, exit;  // one 16-byte load
+  uint32_t counts[kCountWords];
+  uint32_t unused;
+};
+constexpr uint32_t kNoCandidate = 0xffffffffu;
+
 struct HuffmanCall {
   const GpuScan* scans;    // device
   const GpuChunk* chunks;  // device, `chunkCount` (padded)
   int32_t chunkCount, chunkBits, images;
   int32_t leadBits;  // pass 0 starts a chunk's guess this many bits early, so it is usually exact at the chunk
   int32_t passes;    // sync passes queued so far (at most kMaxSyncPasses); those after a settled one return at once
+  int32_t candidateCount;      // candidates per chunk (0: none; pass 0 is then the sync kernel's)
+  HuffCandidate* candidates;   // device: candidateCount per chunk, when candidateCount > 0
+  uint64_t* links;             // device: per chunk, its candidates' links to the next chunk's (huff::LinkOf)
   const int32_t* imageChunks;  // device: first chunk of each image, then chunkCount (images + 1)
   HuffEntry* exits[2];     // double-buffered by pass
   HuffEntry* used;         // the entry each chunk last decoded from
@@ -100,9 +117,18 @@ struct HuffmanCall {
 
 // One sync pass (pass 0 guesses every entry inside an interval); queue passes 0 … call.passes − 1 back to back.
 cudaError_t LaunchHuffmanSync(const HuffmanCall& call, int pass, cudaStream_t stream);
-// Every pass 0 … call.passes − 1 in one cooperative launch, stopping at the settled one, when the call's thread
+// Every pass (from 1 when the candidates kernel ran pass 0) up to call.passes − 1 in one cooperative launch, stopping at the settled one, when the call's thread
 // blocks fit on the device at once (`*launched`); otherwise nothing is queued and the caller queues passes.
 cudaError_t LaunchHuffmanSyncLoop(const HuffmanCall& call, cudaStream_t stream, bool* launched);
+// Pass 0 with candidates (call.candidateCount of them per chunk, the first being the sync kernel's own guess);
+// the passes after it start at 1.
+cudaError_t LaunchHuffmanCandidates(const HuffmanCall& call, cudaStream_t stream);
+// Then each chunk's exact candidate (where the candidates hold it), as pass 0's result: the links between
+// neighbouring chunks' candidates, composed from each interval's exact start.
+cudaError_t LaunchHuffmanResolve(const HuffmanCall& call, cudaStream_t stream);
+// Threads of the sync kernels this device keeps resident at once (0 when it cannot tell): a call whose chunks
+// times candidates fit in them costs pass 0 no more time with candidates than without.
+int HuffmanResidentThreads();
 // Each chunk's first block and DC predictions from the settled pass's counts.
 cudaError_t LaunchHuffmanStarts(const HuffmanCall& call, cudaStream_t stream);
 // Decodes every chunk into the coefficient planes (whole blocks: no zeroing needed) from the settled pass; marks
