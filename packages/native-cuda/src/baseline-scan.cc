@@ -324,17 +324,22 @@ void DescribeScan(const BaselineScanFacts& facts, GpuScan* scan) {
   std::memcpy(scan->tables, facts.tables, sizeof scan->tables);
 }
 
-void AppendChunks(const std::vector<uint32_t>& intervalStarts, int image, int chunkBits,
-                  std::vector<GpuChunk>* chunks) {
+size_t WriteChunks(const std::vector<uint32_t>& intervalStarts, int image, int chunkBits, GpuChunk* out, size_t room) {
   const size_t intervals = intervalStarts.size() - 1;
+  size_t n = 0;
   for (size_t j = 0; j < intervals; ++j) {
     const uint64_t bits = static_cast<uint64_t>(intervalStarts[j + 1] - intervalStarts[j]) * 8;
     const int count = std::max<int>(1, static_cast<int>((bits + chunkBits - 1) / chunkBits));
+    if (n + static_cast<size_t>(count) > room) return 0;
     for (int place = 0; place < count; ++place) {
-      chunks->push_back(GpuChunk{image, static_cast<int32_t>(j), place, place + 1 == count ? 1 : 0});
+      out[n++] = GpuChunk{image, static_cast<int32_t>(j), place, place + 1 == count ? 1 : 0};
     }
   }
-  while (chunks->size() % kChunkThreads != 0) chunks->push_back(GpuChunk{-1, 0, 0, 1});
+  while (n % kChunkThreads != 0) {
+    if (n >= room) return 0;
+    out[n++] = GpuChunk{-1, 0, 0, 1};
+  }
+  return n;
 }
 
 int ChooseChunkBits(uint64_t totalBits) { return totalBits <= (uint64_t{1} << 22) ? 1024 : 2048; }

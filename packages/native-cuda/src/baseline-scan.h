@@ -53,10 +53,11 @@ bool DeriveHuffTable(const uint8_t counts[16], const uint8_t* symbols, int symbo
 // Fills the GpuScan fields that follow from the facts (not the device pointers or firstChunk).
 void DescribeScan(const BaselineScanFacts& facts, GpuScan* scan);
 
-// Appends image `image`'s chunks (every interval cut into chunks of `chunkBits`, at least one per interval),
-// padded with image -1 to a multiple of kChunkThreads so that each thread block's chunks are one image's.
-void AppendChunks(const std::vector<uint32_t>& intervalStarts, int image, int chunkBits,
-                  std::vector<GpuChunk>* chunks);
+// Writes image `image`'s chunks (every interval cut into chunks of `chunkBits`, at least one per interval),
+// padded with image -1 to a multiple of kChunkThreads so that each thread block's chunks are one image's, at
+// `out` (room for `room` chunks; at most data bits / chunkBits + intervals + kChunkThreads are written, as data bits
+// ≤ 8 · intervalStarts.back()); returns how many, or 0 when they would not fit.
+size_t WriteChunks(const std::vector<uint32_t>& intervalStarts, int image, int chunkBits, GpuChunk* out, size_t room);
 
 // Chunk size and pass 0's lead-in for a call decoding `totalBits` of entropy-coded data: 1,024-bit chunks with a
 // 1,024-bit lead-in up to 4 Mbit (one 1080p photo), else 2,048 with 1,024. Measured on an H200 (1080p 4:2:0 q90,

@@ -239,7 +239,8 @@ class KernelDecoder {
     uint8_t* host = slot_.staging.data();
 
     // --- host: unstuff, chunk ------------------------------------------------------------------------------
-    std::vector<GpuChunk> chunks;
+    GpuChunk* chunks = reinterpret_cast<GpuChunk*>(host + chunksAt);
+    size_t chunkCountSoFar = 0;
     std::vector<Accepted> kept;
     size_t intervalsUsed = 0;
     std::vector<size_t> intervalOffset;
@@ -256,8 +257,11 @@ class KernelDecoder {
       }
       std::memset(host + a.dataAt + a.dataBytes, 0, a.dataBound - a.dataBytes);
       const int image = static_cast<int>(kept.size());
-      a.firstChunk = static_cast<int>(chunks.size());
-      AppendChunks(a.facts->intervalStarts, image, chunkBits, &chunks);
+      const size_t written = WriteChunks(a.facts->intervalStarts, image, chunkBits, chunks + chunkCountSoFar,
+                                         chunkBound - chunkCountSoFar);
+      if (written == 0) return Fail("E_INTERNAL", "kernel decode: the chunk list outgrew its bound");
+      a.firstChunk = static_cast<int>(chunkCountSoFar);
+      chunkCountSoFar += written;
       intervalOffset.push_back(intervalsAt + intervalsUsed * sizeof(uint32_t));
       std::memcpy(host + intervalOffset.back(), a.facts->intervalStarts.data(),
                   a.facts->intervalStarts.size() * sizeof(uint32_t));
@@ -267,8 +271,7 @@ class KernelDecoder {
     accepted_ = std::move(kept);
     if (accepted_.empty()) return Ok();
     const int images = static_cast<int>(accepted_.size());
-    const int chunkCount = static_cast<int>(chunks.size());
-    std::memcpy(host + chunksAt, chunks.data(), chunks.size() * sizeof(GpuChunk));
+    const int chunkCount = static_cast<int>(chunkCountSoFar);
     int32_t* imageChunks = reinterpret_cast<int32_t*>(host + imageChunksAt);
     for (int i = 0; i < images; ++i) imageChunks[i] = accepted_[i].firstChunk;
     imageChunks[images] = chunkCount;
@@ -300,7 +303,9 @@ class KernelDecoder {
     const size_t usedAt = AlignUp(exitsAt + 2 * chunkCount * sizeof(HuffEntry));
     const size_t countsAt = AlignUp(usedAt + chunkCount * sizeof(HuffEntry));
     const size_t startsAt = AlignUp(countsAt + static_cast<size_t>(chunkCount) * kCountWords * sizeof(uint32_t));
-    const size_t changedAt = AlignUp(startsAt + static_cast<size_t>(chunkCount) * kStartWords * sizeof(uint32_t));
+    const size_t tilesAt = AlignUp(startsAt + static_cast<size_t>(chunkCount) * kStartWords * sizeof(uint32_t));
+    const size_t changedAt =
+        AlignUp(tilesAt + static_cast<size_t>(chunkCount / kChunkThreads) * kTileWordsPerTile * sizeof(uint32_t));
     const size_t statusAt = changedAt + kMaxSyncPasses * sizeof(uint32_t);
     const size_t candidatesAt = AlignUp(statusAt + images * sizeof(uint32_t));
     const size_t linksAt = AlignUp(candidatesAt + static_cast<size_t>(chunkCount) * candidates * sizeof(HuffCandidate));
@@ -361,6 +366,7 @@ class KernelDecoder {
     call.used = reinterpret_cast<HuffEntry*>(s + usedAt);
     call.counts = reinterpret_cast<uint32_t*>(s + countsAt);
     call.starts = reinterpret_cast<uint32_t*>(s + startsAt);
+    call.tiles = reinterpret_cast<uint32_t*>(s + tilesAt);
     call.changed = reinterpret_cast<uint32_t*>(s + changedAt);
     call.status = reinterpret_cast<uint32_t*>(s + statusAt);
     call.candidateCount = candidates;

@@ -133,8 +133,8 @@ int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, int
   }
   if (chunkBits <= 0) chunkBits = ChooseChunkBits(static_cast<uint64_t>(dataBytes) * 8);
   if (leadBits < 0) leadBits = ChooseLeadBits(chunkBits);
-  std::vector<GpuChunk> chunks;
-  AppendChunks(facts.intervalStarts, 0, chunkBits, &chunks);
+  std::vector<GpuChunk> chunks(dataBytes * 8 / chunkBits + facts.intervalStarts.size() + kChunkThreads);
+  chunks.resize(WriteChunks(facts.intervalStarts, 0, chunkBits, chunks.data(), chunks.size()));
   const int count = static_cast<int>(chunks.size());
   std::vector<HuffEntry> exits0(count), exits1(count), used(count);
   std::vector<uint32_t> counts(static_cast<size_t>(count) * kCountWords), starts(static_cast<size_t>(count) * kStartWords);

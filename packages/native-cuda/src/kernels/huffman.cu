@@ -101,64 +101,91 @@ struct LinkedThen {
   }
 };
 
-// The scans run one thread block per image over its chunks in tiles of kScanThreads × kScanItems, each thread
-// taking kScanItems consecutive chunks in turn (a photo's chunks in one or two tiles).
-constexpr int kScanThreads = 512;
-constexpr int kScanItems = 4;
+// The scans over each image's chunks run in three steps, each spread over the whole GPU (one thread block of an
+// image alone left every other SM idle and waited on memory: 0.17 ms for one 1080p photo's links): every thread
+// block of chunks (a tile; an image's chunks are whole tiles) scans its own and keeps its aggregate; one thread
+// block per image scans its tiles' aggregates into each tile's prefix; every tile scans again from its prefix.
+// Per tile: an aggregate, then a prefix, of up to 8 words each.
+constexpr int kTileWords = kTileWordsPerTile;
 
-// A thread per chunk: its candidates' links to the next chunk's.
-__global__ void __launch_bounds__(kChunkThreads) LinkKernel(HuffmanCall call) {
-  const int index = blockIdx.x * kChunkThreads + threadIdx.x;
-  if (index < call.chunkCount) call.links[index] = huff::LinkOf(call, index);
+template <typename T>
+__device__ T* TileAggregate(const HuffmanCall& call, int tile) {
+  static_assert(sizeof(T) <= kTileWords / 2 * sizeof(uint32_t), "a tile's value must fit in 8 words");
+  return reinterpret_cast<T*>(call.tiles + static_cast<int64_t>(tile) * kTileWords);
 }
 
-// One thread block per image: each chunk takes the candidate its interval's exact start links to (huffman.h).
-__global__ void __launch_bounds__(kScanThreads) ResolveKernel(HuffmanCall call) {
-  using Scan = cub::BlockScan<Linked, kScanThreads>;
+template <typename T>
+__device__ T* TilePrefix(const HuffmanCall& call, int tile) {
+  return reinterpret_cast<T*>(call.tiles + static_cast<int64_t>(tile) * kTileWords + kTileWords / 2);
+}
+
+// One thread block per image: each of its tiles' prefix, from `start` (a segment's start) and their aggregates.
+template <typename T, typename Op, bool kSettledOnly>
+__global__ void __launch_bounds__(kChunkThreads) TilePrefixKernel(HuffmanCall call, T start) {
+  using Scan = cub::BlockScan<T, kChunkThreads>;
   __shared__ typename Scan::TempStorage storage;
-  const int first = call.imageChunks[blockIdx.x], end = call.imageChunks[blockIdx.x + 1];
-  Linked carry{1, huff::kIdentityLink};
-  for (int tile = first; tile < end; tile += kScanThreads * kScanItems) {
-    const int base = tile + threadIdx.x * kScanItems;
-    Linked items[kScanItems];
-    Linked mine{0, huff::kIdentityLink};
-#pragma unroll
-    for (int i = 0; i < kScanItems; ++i) {
-      const int index = base + i;
-      items[i] = Linked{1, huff::kIdentityLink};
-      if (index < end) {
-        const GpuChunk chunk = call.chunks[index];
-        if (chunk.image >= 0) items[i] = Linked{chunk.place == 0 ? 1u : 0u, call.links[index]};
-      }
-      mine = LinkedThen()(mine, items[i]);
-    }
-    Linked running, aggregate;
-    Scan(storage).ExclusiveScan(mine, running, carry, LinkedThen(), aggregate);
+  if (kSettledOnly && huff::SettledPass(call) < 0) return;
+  const int first = call.imageChunks[blockIdx.x] / kChunkThreads;
+  const int end = call.imageChunks[blockIdx.x + 1] / kChunkThreads;
+  T carry = start;
+  for (int base = first; base < end; base += kChunkThreads) {
+    const int tile = base + threadIdx.x;
+    const T x = tile < end ? *TileAggregate<T>(call, tile) : start;
+    T before, aggregate;
+    Scan(storage).ExclusiveScan(x, before, carry, Op(), aggregate);
     __syncthreads();
-    carry = LinkedThen()(carry, aggregate);
-#pragma unroll
-    for (int i = 0; i < kScanItems; ++i) {
-      const int index = base + i;
-      // The composed links from the interval's first chunk up to this one, applied to its exact candidate 0.
-      if (index < end && !items[i].head) huff::TakeCandidate(call, index, static_cast<uint32_t>(running.link & 7u));
-      running = LinkedThen()(running, items[i]);
-    }
+    carry = Op()(carry, aggregate);
+    if (tile < end) *TilePrefix<T>(call, tile) = before;
   }
 }
 
-// The blocks starting in chunk `index` of an image whose chunks end at `end`, as a segment of the blocks' sum.
-__device__ Segmented BlocksOf(const HuffmanCall& call, int index, int end, GpuChunk* chunk) {
-  *chunk = GpuChunk{-1, 0, 0, 1};
-  if (index < end) *chunk = call.chunks[index];
+// A chunk's link (kept in call.links) as a segment of the composition.
+__device__ Linked LinkedOf(const HuffmanCall& call, int index, bool compute) {
+  const GpuChunk chunk = call.chunks[index];
+  if (chunk.image < 0) return Linked{1, huff::kIdentityLink};
+  huff::CandidateLink link;
+  if (compute) {
+    link = huff::LinkOf(call, index);
+    call.links[index] = link;
+  } else {
+    link = call.links[index];
+  }
+  return Linked{chunk.place == 0 ? 1u : 0u, link};
+}
+
+// Resolve, step 1: each chunk's link to the next chunk's candidates; the tile's composition.
+__global__ void __launch_bounds__(kChunkThreads) ResolveTilesKernel(HuffmanCall call) {
+  using Scan = cub::BlockScan<Linked, kChunkThreads>;
+  __shared__ typename Scan::TempStorage storage;
+  Linked inclusive, aggregate;
+  Scan(storage).InclusiveScan(LinkedOf(call, blockIdx.x * kChunkThreads + threadIdx.x, true), inclusive,
+                              LinkedThen(), aggregate);
+  if (threadIdx.x == 0) *TileAggregate<Linked>(call, blockIdx.x) = aggregate;
+}
+
+// Resolve, step 3: each chunk takes the candidate its interval's exact start links to.
+__global__ void __launch_bounds__(kChunkThreads) ResolveApplyKernel(HuffmanCall call) {
+  using Scan = cub::BlockScan<Linked, kChunkThreads>;
+  __shared__ typename Scan::TempStorage storage;
+  const int index = blockIdx.x * kChunkThreads + threadIdx.x;
+  const Linked x = LinkedOf(call, index, false);
+  Linked before, aggregate;
+  Scan(storage).ExclusiveScan(x, before, *TilePrefix<Linked>(call, blockIdx.x), LinkedThen(), aggregate);
+  if (!x.head) huff::TakeCandidate(call, index, static_cast<uint32_t>(before.link & 7u));
+}
+
+// The blocks starting in chunk `index` as a segment of the blocks' sum.
+__device__ Segmented BlocksOf(const HuffmanCall& call, int index, GpuChunk* chunk) {
+  *chunk = call.chunks[index];
   if (chunk->image < 0) return Segmented{1, {0, 0, 0, 0}};
   return Segmented{chunk->place == 0 ? 1u : 0u, {call.counts[static_cast<int64_t>(index) * kCountWords], 0, 0, 0}};
 }
 
 // The DC sums of chunk `index`, whose first block is `firstBlock`, by component (a segment of the DC sums' sum).
-__device__ Segmented DcOf(const HuffmanCall& call, const GpuScan& scan, int index, const GpuChunk& chunk,
-                          uint32_t firstBlock) {
+__device__ Segmented DcOf(const HuffmanCall& call, int index, const GpuChunk& chunk, uint32_t firstBlock) {
   Segmented y{1, {0, 0, 0, 0}};
   if (chunk.image < 0) return y;
+  const GpuScan& scan = call.scans[chunk.image];
   y.head = chunk.place == 0 ? 1u : 0u;
   const uint32_t bim = static_cast<uint32_t>(scan.blocksInMcu);
   const uint32_t* counts = call.counts + static_cast<int64_t>(index) * kCountWords;
@@ -171,51 +198,55 @@ __device__ Segmented DcOf(const HuffmanCall& call, const GpuScan& scan, int inde
   return y;
 }
 
-// One thread block per image: exclusive prefix sums within each interval of (1) the blocks starting in each
-// chunk, giving its first block and so the components of its DC sums' positions, then (2) those DC sums per
-// component, giving its DC predictions.
-__global__ void __launch_bounds__(kScanThreads) StartsKernel(HuffmanCall call) {
-  using Scan = cub::BlockScan<Segmented, kScanThreads>;
+// Starts: exclusive sums within each interval of (1) the blocks starting in each chunk, giving its first block and
+// so the components of its DC sums' positions, then (2) those DC sums per component, giving its DC predictions.
+// Step 1: the tile's block count.
+__global__ void __launch_bounds__(kChunkThreads) StartsTilesKernel(HuffmanCall call) {
+  using Scan = cub::BlockScan<Segmented, kChunkThreads>;
   __shared__ typename Scan::TempStorage storage;
-  const int image = blockIdx.x;
   if (huff::SettledPass(call) < 0) return;  // the decode kernel marks the images
-  const GpuScan& scan = call.scans[image];
-  const int first = call.imageChunks[image], end = call.imageChunks[image + 1];
-  Segmented carryBlocks{1, {0, 0, 0, 0}}, carryDc{1, {0, 0, 0, 0}};
-  for (int tile = first; tile < end; tile += kScanThreads * kScanItems) {
-    const int base = tile + threadIdx.x * kScanItems;
-    GpuChunk chunk;
-    Segmented mine{0, {0, 0, 0, 0}};
-#pragma unroll
-    for (int i = 0; i < kScanItems; ++i) mine = SegmentedSum()(mine, BlocksOf(call, base + i, end, &chunk));
-    Segmented running, aggregate;
-    Scan(storage).ExclusiveScan(mine, running, carryBlocks, SegmentedSum(), aggregate);
-    __syncthreads();
-    carryBlocks = SegmentedSum()(carryBlocks, aggregate);
-    uint32_t firstBlock[kScanItems];
-    mine = Segmented{0, {0, 0, 0, 0}};
-#pragma unroll
-    for (int i = 0; i < kScanItems; ++i) {
-      const Segmented x = BlocksOf(call, base + i, end, &chunk);
-      firstBlock[i] = static_cast<uint32_t>(chunk.interval) * scan.intervalBlocks + (x.head ? 0u : running.v[0]);
-      running = SegmentedSum()(running, x);
-      mine = SegmentedSum()(mine, DcOf(call, scan, base + i, chunk, firstBlock[i]));
-    }
-    Scan(storage).ExclusiveScan(mine, running, carryDc, SegmentedSum(), aggregate);
-    __syncthreads();
-    carryDc = SegmentedSum()(carryDc, aggregate);
-#pragma unroll
-    for (int i = 0; i < kScanItems; ++i) {
-      const int index = base + i;
-      BlocksOf(call, index, end, &chunk);
-      const Segmented y = DcOf(call, scan, index, chunk, firstBlock[i]);
-      if (chunk.image >= 0) {
-        uint32_t* out = call.starts + static_cast<int64_t>(index) * kStartWords;
-        out[0] = firstBlock[i];
-        for (int c = 0; c < 4; ++c) out[1 + c] = y.head ? 0u : running.v[c];
-      }
-      running = SegmentedSum()(running, y);
-    }
+  GpuChunk chunk;
+  Segmented inclusive, aggregate;
+  Scan(storage).InclusiveScan(BlocksOf(call, blockIdx.x * kChunkThreads + threadIdx.x, &chunk), inclusive,
+                              SegmentedSum(), aggregate);
+  if (threadIdx.x == 0) *TileAggregate<Segmented>(call, blockIdx.x) = aggregate;
+}
+
+// Step 3 of the blocks, step 1 of the DC sums: each chunk's first block; the tile's DC sums.
+__global__ void __launch_bounds__(kChunkThreads) StartsDcKernel(HuffmanCall call) {
+  using Scan = cub::BlockScan<Segmented, kChunkThreads>;
+  __shared__ typename Scan::TempStorage storage;
+  if (huff::SettledPass(call) < 0) return;
+  const int index = blockIdx.x * kChunkThreads + threadIdx.x;
+  GpuChunk chunk;
+  const Segmented x = BlocksOf(call, index, &chunk);
+  Segmented before, aggregate;
+  Scan(storage).ExclusiveScan(x, before, *TilePrefix<Segmented>(call, blockIdx.x), SegmentedSum(), aggregate);
+  uint32_t firstBlock = 0;
+  if (chunk.image >= 0) {
+    firstBlock = static_cast<uint32_t>(chunk.interval) * call.scans[chunk.image].intervalBlocks +
+                 (x.head ? 0u : before.v[0]);
+    call.starts[static_cast<int64_t>(index) * kStartWords] = firstBlock;
+  }
+  __syncthreads();
+  Segmented inclusive;
+  Scan(storage).InclusiveScan(DcOf(call, index, chunk, firstBlock), inclusive, SegmentedSum(), aggregate);
+  if (threadIdx.x == 0) *TileAggregate<Segmented>(call, blockIdx.x) = aggregate;
+}
+
+// Step 3 of the DC sums: each chunk's DC predictions.
+__global__ void __launch_bounds__(kChunkThreads) StartsApplyKernel(HuffmanCall call) {
+  using Scan = cub::BlockScan<Segmented, kChunkThreads>;
+  __shared__ typename Scan::TempStorage storage;
+  if (huff::SettledPass(call) < 0) return;
+  const int index = blockIdx.x * kChunkThreads + threadIdx.x;
+  const GpuChunk chunk = call.chunks[index];
+  uint32_t* out = call.starts + static_cast<int64_t>(index) * kStartWords;
+  const Segmented y = DcOf(call, index, chunk, chunk.image >= 0 ? out[0] : 0u);
+  Segmented before, aggregate;
+  Scan(storage).ExclusiveScan(y, before, *TilePrefix<Segmented>(call, blockIdx.x), SegmentedSum(), aggregate);
+  if (chunk.image >= 0) {
+    for (int c = 0; c < 4; ++c) out[1 + c] = y.head ? 0u : before.v[c];
   }
 }
 
@@ -286,10 +317,11 @@ cudaError_t LaunchHuffmanCandidates(const HuffmanCall& call, cudaStream_t stream
 
 cudaError_t LaunchHuffmanResolve(const HuffmanCall& call, cudaStream_t stream) {
   if (call.chunkCount <= 0 || call.candidateCount <= 0) return cudaSuccess;
-  LinkKernel<<<Grid(call.chunkCount), kChunkThreads, 0, stream>>>(call);
-  const cudaError_t error = cudaGetLastError();
-  if (error != cudaSuccess) return error;
-  ResolveKernel<<<call.images, kScanThreads, 0, stream>>>(call);
+  const unsigned tiles = Grid(call.chunkCount);
+  ResolveTilesKernel<<<tiles, kChunkThreads, 0, stream>>>(call);
+  TilePrefixKernel<Linked, LinkedThen, false><<<call.images, kChunkThreads, 0, stream>>>(
+      call, Linked{1, huff::kIdentityLink});
+  ResolveApplyKernel<<<tiles, kChunkThreads, 0, stream>>>(call);
   return cudaGetLastError();
 }
 
@@ -313,8 +345,14 @@ cudaError_t LaunchHuffmanSyncLoop(const HuffmanCall& call, cudaStream_t stream, 
 }
 
 cudaError_t LaunchHuffmanStarts(const HuffmanCall& call, cudaStream_t stream) {
-  if (call.images <= 0) return cudaSuccess;
-  StartsKernel<<<call.images, kScanThreads, 0, stream>>>(call);
+  if (call.images <= 0 || call.chunkCount <= 0) return cudaSuccess;
+  const unsigned tiles = Grid(call.chunkCount);
+  const Segmented start{1, {0, 0, 0, 0}};
+  StartsTilesKernel<<<tiles, kChunkThreads, 0, stream>>>(call);
+  TilePrefixKernel<Segmented, SegmentedSum, true><<<call.images, kChunkThreads, 0, stream>>>(call, start);
+  StartsDcKernel<<<tiles, kChunkThreads, 0, stream>>>(call);
+  TilePrefixKernel<Segmented, SegmentedSum, true><<<call.images, kChunkThreads, 0, stream>>>(call, start);
+  StartsApplyKernel<<<tiles, kChunkThreads, 0, stream>>>(call);
   return cudaGetLastError();
 }
 

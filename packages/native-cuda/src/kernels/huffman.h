@@ -82,6 +82,8 @@ constexpr int kPassRound = 12;
 constexpr uint32_t kFlagged = 1, kUnsettled = 2;
 // Chunks per thread block (a call pads each image's chunks to a multiple of this).
 constexpr int kChunkThreads = 128;
+// Words of the `tiles` scratch per thread block of chunks.
+constexpr int kTileWordsPerTile = 16;
 
 // Pass 0's candidates (calls the GPU has room to spare for, images whose components' Huffman tables differ): a
 // guess that starts in the wrong block of the MCU decodes with the wrong tables and seldom finds its way back, so
@@ -111,6 +113,7 @@ struct HuffmanCall {
   HuffEntry* used;         // the entry each chunk last decoded from
   uint32_t* counts;        // kCountWords per chunk
   uint32_t* starts;        // kStartWords per chunk
+  uint32_t* tiles;         // kTileWordsPerTile per thread block of chunks (the scans' aggregates and prefixes)
   uint32_t* changed;       // kMaxSyncPasses counters
   uint32_t* status;        // per image: kFlagged, kUnsettled (the image goes elsewhere)
 };
