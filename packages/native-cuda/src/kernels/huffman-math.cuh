@@ -396,8 +396,9 @@ JK_HUFF_FN void SyncAt(const HuffmanCall& call, const GpuScan& scan, int index, 
   }
 }
 
-// How many candidates an image's chunks have (at most `most`): every block of the MCU when the components'
-// tables differ, else the guess alone (the block of the MCU never matters then).
+// How many candidates an image's chunks have (at most `most`): when the components' tables differ, every block of
+// the MCU from a block's start, then each again from inside a block (k = 1); else the guess alone (the block of
+// the MCU never matters then).
 JK_HUFF_FN int CandidatesOf(bool sharedTables, int blocksInMcu, int most) {
   if (sharedTables) return 1;
   const int all = blocksInMcu * 2;
@@ -409,8 +410,9 @@ JK_HUFF_FN int CandidatesOf(const GpuScan& scan, int most) {
 }
 
 // Pass 0 of chunk `index` from candidate `j` (huffman.h): candidate 0 is SyncAt's pass 0 (its guess from the MCU's
-// first block), recorded as a candidate too; candidate j ≥ 1 guesses from the same bit with block j of the MCU
-// next. An interval's first chunk (exact entry) and an image with fewer candidates record none.
+// first block), recorded as a candidate too; candidate j ≥ 1 guesses from the same bit with block j mod
+// blocksInMcu of the MCU next, at coefficient j / blocksInMcu. An interval's first chunk (exact entry) records
+// its one run as candidate 0; candidates an image does not have record none.
 template <bool kSumsInRegisters = false>
 JK_HUFF_FN void CandidateAt(const HuffmanCall& call, const GpuScan& scan, int index, int j) {
   const GpuChunk chunk = call.chunks[index];

@@ -9,8 +9,9 @@
 // chunk. `sync` passes: each chunk decodes from its entry state (bit position, block of the MCU, coefficient
 // index) to the first symbol boundary at or past its end and records that exit, which is the next chunk's
 // entry in the following pass; an interval's first chunk's entry is exact, and Huffman codes resynchronise
-// within a few symbols, so after two passes nearly every entry is exact, and a pass in which no exit changes
-// proves all of them are. A pass re-decodes only the chunks whose entry changed. `starts`: per image,
+// within a few symbols — bits do; the block of the MCU can stay wrong for thousands of bits when components'
+// tables differ, hence pass 0's candidates for small calls (below) — and a pass in which no exit changes
+// proves every entry exact. A pass re-decodes only the chunks whose entry changed. `starts`: per image,
 // segmented prefix sums of the blocks starting in each chunk and of their DC differences give each chunk's
 // first block and DC predictions. `decode`: each chunk decodes its blocks into the coefficient planes.
 #pragma once
