@@ -139,6 +139,15 @@ __global__ void __launch_bounds__(kChunkThreads) TilePrefixKernel(HuffmanCall ca
   }
 }
 
+// Step 1 of a scan: the thread block's (tile's) aggregate of every thread's `x`, kept for the prefix step.
+template <typename T, typename Op>
+__device__ void KeepTileAggregate(const HuffmanCall& call,
+                                  typename cub::BlockScan<T, kChunkThreads>::TempStorage& storage, const T& x) {
+  T inclusive, aggregate;
+  cub::BlockScan<T, kChunkThreads>(storage).InclusiveScan(x, inclusive, Op(), aggregate);
+  if (threadIdx.x == 0) *TileAggregate<T>(call, blockIdx.x) = aggregate;
+}
+
 // A chunk's link (kept in call.links) as a segment of the composition.
 __device__ Linked LinkedOf(const HuffmanCall& call, int index, bool compute) {
   const GpuChunk chunk = call.chunks[index];
@@ -155,12 +164,8 @@ __device__ Linked LinkedOf(const HuffmanCall& call, int index, bool compute) {
 
 // Resolve, step 1: each chunk's link to the next chunk's candidates; the tile's composition.
 __global__ void __launch_bounds__(kChunkThreads) ResolveTilesKernel(HuffmanCall call) {
-  using Scan = cub::BlockScan<Linked, kChunkThreads>;
-  __shared__ typename Scan::TempStorage storage;
-  Linked inclusive, aggregate;
-  Scan(storage).InclusiveScan(LinkedOf(call, blockIdx.x * kChunkThreads + threadIdx.x, true), inclusive,
-                              LinkedThen(), aggregate);
-  if (threadIdx.x == 0) *TileAggregate<Linked>(call, blockIdx.x) = aggregate;
+  __shared__ typename cub::BlockScan<Linked, kChunkThreads>::TempStorage storage;
+  KeepTileAggregate<Linked, LinkedThen>(call, storage, LinkedOf(call, blockIdx.x * kChunkThreads + threadIdx.x, true));
 }
 
 // Resolve, step 3: each chunk takes the candidate its interval's exact start links to.
@@ -202,14 +207,11 @@ __device__ Segmented DcOf(const HuffmanCall& call, int index, const GpuChunk& ch
 // so the components of its DC sums' positions, then (2) those DC sums per component, giving its DC predictions.
 // Step 1: the tile's block count.
 __global__ void __launch_bounds__(kChunkThreads) StartsTilesKernel(HuffmanCall call) {
-  using Scan = cub::BlockScan<Segmented, kChunkThreads>;
-  __shared__ typename Scan::TempStorage storage;
+  __shared__ typename cub::BlockScan<Segmented, kChunkThreads>::TempStorage storage;
   if (huff::SettledPass(call) < 0) return;  // the decode kernel marks the images
   GpuChunk chunk;
-  Segmented inclusive, aggregate;
-  Scan(storage).InclusiveScan(BlocksOf(call, blockIdx.x * kChunkThreads + threadIdx.x, &chunk), inclusive,
-                              SegmentedSum(), aggregate);
-  if (threadIdx.x == 0) *TileAggregate<Segmented>(call, blockIdx.x) = aggregate;
+  KeepTileAggregate<Segmented, SegmentedSum>(call, storage,
+                                             BlocksOf(call, blockIdx.x * kChunkThreads + threadIdx.x, &chunk));
 }
 
 // Step 3 of the blocks, step 1 of the DC sums: each chunk's first block; the tile's DC sums.
@@ -229,9 +231,7 @@ __global__ void __launch_bounds__(kChunkThreads) StartsDcKernel(HuffmanCall call
     call.starts[static_cast<int64_t>(index) * kStartWords] = firstBlock;
   }
   __syncthreads();
-  Segmented inclusive;
-  Scan(storage).InclusiveScan(DcOf(call, index, chunk, firstBlock), inclusive, SegmentedSum(), aggregate);
-  if (threadIdx.x == 0) *TileAggregate<Segmented>(call, blockIdx.x) = aggregate;
+  KeepTileAggregate<Segmented, SegmentedSum>(call, storage, DcOf(call, index, chunk, firstBlock));
 }
 
 // Step 3 of the DC sums: each chunk's DC predictions.
