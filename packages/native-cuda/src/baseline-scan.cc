@@ -291,7 +291,8 @@ bool UnstuffScan(const uint8_t* bytes, size_t length, BaselineScanFacts* facts, 
 
 bool SharedTables(const BaselineScanFacts& facts) {
   for (int c = 1; c < facts.components; ++c) {
-    if (facts.component[c].dcSlot != facts.component[0].dcSlot || facts.component[c].acSlot != facts.component[0].acSlot) {
+    const ScanComponentFacts& k = facts.component[c];
+    if (k.dcSlot != facts.component[0].dcSlot || k.acSlot != facts.component[0].acSlot) {
       return false;
     }
   }

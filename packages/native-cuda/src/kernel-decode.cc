@@ -200,7 +200,8 @@ class KernelDecoder {
     const int residentThreads = HuffmanResidentThreads();
     int candidates = 1;
     for (Accepted& a : accepted_) {
-      candidates = std::max(candidates, huff::CandidatesOf(SharedTables(*a.facts), a.facts->blocksInMcu, CandidateLimit()));
+      candidates = std::max(
+          candidates, huff::CandidatesOf(SharedTables(*a.facts), a.facts->blocksInMcu, CandidateLimit()));
     }
     const auto chunksOf = [this](int bits) {
       size_t chunks = 0;
@@ -357,7 +358,8 @@ class KernelDecoder {
     call.chunks = reinterpret_cast<const GpuChunk*>(device + chunksAt);
     call.chunkCount = chunkCount;
     call.chunkBits = chunkBits;
-    call.leadBits = TunedBits("JPEGKIT_CUDA_LEAD_BITS", candidates > 0 ? kCandidateLeadBits : ChooseLeadBits(chunkBits));
+    call.leadBits =
+        TunedBits("JPEGKIT_CUDA_LEAD_BITS", candidates > 0 ? kCandidateLeadBits : ChooseLeadBits(chunkBits));
     call.images = images;
     call.imageChunks = reinterpret_cast<const int32_t*>(device + imageChunksAt);
     uint8_t* s = state->data();

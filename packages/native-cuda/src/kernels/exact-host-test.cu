@@ -304,7 +304,9 @@ int main(int argc, char** argv) {
   }
   const bool jpeg = argc > 1 && std::strcmp(argv[1], "--jpeg") == 0;
   const int first = jpeg ? 2 : 1;
-  if (argc < first + 2) return Fail("usage: exact-host-test [--jpeg] INPUT OUT.pnm [--gray] [--chunk-bits N] [--lead-bits N] [--candidates K]");
+  if (argc < first + 2) {
+    return Fail("usage: exact-host-test [--jpeg] INPUT OUT.pnm [--gray] [--chunk-bits N] [--lead-bits N] [--candidates K]");
+  }
   bool grayOut = false;
   int chunkBits = 0, leadBits = -1, candidates = 0;
   for (int i = first + 2; i < argc; ++i) {

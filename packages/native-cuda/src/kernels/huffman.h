@@ -121,8 +121,9 @@ struct HuffmanCall {
 
 // One sync pass (pass 0 guesses every entry inside an interval); queue passes 0 … call.passes − 1 back to back.
 cudaError_t LaunchHuffmanSync(const HuffmanCall& call, int pass, cudaStream_t stream);
-// Every pass (from 1 when the candidates kernel ran pass 0) up to call.passes − 1 in one cooperative launch, stopping at the settled one, when the call's thread
-// blocks fit on the device at once (`*launched`); otherwise nothing is queued and the caller queues passes.
+// Every pass (from 1 when the candidates kernel ran pass 0) up to call.passes − 1 in one cooperative launch,
+// stopping at the settled one, when the call's thread blocks fit on the device at once (`*launched`); otherwise
+// nothing is queued and the caller queues passes.
 cudaError_t LaunchHuffmanSyncLoop(const HuffmanCall& call, cudaStream_t stream, bool* launched);
 // Pass 0 with candidates (call.candidateCount of them per chunk, the first being the sync kernel's own guess);
 // the passes after it start at 1.
