@@ -113,8 +113,6 @@ class Trace {
   std::string notes_;
 };
 
-// Chunk and lead-in lengths can be set for measurements (JPEGKIT_CUDA_CHUNK_BITS, JPEGKIT_CUDA_LEAD_BITS:
-// multiples of 32 from 256 to 8192); otherwise ChooseChunkBits / ChooseLeadBits decide.
 // Candidates per chunk at most (JPEGKIT_CUDA_CANDIDATES, for measurements: 0 or 1 turns them off, up to 8). By
 // default 6: one per block of a 4:2:0 MCU; 12 (each block, from a block's start and from inside one) made
 // pass 0 slower than they saved on an H200.
@@ -125,6 +123,8 @@ int CandidateLimit() {
   return std::max(1, std::min(n, huff::kMaxCandidates));
 }
 
+// Chunk and lead-in lengths can be set for measurements (JPEGKIT_CUDA_CHUNK_BITS, JPEGKIT_CUDA_LEAD_BITS:
+// multiples of 32 from 256 to 8192); otherwise ChooseChunkBits / ChooseLeadBits decide.
 int TunedBits(const char* name, int chosen) {
   const char* value = std::getenv(name);
   if (value == nullptr) return chosen;
