@@ -316,6 +316,15 @@ JK_HUFF_FN int SettledPass(const HuffmanCall& call) {
   return -1;
 }
 
+// Chunk `index` takes `candidate` as its decode from that entry: entry, exit (into `exits`, a pass's buffer)
+// and counts.
+JK_HUFF_FN void UseCandidate(const HuffmanCall& call, int index, const HuffCandidate& candidate, HuffEntry* exits) {
+  call.used[index] = candidate.entry;
+  exits[index] = candidate.exit;
+  uint32_t* counts = call.counts + static_cast<int64_t>(index) * kCountWords;
+  for (int i = 0; i < kCountWords; ++i) counts[i] = candidate.counts[i];
+}
+
 // Pass `pass` ≥ 1 of chunk `index`, when its entry (the exit the chunk before reached in the pass before) is the
 // one it last decoded from: copies its exit and returns false; when it is one of the chunk's candidates (pass 0's
 // other guesses, huffman.h): takes that candidate's exit and counts and returns false; true when SyncAt has to
@@ -330,10 +339,7 @@ JK_HUFF_FN bool SyncNeedsDecode(const HuffmanCall& call, int index, int pass) {
       for (int j = 0; j < call.candidateCount; ++j) {
         const HuffCandidate& candidate = call.candidates[static_cast<int64_t>(index) * call.candidateCount + j];
         if (!SameEntry(entry, candidate.entry, shared)) continue;
-        call.used[index] = candidate.entry;
-        call.exits[pass & 1][index] = candidate.exit;
-        uint32_t* counts = call.counts + static_cast<int64_t>(index) * kCountWords;
-        for (int i = 0; i < kCountWords; ++i) counts[i] = candidate.counts[i];
+        UseCandidate(call, index, candidate, call.exits[pass & 1]);
         if (!chunk.last && !SameEntry(candidate.exit, call.exits[(pass + 1) & 1][index], shared)) {
           JK_HUFF_ADD(call.changed + pass, 1u);
         }
@@ -514,10 +520,7 @@ JK_HUFF_FN void TakeCandidate(const HuffmanCall& call, int index, uint32_t j) {
   if (chunk.image < 0 || chunk.place == 0 || j == 0) return;
   const HuffCandidate& candidate = call.candidates[static_cast<int64_t>(index) * call.candidateCount + j];
   if (candidate.entry.bit == kNoCandidate) return;
-  call.used[index] = candidate.entry;
-  call.exits[0][index] = candidate.exit;
-  uint32_t* counts = call.counts + static_cast<int64_t>(index) * kCountWords;
-  for (int i = 0; i < kCountWords; ++i) counts[i] = candidate.counts[i];
+  UseCandidate(call, index, candidate, call.exits[0]);
 }
 
 // The decode pass of chunk `index` once pass `pass` settled and the starts are known; flags the image in
