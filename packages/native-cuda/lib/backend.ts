@@ -82,7 +82,10 @@ export interface CudaBackendOptions extends BackendInitOptions {
    * - 'mixed': ours for a call that has the GPU to itself, and under load ours for `kernelShare` of the images
    *   and the engines for the rest, both at once — which pixels an image gets depends on the load. On an H200 our
    *   kernels now outrun the engines (bench/results/gpu-h200-decode.md), so 'kernels' has the most images/s.
-   * What ours does not take (progressive, arithmetic …) goes to nvJPEG either way.
+   * Progressive JPEGs: with 'kernels' (and 'mixed'), entropy-decoded on the CPU by our own decoder (several
+   * threads, src/progressive-scan.cc), then the same exact kernels — djpeg's pixels; with 'nvjpeg', nvJPEG hybrid.
+   * What ours does not take (arithmetic coding, progressions libjpeg would smooth, data libjpeg would warn about …)
+   * goes to nvJPEG either way.
    */
   decoder?: 'kernels' | 'nvjpeg' | 'mixed';
   /** With decoder 'mixed', the share of hardware-decodable images our kernels take under load. */
@@ -391,7 +394,9 @@ export class CudaBackend implements Backend {
         'refused (next backend): arithmetic coding, 12-bit and lossless, CMYK/YCCK, RGB-coded, crop, scale, partial',
         this.#wasm
           ? "exact mode: baseline JPEGs through our GPU Huffman decoder, the rest entropy-decoded on the CPU (libjpeg-turbo in wasm); then libjpeg's islow IDCT, fancy upsampling and colour conversion on the GPU: pixels equal djpeg -dct int"
-          : "progressive JPEGs decode on nvJPEG's hybrid path (CPU Huffman); nvJPEG's IDCT and upsampling are not libjpeg's, so those pixels differ slightly from djpeg -dct int (FIDELITY.md)",
+          : this.#decoder === 'nvjpeg'
+            ? "progressive JPEGs decode on nvJPEG's hybrid path (CPU Huffman); nvJPEG's IDCT and upsampling are not libjpeg's, so those pixels differ slightly from djpeg -dct int (FIDELITY.md)"
+            : "progressive JPEGs: entropy-decoded on the CPU by our own decoder (scans over several threads), then the exact kernels: pixels equal djpeg -dct int; what it refuses goes to nvJPEG's hybrid path",
       ],
     };
   }
@@ -666,7 +671,7 @@ export class CudaBackend implements Backend {
   /** What the decoder setting means here, for caps.notes. */
   #decoderNote(): string {
     const ours =
-      "baseline JPEGs on our own GPU Huffman decoder and exact kernels (pixels equal djpeg -dct int's)";
+      "baseline JPEGs on our own GPU Huffman decoder and exact kernels, progressive ones entropy-decoded on the CPU for the same kernels (pixels equal djpeg -dct int's)";
     switch (this.#decoder) {
       case 'nvjpeg':
         return 'decoder nvjpeg: baseline JPEGs on the hardware decoder when there is one, else nvJPEG hybrid';

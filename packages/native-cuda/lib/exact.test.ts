@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inspect, readPnm, resolveDecodeOptions } from '@jpegkit/core';
+import {
+  inspect,
+  readPnm,
+  resolveDecodeOptions,
+  resolveEncodeOptions,
+  resolveTransformOptions,
+} from '@jpegkit/core';
 import { mutateBytes } from '@jpegkit/core/testing';
 import type { ByteMutation } from '@jpegkit/core/testing';
 import fc from 'fast-check';
@@ -197,8 +203,12 @@ describe("our GPU Huffman decoder's arithmetic on the CPU (host harness)", () =>
     expect(taken.size).toBeGreaterThanOrEqual(30);
     // What it leaves to nvJPEG or the CPU reader, each with libjpeg's reason to.
     const reasons = [...new Set(refused)].join('\n');
-    for (const kind of [/0xc2/, /0xc9/, /4 components/, /RGB-coded/, /does not hold every component/])
+    for (const kind of [/0xc9/, /0xca/, /4 components/, /RGB-coded/, /does not hold every component/])
       expect(reasons).toMatch(kind);
+    // Progressive Huffman fixtures are taken (src/progressive-scan.cc: the kernels route's CPU entropy decoder).
+    for (const file of ['photo-420-progressive', 'photo-422-progressive', 'photo-gray-progressive'])
+      expect(taken).toContain(`jpeg/${file}.jpg`);
+    expect(taken).toContain('jpeg/photo-420-progressive-restart.jpg');
   });
 
   it('never crashes on 400 mutated fixtures (ASan + UBSan), and what it decodes equals strict libjpeg', async () => {
@@ -211,6 +221,10 @@ describe("our GPU Huffman decoder's arithmetic on the CPU (host harness)", () =>
       'photo-420-restart-3mcu.jpg',
       'photo-420-restart-rows.jpg',
       'small-420.jpg',
+      'photo-420-progressive.jpg',
+      'photo-422-progressive.jpg',
+      'photo-gray-progressive.jpg',
+      'photo-420-progressive-restart.jpg',
     ].map((n) => new Uint8Array(readFileSync(fixturePath(`jpeg/${n}`))));
     const mutation: fc.Arbitrary<ByteMutation> = fc.oneof(
       fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.nat(7) }),
@@ -268,4 +282,173 @@ describe("our GPU Huffman decoder's arithmetic on the CPU (host harness)", () =>
     expect(counts.decoded).toBeGreaterThan(20);
     expect(counts.refused + counts.flagged).toBeGreaterThan(50);
   }, 180_000);
+});
+
+/** A JKCOEF1 dump read back (the harness's --coefficients). */
+function readDump(bytes: Buffer): DctCoefficients {
+  const ints = (at: number, n: number) => Array.from({ length: n }, (_, i) => bytes.readInt32LE(at + 4 * i));
+  const [width, height, count, maxH, maxV] = ints(8, 5) as [number, number, number, number, number];
+  let at = 28;
+  const components = Array.from({ length: count }, () => {
+    const [h, v, blocksPerRow, blockRows] = ints(at, 4) as [number, number, number, number];
+    at += 16;
+    const quantTable = new Uint16Array(
+      bytes.buffer.slice(bytes.byteOffset + at, bytes.byteOffset + at + 128),
+    );
+    at += 128;
+    const n = blocksPerRow * blockRows * 64;
+    const coefficients = new Int16Array(
+      bytes.buffer.slice(bytes.byteOffset + at, bytes.byteOffset + at + 2 * n),
+    );
+    at += 2 * n;
+    return { h, v, blocksPerRow, blockRows, quantTable, coefficients };
+  });
+  return { width, height, maxH, maxV, components } as unknown as DctCoefficients;
+}
+
+// Progressive JPEGs through the kernels route's CPU entropy decoder (src/progressive-scan.cc, in the harness as in
+// the addon): its coefficients must equal libjpeg-turbo's (@jpegkit/wasm's readCoefficients) value for value, and
+// the pixels the exact arithmetic makes of them libjpeg's, on files libjpeg-turbo itself writes — jpegtran
+// -progressive of every baseline fixture (with and without restart markers) and cjpeg -progressive of the
+// references in every subsampling and several qualities.
+describe("progressive JPEGs on the kernels route's CPU decoder (host harness)", () => {
+  let harness: string;
+  let work: string;
+  const wasm = new WasmBackend();
+
+  beforeAll(async () => {
+    harness = buildHarness();
+    work = mkdtempSync(join(tmpdir(), 'jpegkit-progressive-'));
+    await wasm.init({ threads: 0 });
+  }, 180_000);
+  afterAll(async () => {
+    await wasm.dispose();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  const run = (bytes: Uint8Array, args: string[]): { status: number; stderr: string } => {
+    const file = join(work, 'in.jpg');
+    writeFileSync(file, bytes);
+    try {
+      execFileSync(harness, ['--jpeg', file, join(work, 'out.pnm'), ...args], { stdio: 'pipe' });
+      return { status: 0, stderr: '' };
+    } catch (error) {
+      const e = error as { status: number; stderr: Buffer };
+      return { status: e.status, stderr: e.stderr.toString() };
+    }
+  };
+
+  /** Files libjpeg-turbo (wasm) writes progressive, named by how. */
+  async function progressiveFiles(): Promise<[string, Uint8Array][]> {
+    const facts = JSON.parse(readFileSync(fixturePath('facts.json'), 'utf8')) as (Facts & {
+      arithmetic: boolean;
+      colorSpace: string;
+      precision: number;
+    })[];
+    const files: [string, Uint8Array][] = [];
+    for (const f of facts) {
+      if (f.process !== 'baseline' || f.arithmetic || f.precision !== 8) continue;
+      if (f.colorSpace !== 'YCbCr' && f.colorSpace !== 'gray') continue;
+      const bytes = new Uint8Array(readFileSync(fixturePath(f.file)));
+      for (const restartInterval of [0, 3]) {
+        const out = await wasm.transform(
+          bytes,
+          inspect(bytes),
+          resolveTransformOptions({ progressive: true, restartInterval }),
+        );
+        files.push([`jpegtran -progressive -restart ${restartInterval} ${f.file}`, out]);
+      }
+    }
+    const sources = [
+      'ref/photo-420.ppm',
+      'ref/odd-35x27-422.ppm',
+      'ref/odd-17x9-444.ppm',
+      'ref/testorig.ppm',
+    ];
+    const subsamplings = ['4:2:0', '4:2:2', '4:4:4', '4:4:0', '4:1:1', 'gray'] as const;
+    for (const [i, source] of sources.entries()) {
+      const image = readPnm(new Uint8Array(readFileSync(fixturePath(source))));
+      for (const [j, subsampling] of subsamplings.entries()) {
+        const quality = [50, 90, 100][(i + j) % 3]!;
+        const restartInterval = (i + j) % 4 === 1 ? 2 : 0;
+        const out = await wasm.encode(
+          image,
+          resolveEncodeOptions({ quality, subsampling, progressive: true, restartInterval }),
+        );
+        files.push([
+          `cjpeg -progressive -quality ${quality} ${subsampling} -restart ${restartInterval} ${source}`,
+          out,
+        ]);
+      }
+    }
+    return files;
+  }
+
+  it("equals libjpeg-turbo's coefficients and pixels on files it writes, on one thread and on four", async () => {
+    const files = await progressiveFiles();
+    const differing: string[] = [];
+    let checked = 0;
+    for (const [k, [name, bytes]] of files.entries()) {
+      const threads = String(1 + (k % 2) * 3);
+      const dumpFile = join(work, 'coefficients.bin');
+      const { status, stderr } = run(bytes, ['--threads', threads, '--coefficients', dumpFile]);
+      if (status !== 0) {
+        differing.push(`${name}: status ${status} ${stderr.trim()}`);
+        continue;
+      }
+      checked++;
+      const ours = readDump(readFileSync(dumpFile));
+      const theirs = await wasm.readCoefficients(bytes);
+      expect(inspect(bytes).progressive, name).toBe(true);
+      if (ours.components.length !== theirs.components.length) differing.push(`${name}: component count`);
+      for (const [c, mine] of ours.components.entries()) {
+        const their = theirs.components[c]!;
+        const same =
+          mine.blocksPerRow === their.blocksPerRow &&
+          mine.blockRows === their.blockRows &&
+          Buffer.from(Uint16Array.from(their.quantTable).buffer).equals(
+            Buffer.from(mine.quantTable.buffer),
+          ) &&
+          Buffer.from(
+            their.coefficients.buffer,
+            their.coefficients.byteOffset,
+            their.coefficients.byteLength,
+          ).equals(Buffer.from(mine.coefficients.buffer));
+        if (!same) differing.push(`${name}: component ${c} coefficients differ`);
+      }
+      const pixels = readPnm(new Uint8Array(readFileSync(join(work, 'out.pnm'))));
+      const decoded = await wasm.decode(
+        bytes,
+        inspect(bytes),
+        resolveDecodeOptions({ format: pixels.format }),
+      );
+      if (
+        !Buffer.from(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength).equals(
+          Buffer.from(pixels.data),
+        )
+      )
+        differing.push(`${name}: pixels differ`);
+    }
+    console.log(
+      `progressive host harness: ${checked} of ${files.length} files equal libjpeg-turbo's coefficients and pixels`,
+    );
+    expect(differing).toEqual([]);
+    expect(checked).toBeGreaterThanOrEqual(80);
+  }, 300_000);
+
+  it('refuses a progression that leaves coefficients unrefined (libjpeg would smooth it) and data cut short', () => {
+    const bytes = new Uint8Array(readFileSync(fixturePath('jpeg/photo-420-progressive.jpg')));
+    // The file without its last scan: valid for libjpeg, which then smooths the blocks' low frequencies.
+    let lastScan = -1;
+    for (let i = 0; i + 1 < bytes.length; i++) if (bytes[i] === 0xff && bytes[i + 1] === 0xda) lastScan = i;
+    const early = new Uint8Array([...bytes.subarray(0, lastScan), 0xff, 0xd9]);
+    const unrefined = run(early, []);
+    expect(unrefined.status).toBe(4);
+    expect(unrefined.stderr).toMatch(/unrefined/);
+    // Cut inside the last scan's data (EOI after it): libjpeg warns of the premature end, ours flags it.
+    const cut = new Uint8Array([...bytes.subarray(0, lastScan + 40), 0xff, 0xd9]);
+    const flagged = run(cut, []);
+    expect(flagged.status).toBe(5);
+    expect(flagged.stderr).toMatch(/ending early/);
+  });
 });

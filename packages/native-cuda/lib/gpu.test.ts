@@ -580,7 +580,7 @@ describe('cuda backend, our GPU Huffman decoder (decoder: kernels)', () => {
       const bytes = new Uint8Array(readFileSync(file));
       const before = kernels.decodeRoutes().kernels ?? 0;
       const got = await decode(bytes);
-      if ((kernels.decodeRoutes().kernels ?? 0) === before) continue; // progressive: nvJPEG's
+      if ((kernels.decodeRoutes().kernels ?? 0) === before) continue; // refused: nvJPEG's
       taken++;
       const ref = (await wasm.decode(bytes, inspect(bytes), resolveDecodeOptions())) as HostImage;
       const diff = diffImages(got, ref, 255);

@@ -29,11 +29,20 @@ function standIn(hardware: boolean): string {
     `
 const log = (globalThis.__jpegkitRoutingCalls ??= []);
 const outcome = (spec, route) => ({ width: spec.width, height: spec.height, route });
-// 'kernels-only' refuses progressive images, as src/decode-batch.cc does, with the message the TS side knows.
-const refusal = () => Object.assign(new Error(${JSON.stringify(KERNELS_REFUSAL)} + ': marker 0xc2'), { code: 'E_UNSUPPORTED' });
-const routeOf = (options, spec) => {
+// Our kernels take baseline and progressive Huffman JPEGs; 'kernels-only' refuses the rest (arithmetic coding
+// here), as src/decode-batch.cc does, with the message the TS side knows.
+const refusal = () => Object.assign(new Error(${JSON.stringify(KERNELS_REFUSAL)} + ': marker 0xc9'), { code: 'E_UNSUPPORTED' });
+const sofOf = (bytes) => {
+  for (let i = 2; i + 4 <= bytes.length && bytes[i] === 0xff; i += 2 + ((bytes[i + 2] << 8) | bytes[i + 3])) {
+    const m = bytes[i + 1];
+    if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) return m;
+  }
+  return 0;
+};
+const ours = (bytes) => [0xc0, 0xc1, 0xc2].includes(sofOf(bytes));
+const routeOf = (options, spec, bytes) => {
   const r = options?.route ?? 'auto';
-  if (r === 'kernels' || r === 'kernels-only') return spec.progressive ? 'hybrid' : 'kernels';
+  if (r === 'kernels' || r === 'kernels-only') return ours(bytes) ? 'kernels' : 'hybrid';
   return spec.hardwareCandidate && r === 'auto' && ${hardware} ? 'hardware' : 'hybrid';
 };
 module.exports = {
@@ -55,14 +64,14 @@ module.exports = {
     decode: async (bytes, spec, options) => {
       log.push({ kind: 'decode', images: 1, route: options?.route ?? 'auto' });
       await new Promise((r) => setTimeout(r, 5));
-      if (options?.route === 'kernels-only' && spec.progressive) throw refusal();
-      return outcome(spec, routeOf(options, spec));
+      if (options?.route === 'kernels-only' && !ours(bytes)) throw refusal();
+      return outcome(spec, routeOf(options, spec, bytes));
     },
     decodeBatch: async (list, specs, options) => {
       log.push({ kind: 'batch', images: list.length, route: options?.route ?? 'auto' });
       await new Promise((r) => setTimeout(r, 5));
-      return specs.map((spec) =>
-        options?.route === 'kernels-only' && spec.progressive ? refusal() : outcome(spec, routeOf(options, spec)),
+      return specs.map((spec, i) =>
+        options?.route === 'kernels-only' && !ours(list[i]) ? refusal() : outcome(spec, routeOf(options, spec, list[i])),
       );
     },
     // Encodes: a fixed small JPEG; width 3 fails in place, width 5 fails the whole call (as a bad input does).
@@ -101,6 +110,7 @@ async function backend(options: Parameters<CudaBackend['init']>[0], hardware = t
 
 const baseline = fixture('jpeg/photo-420.jpg');
 const progressive = fixture('jpeg/photo-420-progressive.jpg');
+const arithmetic = fixture('jpeg/photo-420-arithmetic.jpg');
 const items = (n: number, bytes = baseline) =>
   Array.from({ length: n }, () => ({ bytes, header: inspect(bytes) }));
 const options = resolveDecodeOptions();
@@ -111,20 +121,25 @@ describe('cuda decode routing (stand-in addon)', () => {
     reset();
     const one = (await b.decode(baseline, inspect(baseline), options)) as HostImage;
     expect(one.backend).toBe('cuda');
-    // 4:1:1 is not the engines' but is ours: it asks for our kernels too.
+    // 4:1:1 and progressive are not the engines' but are ours: they ask for our kernels too.
     const batch = await b.decodeBatch(
-      [...items(20), ...items(3, progressive), ...items(2, fixture('jpeg/photo-411.jpg'))],
+      [
+        ...items(20),
+        ...items(3, progressive),
+        ...items(2, fixture('jpeg/photo-411.jpg')),
+        ...items(2, arithmetic),
+      ],
       options,
     );
     expect(batch.every((r) => !(r instanceof Error))).toBe(true);
     expect(new Set(calls().map((c) => c.route))).toEqual(new Set(['kernels']));
-    // The batch's baseline images over the 8 streams, the progressive ones spread too.
+    // The batch's baseline images over the 8 streams, the rest spread too; arithmetic goes on to nvJPEG.
     expect(
       calls()
         .filter((c) => c.kind === 'batch')
         .reduce((n, c) => n + c.images, 0),
-    ).toBe(25);
-    expect(b.decodeRoutes()).toEqual({ kernels: 23, hybrid: 3 });
+    ).toBe(27);
+    expect(b.decodeRoutes()).toEqual({ kernels: 26, hybrid: 2 });
     expect(notes.join('\n')).toMatch(/decoder kernels: baseline JPEGs on our own GPU Huffman decoder/);
     await b.dispose();
   });
@@ -177,7 +192,7 @@ describe('cuda decode routing (stand-in addon)', () => {
   it('exact mode sends batches to our kernels in calls over the streams, and what they refuse to the CPU reader', async () => {
     const b = await backend({ exact: true });
     reset();
-    const list = [...items(30), ...items(3, progressive)];
+    const list = [...items(27), ...items(3, progressive), ...items(3, arithmetic)];
     const results = await b.decodeBatch(list, options);
     expect(results.every((r) => !(r instanceof Error))).toBe(true);
     const batches = calls().filter((c) => c.kind === 'batch');
@@ -185,12 +200,13 @@ describe('cuda decode routing (stand-in addon)', () => {
     expect(batches.reduce((n, c) => n + c.images, 0)).toBe(33);
     // 33 images over 8 streams: calls of 5.
     expect(batches.map((c) => c.images)).toEqual([5, 5, 5, 5, 5, 5, 3]);
-    // The three progressive images: refused by our decoder, read on the CPU (wasm) and finished by decodeExact.
+    // The three arithmetic-coded images: refused by our decoders, read on the CPU (wasm) and finished by
+    // decodeExact; the progressive ones are ours.
     expect(calls().filter((c) => c.kind === 'exact').length).toBe(3);
     expect(b.decodeRoutes()).toEqual({ kernels: 30, exact: 3 });
-    // A single progressive image takes the same way.
+    // A single arithmetic-coded image takes the same way.
     reset();
-    await b.decode(progressive, inspect(progressive), options);
+    await b.decode(arithmetic, inspect(arithmetic), options);
     expect(calls().map((c) => `${c.kind} ${c.route}`)).toEqual(['decode kernels-only', 'exact exact']);
     await b.dispose();
   });

@@ -18,7 +18,8 @@ case "${1:-}" in
   exact | exact-asan)
     define=JPEGKIT_EXACT_HOST_TEST
     sources=(src/kernels/exact-host-test.cu src/baseline-scan.cc src/kernels/exact-math.cuh src/kernels/exact.h src/kernels/orient.cuh src/kernels/kernels.h
-      src/kernels/huffman-math.cuh src/kernels/huffman.h src/baseline-scan.h src/kernels/host-test-io.h) ;;
+      src/kernels/huffman-math.cuh src/kernels/huffman.h src/baseline-scan.h src/kernels/host-test-io.h
+      src/jpeg-headers.cc src/jpeg-headers.h src/progressive-scan.cc src/progressive-scan.h) ;;
   ops)
     define=JPEGKIT_OPS_HOST_TEST
     sources=(src/kernels/ops-host-test.cu src/kernels/ops-math.cuh src/kernels/ops-params.h src/ops-program.h
@@ -48,7 +49,7 @@ stale=0
 for source in "${sources[@]}" "$0"; do [[ $source -nt $out ]] && stale=1; done
 compile=("${sources[0]}")
 flags=(-O2)
-[[ $1 == exact* ]] && compile+=(src/baseline-scan.cc)
+[[ $1 == exact* ]] && compile+=(src/baseline-scan.cc src/jpeg-headers.cc src/progressive-scan.cc)
 [[ $1 == encode ]] && compile+=(src/encode-plan.cc)
 [[ $1 == exact-asan ]] && flags=(-O1 -g -Xcompiler -fno-omit-frame-pointer -Xcompiler -fsanitize=address
   -Xcompiler -fsanitize=undefined -Xcompiler -fno-sanitize-recover=all -Xlinker -lasan -Xlinker -lubsan)

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "jpeg-headers.h"
 #include "kernels/huffman.h"
 
 namespace jpegkit {
@@ -45,10 +46,6 @@ bool ParseBaselineScan(const uint8_t* bytes, size_t length, BaselineScanFacts* f
 // are not what libjpeg expects (out of sequence, missing, extra, no EOI). Returns the data's size in `*bytes`.
 bool UnstuffScan(const uint8_t* data, size_t length, BaselineScanFacts* facts, uint8_t* out, size_t* bytes,
                  std::string* reason);
-
-// The derived table for a DHT (counts of codes of length 1–16, symbols), or false with libjpeg's reason.
-bool DeriveHuffTable(const uint8_t counts[16], const uint8_t* symbols, int symbolCount, bool isDc, HuffTable* out,
-                     std::string* reason);
 
 // Fills the GpuScan fields that follow from the facts (not the device pointers or firstChunk).
 void DescribeScan(const BaselineScanFacts& facts, GpuScan* scan);

@@ -23,6 +23,7 @@
 #include "exact-pixels.h"
 #include "kernels/huffman-math.cuh"
 #include "kernels/huffman.h"
+#include "progressive-scan.h"
 
 namespace jpegkit {
 
@@ -38,6 +39,12 @@ struct Accepted {
   size_t coefficientAt[3] = {};
   ExactFrameGrid grid;
   int firstChunk = 0;
+};
+
+struct Progressive {
+  DecodeItem* item = nullptr;
+  std::unique_ptr<ProgressiveFrame> frame;
+  ExactFrameGrid grid;
 };
 
 // JPEGKIT_CUDA_TRACE=1: each call prints where its time went: per phase (parse, staging, unstuff, acquire, prep,
@@ -143,7 +150,8 @@ class KernelDecoder {
       auto facts = std::make_unique<BaselineScanFacts>();
       std::string reason;
       if (!ParseBaselineScan(item->data, item->length, facts.get(), &reason)) {
-        HandBack(item, reason);
+        if (item->progressive) TakeProgressive(item);
+        else HandBack(item, reason);
       } else if (facts->width != item->width || facts->height != item->height) {
         HandBack(item, "the frame size differs from the header's");
       } else {
@@ -155,14 +163,23 @@ class KernelDecoder {
         else HandBack(item, reason);
       }
     }
-    if (accepted_.empty()) return;
-    trace_.Mark("parse");
-    const Failure failure = Decode();
-    if (!failure.ok()) {
-      cudaStreamSynchronize(slot_.kernelStream);
-      cudaGetLastError();
-      for (Accepted& a : accepted_) {
-        if (a.item != nullptr) a.item->failure = failure;
+    if (!accepted_.empty()) {
+      trace_.Mark("parse");
+      const Failure failure = Decode();
+      if (!failure.ok()) {
+        cudaStreamSynchronize(slot_.kernelStream);
+        cudaGetLastError();
+        for (Accepted& a : accepted_) {
+          if (a.item != nullptr) a.item->failure = failure;
+        }
+      }
+    }
+    for (Progressive& p : progressive_) {
+      const Failure failure = DecodeProgressiveItem(p);
+      if (!failure.ok()) {
+        cudaStreamSynchronize(slot_.kernelStream);
+        cudaGetLastError();
+        p.item->failure = failure;
       }
     }
   }
@@ -180,6 +197,87 @@ class KernelDecoder {
       grid.component[c] = ExactComponentGrid{k.h, k.v, k.blocksPerRow, k.blockRows};
     }
     return grid;
+  }
+
+  // A progressive JPEG: entropy-decoded on the CPU (progressive-scan.h), then the exact kernels as for ours.
+  void TakeProgressive(DecodeItem* item) {
+    Progressive p;
+    p.item = item;
+    p.frame = std::make_unique<ProgressiveFrame>();
+    std::string reason;
+    if (!ParseProgressive(item->data, item->length, p.frame.get(), &reason)) return HandBack(item, reason);
+    const ProgressiveFrame& f = *p.frame;
+    if (f.width != item->width || f.height != item->height) {
+      return HandBack(item, "the frame size differs from the header's");
+    }
+    p.grid.width = f.width;
+    p.grid.height = f.height;
+    p.grid.maxH = f.maxH;
+    p.grid.maxV = f.maxV;
+    p.grid.components = f.components;
+    for (int c = 0; c < f.components; ++c) {
+      const ComponentGrid& g = f.component[c];
+      p.grid.component[c] = ExactComponentGrid{g.h, g.v, g.blocksPerRow, g.blockRows};
+    }
+    if (!ExactGridSupported(p.grid, &reason)) return HandBack(item, reason);
+    progressive_.push_back(std::move(p));
+  }
+
+  // One progressive image: its coefficients decoded on the CPU straight into pinned staging (several threads),
+  // uploaded with the quantisation and launch tables, then the IDCT and image kernels into its result block.
+  Failure DecodeProgressiveItem(Progressive& p) {
+    Trace& trace = trace_;
+    const ProgressiveFrame& f = *p.frame;
+    DecodeItem* item = p.item;
+    const size_t quantAt = AlignUp(ExactPixelsPlan::BytesFor(1));
+    size_t inputBytes = AlignUp(quantAt + 3 * 64 * sizeof(int16_t));
+    size_t coefficientAt[3] = {};
+    for (int c = 0; c < f.components; ++c) {
+      coefficientAt[c] = inputBytes;
+      inputBytes += AlignUp(f.Values(c) * sizeof(int16_t));
+    }
+    JK_TRY(slot_.staging.Reserve(inputBytes));
+    uint8_t* host = slot_.staging.data();
+    int16_t* hostPlanes[3] = {};
+    int16_t* quant = reinterpret_cast<int16_t*>(host + quantAt);
+    for (int c = 0; c < f.components; ++c) {
+      hostPlanes[c] = reinterpret_cast<int16_t*>(host + coefficientAt[c]);
+      for (int k = 0; k < 64; ++k) quant[c * 64 + k] = static_cast<int16_t>(f.quant[c][k]);
+    }
+    trace.Mark("progressive-staging");
+    std::string reason;
+    const Trace::Clock::time_point start = Trace::Clock::now();
+    const int threads = ProgressiveThreads(f);
+    if (!DecodeProgressive(f, hostPlanes, threads, &reason)) {
+      HandBack(item, "progressive data libjpeg would warn about: " + reason);
+      return Ok();
+    }
+    trace.Note("progressiveDecode", Trace::Since(start));
+    trace.NoteText("(" + std::to_string(f.scans.size()) + " scans, " + std::to_string(threads) + " threads)");
+    trace.Mark("progressive-cpu");
+    size_t planeOffset[3], planePitch[3];
+    const size_t planeBytes = LayoutExactPlanes(p.grid, planeOffset, planePitch);
+    std::shared_ptr<DeviceAllocation> input, planes;
+    DevicePool& pool = *engine_->pool();
+    JK_TRY(slot_.kernelScratch.Get(&pool, 0, inputBytes, &input));
+    JK_TRY(slot_.kernelScratch.Get(&pool, 3, planeBytes, &planes));
+    const int16_t* coefficients[3] = {};
+    for (int c = 0; c < f.components; ++c) {
+      coefficients[c] = reinterpret_cast<const int16_t*>(input->data() + coefficientAt[c]);
+    }
+    ExactPixelsPlan plan;
+    JK_TRY(plan.Add(p.grid, coefficients, reinterpret_cast<const int16_t*>(input->data() + quantAt), planes->data(),
+                    item->format, item->orientation, item->result->data(), item->pitch, item->outHeight));
+    plan.Write(host);
+    cudaStream_t stream = slot_.kernelStream;
+    JK_CUDA(cudaMemcpyAsync(input->data(), host, inputBytes, cudaMemcpyHostToDevice, stream));
+    trace.Mark("progressive-upload");
+    JK_TRY(plan.Launch(input->data(), stream));
+    trace.Mark("progressive-pixels");
+    // The staging buffer and the scratch blocks serve the next image once the stream has got here.
+    JK_CUDA(cudaStreamSynchronize(stream));
+    item->route = "kernels";
+    return Ok();
   }
 
   void HandBack(DecodeItem* item, const std::string& reason) {
@@ -424,7 +522,7 @@ class KernelDecoder {
       JK_TRY(plan.LaunchImages(device + tablesAt, stream));
       trace.Mark("pixels");
       // Every pass ran in the cooperative launch and every item is ours: leave it running (see pending_).
-      if (looped && pending_ != nullptr && rest_->empty() && !trace.on()) {
+      if (looped && pending_ != nullptr && rest_->empty() && progressive_.empty() && !trace.on()) {
         if (slot_.kernelDone == nullptr) JK_CUDA(cudaEventCreateWithFlags(&slot_.kernelDone, cudaEventDisableTiming));
         JK_CUDA(cudaEventRecord(slot_.kernelDone, stream));
         JK_CUDA(cudaStreamWaitEvent(slot_.stream, slot_.kernelDone, 0));
@@ -475,6 +573,7 @@ class KernelDecoder {
   std::vector<std::string>* reasons_;
   PendingKernelDecode* pending_;
   std::vector<Accepted> accepted_;
+  std::vector<Progressive> progressive_;
   Trace trace_;
 };
 

@@ -5,12 +5,15 @@
 //
 //   exact-host-test DUMP OUT.pnm [--gray]
 //   exact-host-test --jpeg FILE.jpg OUT.pnm [--gray] [--chunk-bits N] [--lead-bits N] [--candidates K]
+//                   [--threads N] [--coefficients OUT.bin]
 //   exact-host-test --jpeg-many DIR FILE.jpg…   (each to DIR/<index>.pnm, with candidates; prints "index status")
 //
 // With --jpeg the coefficients come from our GPU Huffman decoder's arithmetic (huffman-math.cuh: sync passes,
 // starts, decode, one chunk at a time as the kernels run them; with --candidates, pass 0's candidates and their
 // resolution as well) on the scan src/baseline-scan.cc reads; exit
-// status 4 when the scan is not one that decoder takes (the reason on stderr), 5 when it flags the data.
+// status 4 when the scan is not one that decoder takes (the reason on stderr), 5 when it flags the data. Progressive
+// files instead go through the CPU decoder the kernels route uses for them (src/progressive-scan.cc; --threads N
+// of them, default as the addon chooses). --coefficients writes the coefficients decoded as a JKCOEF1 dump.
 //
 // DUMP (little-endian, written by lib/exact.test.ts from @jpegkit/wasm's readCoefficients):
 //   "JKCOEF1\0", int32 width, height, components, maxH, maxV,
@@ -19,6 +22,7 @@
 // OUT: binary PPM (3 components) or PGM (1 component, or --gray: component 0 alone, as djpeg -grayscale).
 #ifdef JPEGKIT_EXACT_HOST_TEST
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -30,6 +34,7 @@
 #include "exact.h"
 #include "host-test-io.h"
 #include "huffman-math.cuh"
+#include "progressive-scan.h"
 
 namespace {
 
@@ -96,13 +101,72 @@ int FromDump(const std::vector<uint8_t>& bytes, Coefficients* out) {
   return 0;
 }
 
+// Threads for the progressive decoder (--threads N; 0: ProgressiveThreads decides).
+int progressiveThreads = 0;
+
+// A progressive JPEG's coefficients from the CPU decoder the kernels route uses for them.
+int FromProgressive(const jpegkit::ProgressiveFrame& frame, Coefficients* out) {
+  using namespace jpegkit;
+  out->width = frame.width;
+  out->height = frame.height;
+  out->maxH = frame.maxH;
+  out->maxV = frame.maxV;
+  out->components.resize(frame.components);
+  int16_t* planes[3] = {};
+  for (int c = 0; c < frame.components; ++c) {
+    Component& component = out->components[c];
+    const ComponentGrid& g = frame.component[c];
+    component.h = g.h;
+    component.v = g.v;
+    component.blocksPerRow = g.blocksPerRow;
+    component.blockRows = g.blockRows;
+    for (int i = 0; i < 64; ++i) component.quant[i] = static_cast<int16_t>(frame.quant[c][i]);
+    // Not zeroed: the decoder zeroes the planes itself (the addon decodes into reused staging).
+    component.coefficients.assign(frame.Values(c), int16_t{0x5a5a});
+    planes[c] = component.coefficients.data();
+  }
+  std::string reason;
+  const int threads = progressiveThreads > 0 ? progressiveThreads : ProgressiveThreads(frame);
+  const auto start = std::chrono::steady_clock::now();
+  if (!DecodeProgressive(frame, planes, threads, &reason)) return Fail("the decoder flagged the data: " + reason, 5);
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  std::fprintf(stderr, "exact-host-test: progressive, %zu scans on %d threads, decoded in %.2f ms\n",
+               frame.scans.size(), threads, ms);
+  return 0;
+}
+
+// Writes the coefficients as a JKCOEF1 dump (see above); false when the file cannot be written.
+bool WriteDump(const Coefficients& in, const char* path) {
+  FILE* out = std::fopen(path, "wb");
+  if (out == nullptr) return false;
+  const auto put = [out](const void* data, size_t size) { std::fwrite(data, 1, size, out); };
+  put("JKCOEF1", 8);
+  const int32_t head[5] = {in.width, in.height, static_cast<int32_t>(in.components.size()), in.maxH, in.maxV};
+  put(head, sizeof head);
+  for (const Component& c : in.components) {
+    const int32_t grid[4] = {c.h, c.v, c.blocksPerRow, c.blockRows};
+    put(grid, sizeof grid);
+    uint16_t quant[64];
+    for (int i = 0; i < 64; ++i) quant[i] = static_cast<uint16_t>(c.quant[i]);
+    put(quant, sizeof quant);
+    put(c.coefficients.data(), c.coefficients.size() * sizeof(int16_t));
+  }
+  return std::fclose(out) == 0;
+}
+
 // Our GPU Huffman decoder's passes, run chunk by chunk on the host exactly as the kernels run them (each pass
 // reads only the pass before's exits, so the order within a pass does not matter).
 int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, int candidates, Coefficients* out) {
   using namespace jpegkit;
   BaselineScanFacts facts;
   std::string reason;
-  if (!ParseBaselineScan(bytes.data(), bytes.size(), &facts, &reason)) return Fail("refused: " + reason, 4);
+  if (!ParseBaselineScan(bytes.data(), bytes.size(), &facts, &reason)) {
+    // Progressive files go to the CPU decoder (src/progressive-scan.cc), as the kernels route sends them.
+    ProgressiveFrame frame;
+    std::string progressiveReason;
+    if (ParseProgressive(bytes.data(), bytes.size(), &frame, &progressiveReason)) return FromProgressive(frame, out);
+    return Fail("refused: " + (reason.find("0xc2") != std::string::npos ? progressiveReason : reason), 4);
+  }
   std::vector<uint32_t> data(bytes.size() / 4 + 4, 0);  // words: aligned, with room after the end
   size_t dataBytes = 0;
   if (!UnstuffScan(bytes.data(), bytes.size(), &facts, reinterpret_cast<uint8_t*>(data.data()), &dataBytes,
@@ -227,13 +291,14 @@ int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, int
 
 // One input to one PNM: 0, or the failure's exit status.
 int Convert(const char* inputPath, const char* outPath, bool jpeg, bool grayOut, int chunkBits, int leadBits,
-            int candidates) {
+            int candidates, const char* dumpPath = nullptr) {
   using namespace jpegkit;
   std::vector<uint8_t> bytes;
   if (!jpegkit::hosttest::ReadFileBytes(inputPath, &bytes)) return Fail(std::string("cannot read ") + inputPath);
   Coefficients input;
   const int status = jpeg ? FromJpeg(bytes, chunkBits, leadBits, candidates, &input) : FromDump(bytes, &input);
   if (status != 0) return status;
+  if (dumpPath != nullptr && !WriteDump(input, dumpPath)) return Fail(std::string("cannot write ") + dumpPath);
   const int width = input.width, height = input.height, maxH = input.maxH, maxV = input.maxV;
   const int count = static_cast<int>(input.components.size());
 
@@ -305,18 +370,23 @@ int main(int argc, char** argv) {
   const bool jpeg = argc > 1 && std::strcmp(argv[1], "--jpeg") == 0;
   const int first = jpeg ? 2 : 1;
   if (argc < first + 2) {
-    return Fail("usage: exact-host-test [--jpeg] INPUT OUT.pnm [--gray] [--chunk-bits N] [--lead-bits N] [--candidates K]");
+    return Fail(
+        "usage: exact-host-test [--jpeg] INPUT OUT.pnm [--gray] [--chunk-bits N] [--lead-bits N] [--candidates K] "
+        "[--threads N] [--coefficients OUT.bin]");
   }
   bool grayOut = false;
   int chunkBits = 0, leadBits = -1, candidates = 0;
+  const char* dumpPath = nullptr;
   for (int i = first + 2; i < argc; ++i) {
     if (std::strcmp(argv[i], "--gray") == 0) grayOut = true;
     else if (std::strcmp(argv[i], "--chunk-bits") == 0 && i + 1 < argc) chunkBits = std::atoi(argv[++i]);
     else if (std::strcmp(argv[i], "--lead-bits") == 0 && i + 1 < argc) leadBits = std::atoi(argv[++i]);
     else if (std::strcmp(argv[i], "--candidates") == 0 && i + 1 < argc) candidates = std::atoi(argv[++i]);
+    else if (std::strcmp(argv[i], "--threads") == 0 && i + 1 < argc) progressiveThreads = std::atoi(argv[++i]);
+    else if (std::strcmp(argv[i], "--coefficients") == 0 && i + 1 < argc) dumpPath = argv[++i];
     else return Fail(std::string("unknown argument ") + argv[i]);
   }
-  return Convert(argv[first], argv[first + 1], jpeg, grayOut, chunkBits, leadBits, candidates);
+  return Convert(argv[first], argv[first + 1], jpeg, grayOut, chunkBits, leadBits, candidates, dumpPath);
 }
 
 #endif  // JPEGKIT_EXACT_HOST_TEST
