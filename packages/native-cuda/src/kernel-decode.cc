@@ -8,6 +8,8 @@
 //   3. for all images at once (ExactPixelsPlan): islow IDCT into component planes, then fancy upsampling +
 //      colour written straight into each item's result block (format, orientation);
 //   4. images the decoder flagged (libjpeg would warn) are handed back for nvJPEG or the caller.
+// Progressive images go one by one after that: coefficients from the CPU decoder (progressive-scan.h) in pinned
+// staging, one upload, the layout made natural order, then the same IDCT and image kernels.
 #include "kernel-decode.h"
 
 #include <cuda_runtime_api.h>
@@ -231,24 +233,28 @@ class KernelDecoder {
     DecodeItem* item = p.item;
     const size_t quantAt = AlignUp(ExactPixelsPlan::BytesFor(1));
     size_t inputBytes = AlignUp(quantAt + 3 * 64 * sizeof(int16_t));
-    size_t coefficientAt[3] = {};
+    size_t coefficientAt[3] = {}, dcAt[3] = {};
     for (int c = 0; c < f.components; ++c) {
       coefficientAt[c] = inputBytes;
       inputBytes += AlignUp(f.Values(c) * sizeof(int16_t));
+      dcAt[c] = inputBytes;
+      inputBytes += AlignUp(f.Blocks(c) * sizeof(int16_t));
     }
     JK_TRY(slot_.staging.Reserve(inputBytes));
     uint8_t* host = slot_.staging.data();
-    int16_t* hostPlanes[3] = {};
+    int16_t* hostBlocks[3] = {};
+    int16_t* hostDc[3] = {};
     int16_t* quant = reinterpret_cast<int16_t*>(host + quantAt);
     for (int c = 0; c < f.components; ++c) {
-      hostPlanes[c] = reinterpret_cast<int16_t*>(host + coefficientAt[c]);
+      hostBlocks[c] = reinterpret_cast<int16_t*>(host + coefficientAt[c]);
+      hostDc[c] = reinterpret_cast<int16_t*>(host + dcAt[c]);
       for (int k = 0; k < 64; ++k) quant[c * 64 + k] = static_cast<int16_t>(f.quant[c][k]);
     }
     trace.Mark("progressive-staging");
     std::string reason;
     const Trace::Clock::time_point start = Trace::Clock::now();
     const int threads = ProgressiveThreads(f);
-    if (!DecodeProgressive(f, hostPlanes, threads, &reason)) {
+    if (!DecodeProgressive(f, hostBlocks, hostDc, threads, &reason)) {
       HandBack(item, "progressive data libjpeg would warn about: " + reason);
       return Ok();
     }
@@ -272,6 +278,12 @@ class KernelDecoder {
     cudaStream_t stream = slot_.kernelStream;
     JK_CUDA(cudaMemcpyAsync(input->data(), host, inputBytes, cudaMemcpyHostToDevice, stream));
     trace.Mark("progressive-upload");
+    // The decoder's layout (AC in zigzag order, DC apart) into natural order, in place.
+    for (int c = 0; c < f.components; ++c) {
+      JK_CUDA(LaunchNaturalFromZigzag(reinterpret_cast<int16_t*>(input->data() + coefficientAt[c]),
+                                      reinterpret_cast<const int16_t*>(input->data() + dcAt[c]),
+                                      static_cast<int64_t>(f.Blocks(c)), stream));
+    }
     JK_TRY(plan.Launch(input->data(), stream));
     trace.Mark("progressive-pixels");
     // The staging buffer and the scratch blocks serve the next image once the stream has got here.

@@ -5,7 +5,9 @@
 // batches of 128 1080p photos reach 10,700–11,500 images/s against the engines' 4,740.
 //
 // Takes single-scan sequential Huffman 8-bit gray and YCbCr JPEGs that libjpeg reads without a warning
-// (src/baseline-scan.h); the rest, and any image whose data the decoder flags, are handed back.
+// (src/baseline-scan.h), and progressive ones, entropy-decoded on the CPU (src/progressive-scan.h: several threads,
+// straight into pinned staging) for the same exact kernels; the rest, and any image whose data a decoder flags,
+// are handed back.
 #pragma once
 
 #include <string>

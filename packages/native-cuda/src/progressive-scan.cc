@@ -3,18 +3,25 @@
 #include "progressive-scan.h"
 
 #include <algorithm>
+#include <atomic>
 #include <climits>
-#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <thread>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "kernels/huffman-math.cuh"
 
 namespace jpegkit {
 
 namespace {
+
+#define JK_ALWAYS_INLINE inline __attribute__((always_inline))
 
 constexpr size_t kPadding = 8;  // zero bytes after each scan's data: a 32-bit load never leaves the buffer
 
@@ -41,7 +48,7 @@ class HostBits {
     --n_;
     return bit;
   }
-  // 1 ≤ count ≤ 16 bits as a number.
+  // 1 ≤ count ≤ 32 bits as a number.
   uint32_t Bits(uint32_t count) {
     if (n_ < static_cast<int>(count)) Refill();
     const uint32_t value = static_cast<uint32_t>(acc_ >> (64 - count));
@@ -70,22 +77,69 @@ class HostBits {
   int n_ = 0;
 };
 
+// Bit k set where zigzag coefficient k of the block is nonzero.
+inline uint64_t NonzeroMask(const int16_t* block) {
+#if defined(__SSE2__)
+  const __m128i zero = _mm_setzero_si128();
+  uint64_t mask = 0;
+  for (int i = 0; i < 4; ++i) {
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * i));
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * i + 8));
+    const __m128i zeros = _mm_packs_epi16(_mm_cmpeq_epi16(a, zero), _mm_cmpeq_epi16(b, zero));
+    mask |= static_cast<uint64_t>(~static_cast<uint32_t>(_mm_movemask_epi8(zeros)) & 0xffffu) << (16 * i);
+  }
+  return mask;
+#else
+  uint64_t mask = 0;
+  for (int k = 0; k < 64; ++k) mask |= static_cast<uint64_t>(block[k] != 0) << k;
+  return mask;
+#endif
+}
+
+// Bits k..63 (none for k = 64).
+inline uint64_t From(int k) { return k >= 64 ? 0 : ~uint64_t{0} << k; }
+
 // One scan's decoding: its MCUs interval by interval, each block by the scan's kind.
+// Scans decoded at once follow each other block row by block row: a scan publishes how far it has got (in its
+// rows: block rows of its component, MCU rows when interleaved), and a scan whose band meets an earlier one's
+// waits, before each row, until that one is past it.
+struct ScanProgress {
+  std::atomic<int> rows{0};
+};
+constexpr int kScanDone = 1 << 24;  // what a finished scan publishes: past any row
+
 class ScanDecoder {
  public:
-  ScanDecoder(const ProgressiveFrame& frame, const ProgressiveScan& scan, int16_t* const coefficients[3])
-      : frame_(frame), scan_(scan), h_(scan.header) {
-    for (int s = 0; s < h_.count; ++s) planes_[s] = coefficients[h_.component[s]];
+  ScanDecoder(const ProgressiveFrame& frame, int scan, int16_t* const blocks[3], int16_t* const dc[3],
+              ScanProgress* progress, const std::atomic<bool>* failed)
+      : frame_(frame),
+        scan_(frame.scans[scan]),
+        h_(scan_.header),
+        progress_(progress),
+        own_(progress[scan]),
+        failed_(failed) {
+    for (int s = 0; s < h_.count; ++s) {
+      blocks_[s] = blocks[h_.component[s]];
+      dcs_[s] = dc[h_.component[s]];
+    }
+    band_ = From(h_.ss) & (h_.se == 63 ? ~uint64_t{0} : (uint64_t{1} << (h_.se + 1)) - 1);
   }
 
   bool Run(std::string* reason) {
+    const bool ok = Decode(reason);
+    if (ok) own_.rows.store(kScanDone, std::memory_order_release);
+    return ok;
+  }
+
+ private:
+  bool Decode(std::string* reason) {
     const size_t intervals = scan_.intervalStarts.size() - 1;
     const int perInterval = scan_.restartInterval == 0 ? scan_.mcus : scan_.restartInterval;
     const uint8_t* data = frame_.data.data() + scan_.dataAt;
     const size_t limit = scan_.intervalStarts.back() + kPadding;
     for (size_t i = 0; i < intervals; ++i) {
       HostBits bits(data, scan_.intervalStarts[i], limit);
-      dc_[0] = dc_[1] = dc_[2] = dc_[3] = 0;
+      prediction_[0] = prediction_[1] = prediction_[2] = prediction_[3] = 0;
       eobrun_ = 0;
       const int first = static_cast<int>(i) * perInterval;
       const int last = std::min(scan_.mcus, first + perInterval);
@@ -100,54 +154,99 @@ class ScanDecoder {
     return true;
   }
 
- private:
   bool Fail(const char* why) {
     failure_ = why;
     return false;
   }
 
-  int16_t* Block(int s, int row, int col) const {
-    const ComponentGrid& g = frame_.component[h_.component[s]];
-    return planes_[s] + (static_cast<size_t>(row) * g.blocksPerRow + col) * 64;
-  }
-
-  bool Mcus(HostBits& bits, int first, int last) {
-    const bool dc = h_.ss == 0;
-    if (h_.count == 1) {
-      // Non-interleaved: one block per MCU, over the component's blocks with image data.
-      const ComponentGrid& g = frame_.component[h_.component[0]];
-      int row = first / g.widthInBlocks, col = first % g.widthInBlocks;
-      for (int m = first; m < last; ++m) {
-        int16_t* block = Block(0, row, col);
-        const bool ok = dc ? DcBlock(bits, 0, block) : h_.ah == 0 ? AcFirst(bits, block) : AcRefine(bits, block);
-        if (!ok) return false;
-        if (++col == g.widthInBlocks) {
-          col = 0;
-          ++row;
-        }
-      }
-      return true;
-    }
-    // Interleaved (DC scans only): each component's h × v blocks per MCU, in scan order.
-    const int mcusPerRow = (frame_.width + frame_.maxH * 8 - 1) / (frame_.maxH * 8);
-    for (int m = first; m < last; ++m) {
-      const int mx = m % mcusPerRow, my = m / mcusPerRow;
-      for (int s = 0; s < h_.count; ++s) {
-        const ComponentGrid& g = frame_.component[h_.component[s]];
-        for (int by = 0; by < g.v; ++by) {
-          for (int bx = 0; bx < g.h; ++bx) {
-            if (!DcBlock(bits, s, Block(s, my * g.v + by, mx * g.h + bx))) return false;
-          }
-        }
+  // Waits until every earlier scan whose band meets this one's has finished component c's first `rows` block
+  // rows; false when another scan has failed (its rows will not come).
+  bool WaitRows(int c, int rows) {
+    for (int t : scan_.after) {
+      const ScanHeader& prior = frame_.scans[t].header;
+      int i = 0;
+      while (i < prior.count && prior.component[i] != c) ++i;
+      if (i == prior.count) continue;
+      const int64_t perUnit = prior.count > 1 ? frame_.component[c].v : 1;
+      while (progress_[t].rows.load(std::memory_order_acquire) * perUnit < rows) {
+        if (failed_->load(std::memory_order_relaxed)) return Fail("another scan failed");
+        std::this_thread::yield();
       }
     }
     return true;
   }
 
+  size_t BlockIndex(int s, int row, int col) const {
+    return static_cast<size_t>(row) * frame_.component[h_.component[s]].blocksPerRow + col;
+  }
+
+  enum Kind { kDc, kAcFirst, kAcRefine };
+
+  bool Mcus(HostBits& bits, int first, int last) {
+    if (h_.count > 1) return Interleaved(bits, first, last);
+    if (h_.ss == 0) return Single<kDc>(bits, first, last);
+    return h_.ah == 0 ? Single<kAcFirst>(bits, first, last) : Single<kAcRefine>(bits, first, last);
+  }
+
+  // Non-interleaved: one block per MCU, over the component's blocks with image data. The reader is a local copy
+  // (so that it lives in registers: through a reference every bit read went through memory).
+  template <Kind kKind>
+  bool Single(HostBits& shared, int first, int last) {
+    HostBits bits = shared;
+    const int c = h_.component[0];
+    const ComponentGrid& g = frame_.component[c];
+    int row = first / g.widthInBlocks, col = first % g.widthInBlocks;
+    bool ok = WaitRows(c, row + 1);
+    for (int m = first; m < last && ok; ++m) {
+      if (col == 0 && m != first) ok = WaitRows(c, row + 1);
+      const size_t index = BlockIndex(0, row, col);
+      if (kKind == kDc) ok = DcBlock(bits, 0, dcs_[0] + index);
+      else if (kKind == kAcFirst) ok = AcFirst(bits, blocks_[0] + index * 64);
+      else ok = AcRefine(bits, blocks_[0] + index * 64);
+      if (++col == g.widthInBlocks) {
+        col = 0;
+        ++row;
+        own_.rows.store(row, std::memory_order_release);
+      }
+    }
+    shared = bits;
+    return ok;
+  }
+
+  // Interleaved (DC scans only): each component's h × v blocks per MCU, in scan order.
+  bool Interleaved(HostBits& shared, int first, int last) {
+    HostBits bits = shared;
+    const int mcusPerRow = (frame_.width + frame_.maxH * 8 - 1) / (frame_.maxH * 8);
+    int mx = first % mcusPerRow, my = first / mcusPerRow;
+    for (int m = first; m < last; ++m) {
+      if (m == first || mx == 0) {
+        for (int s = 0; s < h_.count; ++s) {
+          if (!WaitRows(h_.component[s], (my + 1) * frame_.component[h_.component[s]].v)) return false;
+        }
+      }
+      for (int s = 0; s < h_.count; ++s) {
+        const ComponentGrid& g = frame_.component[h_.component[s]];
+        for (int by = 0; by < g.v; ++by) {
+          int16_t* dc = dcs_[s] + BlockIndex(s, my * g.v + by, mx * g.h);
+          for (int bx = 0; bx < g.h; ++bx) {
+            if (!DcBlock(bits, s, dc + bx)) return false;
+          }
+        }
+      }
+      if (++mx == mcusPerRow) {
+        mx = 0;
+        ++my;
+        own_.rows.store(my, std::memory_order_release);
+      }
+    }
+    shared = bits;
+    return true;
+  }
+
   // DC first (the difference, added to the component's prediction, scaled by Al) or refinement (one bit).
-  bool DcBlock(HostBits& bits, int s, int16_t* block) {
+  JK_ALWAYS_INLINE bool DcBlock(HostBits& bits, int s, int16_t* dc) {
     if (h_.ah != 0) {
-      if (bits.Bit() != 0) block[0] = static_cast<int16_t>(block[0] | (1 << h_.al));
+      if (bits.Bit() != 0) *dc = static_cast<int16_t>(*dc | (1 << h_.al));
       return true;
     }
     const uint32_t window = bits.Peek();
@@ -156,17 +255,19 @@ class ScanDecoder {
     if (length == 0) return Fail("a bad Huffman code (libjpeg would warn)");
     const int32_t diff = huff::Extend(window, length, size);
     bits.Skip(length + size);
-    const int32_t last = dc_[s];
+    const int32_t last = prediction_[s];
     if ((last >= 0 && diff > INT_MAX - last) || (last < 0 && diff < INT_MIN - last)) {
       return Fail("a DC value out of range (libjpeg refuses it)");
     }
-    dc_[s] = last + diff;
-    block[0] = static_cast<int16_t>(static_cast<uint16_t>(static_cast<uint32_t>(dc_[s]) << h_.al));
+    prediction_[s] = last + diff;
+    *dc = static_cast<int16_t>(static_cast<uint16_t>(static_cast<uint32_t>(prediction_[s]) << h_.al));
     return true;
   }
 
-  // AC first: the band's values scaled by Al, or a run of blocks whose band is all zero (end-of-band run).
-  bool AcFirst(HostBits& bits, int16_t* block) {
+  // AC first: the band's values scaled by Al, or a run of blocks whose band is all zero (end-of-band run). A scan
+  // that codes its band for the first time writes the zeros too (nothing else does).
+  JK_ALWAYS_INLINE bool AcFirst(HostBits& bits, int16_t* block) {
+    if (scan_.fill) std::memset(block + h_.ss, 0, static_cast<size_t>(h_.se - h_.ss + 1) * sizeof(int16_t));
     if (eobrun_ > 0) {
       --eobrun_;
       return true;
@@ -182,7 +283,7 @@ class ScanDecoder {
         if (k > h_.se) return Fail("a coefficient past the end of the band");
         const int32_t value = huff::Extend(window, length, size);
         bits.Skip(length + size);
-        block[kNaturalOrder[k]] = static_cast<int16_t>(static_cast<uint16_t>(static_cast<uint32_t>(value) << h_.al));
+        block[k] = static_cast<int16_t>(static_cast<uint16_t>(static_cast<uint32_t>(value) << h_.al));
       } else if (r == 15) {
         bits.Skip(length);
         k += 15;
@@ -198,18 +299,42 @@ class ScanDecoder {
 
   // AC refinement: a correction bit for each coefficient already nonzero that the block's symbols pass over, new
   // coefficients of ±2^Al placed after their runs of zeros, and within an end-of-band run correction bits only.
-  bool AcRefine(HostBits& bits, int16_t* block) {
+  // The band's nonzero coefficients are a bit mask: runs of zeros and the coefficients to correct are found
+  // from it rather than one coefficient at a time.
+  JK_ALWAYS_INLINE bool AcRefine(HostBits& bits, int16_t* block) {
     const int p1 = 1 << h_.al, m1 = -p1;
-    const auto correct = [&](int16_t* c) {
-      if (bits.Bit() != 0 && (*c & p1) == 0) *c = static_cast<int16_t>(*c + (*c >= 0 ? p1 : m1));
+    // (A band short of 1–63 reads only its own coefficients: another scan may be writing the others.)
+    uint64_t nonzero = 0;
+    if (h_.ss == 1 && h_.se == 63) {
+      nonzero = NonzeroMask(block) & band_;
+    } else {
+      for (int k = h_.ss; k <= h_.se; ++k) nonzero |= static_cast<uint64_t>(block[k] != 0) << k;
+    }
+    // One correction bit per coefficient of `which`, in order, up to 31 from each 32-bit window; a set bit adds
+    // 2^Al to the magnitude of a coefficient that lacks it (branch-free: the bits are noise to a branch predictor).
+    const auto correct = [&](uint64_t which) {
+      while (which != 0) {
+        const uint32_t window = bits.Peek();
+        uint32_t used = 0;
+        do {
+          const int i = __builtin_ctzll(which);
+          which &= which - 1;
+          const int c = block[i];
+          const int sign = c >> 31;  // 0 or -1
+          const uint32_t bit = (window >> (31 - used)) & 1u;
+          const int apply = -static_cast<int>(bit & static_cast<uint32_t>((c & p1) == 0));
+          block[i] = static_cast<int16_t>(c + (((p1 ^ sign) - sign) & apply));
+          ++used;
+        } while (which != 0 && used < 31);
+        bits.Skip(used);
+      }
     };
     int k = h_.ss;
     if (eobrun_ == 0) {
       const HuffTable& table = scan_.tables[0];
-      for (; k <= h_.se; ++k) {
+      while (k <= h_.se) {
         const uint32_t look = huff::DecodeSymbol(table, bits.Peek());
-        const uint32_t length = (look >> 8) & 0xff, size = look & 15;
-        int r = static_cast<int>((look >> 4) & 15);
+        const uint32_t length = (look >> 8) & 0xff, size = look & 15, r = (look >> 4) & 15;
         if (length == 0) return Fail("a bad Huffman code (libjpeg would warn)");
         bits.Skip(length);
         int value = 0;
@@ -218,29 +343,31 @@ class ScanDecoder {
           value = bits.Bit() != 0 ? p1 : m1;
         } else if (r != 15) {
           eobrun_ = 1u << r;
-          if (r != 0) eobrun_ += bits.Bits(static_cast<uint32_t>(r));
+          if (r != 0) eobrun_ += bits.Bits(r);
           break;
         }
-        do {
-          int16_t* c = block + kNaturalOrder[k];
-          if (*c != 0) {
-            correct(c);
-          } else if (--r < 0) {
-            break;
-          }
-          ++k;
-        } while (k <= h_.se);
-        if (value != 0) {
-          if (k > h_.se) return Fail("a coefficient past the end of the band");
-          block[kNaturalOrder[k]] = static_cast<int16_t>(value);
+        // The zero coefficient after r others (from k on): the nonzero ones on the way get correction bits.
+        const uint64_t ahead = band_ & From(k);
+        uint64_t zeros = ~nonzero & ahead;
+        for (uint32_t i = 0; i < r && zeros != 0; ++i) zeros &= zeros - 1;
+        if (zeros == 0) {
+          // Past the band: libjpeg corrects the rest and would place a new value outside it.
+          correct(nonzero & ahead);
+          if (value != 0) return Fail("a coefficient past the end of the band");
+          k = h_.se + 1;
+          break;
         }
+        const int t = __builtin_ctzll(zeros);
+        correct(nonzero & ahead & ~From(t));
+        if (value != 0) {
+          block[t] = static_cast<int16_t>(value);
+          nonzero |= uint64_t{1} << t;
+        }
+        k = t + 1;
       }
     }
     if (eobrun_ > 0) {
-      for (; k <= h_.se; ++k) {
-        int16_t* c = block + kNaturalOrder[k];
-        if (*c != 0) correct(c);
-      }
+      correct(nonzero & From(k));
       --eobrun_;
     }
     return true;
@@ -249,8 +376,13 @@ class ScanDecoder {
   const ProgressiveFrame& frame_;
   const ProgressiveScan& scan_;
   const ScanHeader& h_;
-  int16_t* planes_[4] = {};
-  int32_t dc_[4] = {};
+  ScanProgress* progress_;
+  ScanProgress& own_;
+  const std::atomic<bool>* failed_;
+  int16_t* blocks_[4] = {};
+  int16_t* dcs_[4] = {};
+  uint64_t band_ = 0;
+  int32_t prediction_[4] = {};
   uint32_t eobrun_ = 0;
   const char* failure_ = "";
 };
@@ -311,6 +443,16 @@ bool ParseProgressive(const uint8_t* bytes, size_t length, ProgressiveFrame* fra
     for (int s = 0; s < header.count; ++s) {
       const int c = header.component[s];
       if (!dcBand && coefBits[c][0] < 0) return Refuse(reason, "an AC scan before the DC one (libjpeg would warn)");
+      // An AC first scan either codes its whole band for the first time (and writes its zeros: nothing else
+      // does) or codes again what earlier ones coded (libjpeg then keeps what it does not overwrite).
+      if (!dcBand && header.ah == 0) {
+        int fresh = 0;
+        for (int k = header.ss; k <= header.se; ++k) fresh += coefBits[c][k] < 0 ? 1 : 0;
+        if (fresh != 0 && fresh != header.se - header.ss + 1) {
+          return Refuse(reason, "an AC scan whose band is partly coded already");
+        }
+        scan.fill = fresh != 0;
+      }
       for (int k = header.ss; k <= header.se; ++k) {
         if (header.ah != std::max(coefBits[c][k], 0)) {
           return Refuse(reason, "an inconsistent progression (libjpeg would warn)");
@@ -388,63 +530,48 @@ int ProgressiveThreads(const ProgressiveFrame& frame) {
   for (int c = 0; c < frame.components; ++c) values += frame.Values(c);
   if (values < (size_t{1} << 20)) return 1;  // under ~16k blocks: threads cost more than they save
   const unsigned cores = std::thread::hardware_concurrency();
-  return static_cast<int>(std::max(1u, std::min(cores, 4u)));
+  return static_cast<int>(std::max(1u, std::min(cores, 8u)));
 }
 
-bool DecodeProgressive(const ProgressiveFrame& frame, int16_t* const coefficients[3], int threads,
+bool DecodeProgressive(const ProgressiveFrame& frame, int16_t* const blocks[3], int16_t* const dc[3], int threads,
                        std::string* reason) {
+  // What no scan writes: the DC of blocks a non-interleaved DC scan leaves out, and every coefficient of the
+  // blocks past the image data (whole MCUs) — zero, as libjpeg's coefficient buffer starts.
+  for (int c = 0; c < frame.components; ++c) {
+    const ComponentGrid& g = frame.component[c];
+    std::memset(dc[c], 0, frame.Blocks(c) * sizeof(int16_t));
+    for (int row = 0; row < g.blockRows; ++row) {
+      int16_t* line = blocks[c] + static_cast<size_t>(row) * g.blocksPerRow * 64;
+      const int from = row < g.heightInBlocks ? g.widthInBlocks : 0;
+      std::memset(line + static_cast<size_t>(from) * 64, 0,
+                  static_cast<size_t>(g.blocksPerRow - from) * 64 * sizeof(int16_t));
+    }
+  }
   const int scans = static_cast<int>(frame.scans.size());
   threads = std::max(1, std::min(threads, scans));
+  // Threads take the scans in file order: every scan a running one waits for has started before it (on
+  // another thread, or done), so the earliest running scan never waits.
+  std::unique_ptr<ScanProgress[]> progress(new ScanProgress[scans]);
+  std::atomic<int> next{0};
+  std::atomic<bool> failed{false};
   std::mutex mutex;
-  std::condition_variable wake;
-  std::vector<char> started(scans, 0), done(scans, 0);
-  int zeroed = 0;
-  bool failed = false;
   std::string failure;
-  // Each thread zeroes its share of the planes, then (once every share is zero) takes the first scan not started
-  // whose earlier scans of the same bands are done.
-  const auto work = [&](int index) {
-    for (int c = 0; c < frame.components; ++c) {
-      const size_t values = frame.Values(c);
-      const size_t from = values * index / threads, to = values * (index + 1) / threads;
-      std::memset(coefficients[c] + from, 0, (to - from) * sizeof(int16_t));
-    }
-    std::unique_lock<std::mutex> lock(mutex);
-    if (++zeroed == threads) wake.notify_all();
-    wake.wait(lock, [&] { return zeroed == threads; });
+  const auto work = [&] {
     for (;;) {
-      int next = -1;
-      bool remaining = false;
-      for (int s = 0; s < scans && next < 0; ++s) {
-        if (started[s]) continue;
-        remaining = true;
-        bool ready = true;
-        for (int t : frame.scans[s].after) ready = ready && done[t];
-        if (ready) next = s;
-      }
-      if (failed || !remaining) return;
-      if (next < 0) {
-        wake.wait(lock);
-        continue;
-      }
-      started[next] = 1;
-      lock.unlock();
+      const int scan = next.fetch_add(1);
+      if (scan >= scans || failed.load()) return;
       std::string why;
-      const bool ok = ScanDecoder(frame, frame.scans[next], coefficients).Run(&why);
-      lock.lock();
-      done[next] = 1;
-      if (!ok && !failed) {
-        failed = true;
-        failure = "scan " + std::to_string(next) + ": " + why;
+      if (!ScanDecoder(frame, scan, blocks, dc, progress.get(), &failed).Run(&why)) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!failed.exchange(true)) failure = "scan " + std::to_string(scan) + ": " + why;
       }
-      wake.notify_all();
     }
   };
   std::vector<std::thread> helpers;
-  for (int i = 1; i < threads; ++i) helpers.emplace_back(work, i);
-  work(0);
+  for (int i = 1; i < threads; ++i) helpers.emplace_back(work);
+  work();
   for (std::thread& t : helpers) t.join();
-  if (failed) return Refuse(reason, failure);
+  if (failed.load()) return Refuse(reason, failure);
   return true;
 }
 

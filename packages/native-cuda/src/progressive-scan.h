@@ -1,8 +1,9 @@
 // Progressive Huffman-coded 8-bit JPEGs, entropy-decoded on the CPU into quantised coefficients for the exact
 // kernels (exact-pixels.h): what libjpeg-turbo 2.1.5's jdphuff.c computes for valid data (DC first and refinement
 // scans, AC spectral selection with end-of-band runs, AC successive approximation), in our own code. Scans whose
-// bands do not meet (another component, or other coefficients) decode at once on several threads: a typical
-// YCbCr file's ten scans form four chains (DC, Y, Cb, Cr), the longest about half of the data.
+// bands do not meet (another component, or other coefficients) decode at once on several threads, and so do
+// those whose bands meet, one block row behind the other: a typical YCbCr file's ten scans then take about as
+// long as the largest one (the last refinement of Y, a quarter of the data).
 //
 // As baseline-scan.h, only files libjpeg reads without a single warning are taken (an inconsistent progression,
 // a bad Huffman code, data that ends early or leaves bytes over, restart markers out of place …): anything else
@@ -28,6 +29,7 @@ struct ProgressiveScan {
   size_t dataAt = 0;        // the scan's unstuffed data in ProgressiveFrame::data
   std::vector<uint32_t> intervalStarts;  // byte offsets from dataAt of each interval, then the end
   HuffTable tables[4];                   // per scan component: DC (DC first scans) or AC (AC scans)
+  bool fill = false;                     // an AC first scan coding its band for the first time: writes zeros too
   std::vector<int> after;                // earlier scans whose bands this one's meet (decoded first)
 };
 
@@ -40,21 +42,25 @@ struct ProgressiveFrame {
   std::vector<ProgressiveScan> scans;
   std::vector<uint8_t> data;  // every scan's entropy-coded data, unstuffed, each followed by 8 zero bytes
 
-  // Coefficient values of component c (blocksPerRow · blockRows blocks of 64, natural order).
-  size_t Values(int c) const {
-    return static_cast<size_t>(component[c].blocksPerRow) * component[c].blockRows * 64;
-  }
+  // Blocks of component c (whole MCUs), and its coefficient values (64 per block).
+  size_t Blocks(int c) const { return static_cast<size_t>(component[c].blocksPerRow) * component[c].blockRows; }
+  size_t Values(int c) const { return Blocks(c) * 64; }
 };
 
 // Reads every header and scan of a progressive JPEG (SOF2) and unstuffs the scans' data. False with the reason when
 // it is not one we take (see above).
 bool ParseProgressive(const uint8_t* bytes, size_t length, ProgressiveFrame* frame, std::string* reason);
 
-// Decodes every scan into coefficients[c] (Values(c) each; zeroed here first) on up to `threads` threads (1: the
-// caller's alone). False with the reason when the data is not what libjpeg reads without a warning.
-bool DecodeProgressive(const ProgressiveFrame& frame, int16_t* const coefficients[3], int threads, std::string* reason);
+// Decodes every scan on up to `threads` threads (1: the caller's alone) into component c's `blocks[c]` (Values(c)
+// values: each block's AC coefficients in zigzag order, entry 0 unused) and `dc[c]` (Blocks(c) DC values) — a
+// layout that keeps the DC scans on a small array and lets the AC refinement find a block's nonzero coefficients
+// as one bit mask; kernels/exact.h's LaunchNaturalFromZigzag (exact-math.cuh's NaturalCoefficient) makes natural
+// order of it. Neither needs zeroing first. False with the reason when the data is not what libjpeg reads without
+// a warning.
+bool DecodeProgressive(const ProgressiveFrame& frame, int16_t* const blocks[3], int16_t* const dc[3], int threads,
+                       std::string* reason);
 
-// Threads worth using for a frame: 1 for small images, else up to the machine's cores (at most 4).
+// Threads worth using for a frame: 1 for small images, else up to the machine's cores (at most 8).
 int ProgressiveThreads(const ProgressiveFrame& frame);
 
 }  // namespace jpegkit

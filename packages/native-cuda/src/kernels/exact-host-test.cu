@@ -112,7 +112,17 @@ int FromProgressive(const jpegkit::ProgressiveFrame& frame, Coefficients* out) {
   out->maxH = frame.maxH;
   out->maxV = frame.maxV;
   out->components.resize(frame.components);
-  int16_t* planes[3] = {};
+  // The decoder's layout (AC in zigzag order, the DC apart), made natural order as the GPU does
+  // (LaunchNaturalFromZigzag), by the same function.
+  std::vector<int16_t> zigzag[3], dc[3];
+  int16_t* blocks[3] = {};
+  int16_t* dcs[3] = {};
+  for (int c = 0; c < frame.components; ++c) {
+    zigzag[c].assign(frame.Values(c), int16_t{0x5a5a});  // not zeroed: the decoder writes every value
+    dc[c].assign(frame.Blocks(c), int16_t{0x5a5a});
+    blocks[c] = zigzag[c].data();
+    dcs[c] = dc[c].data();
+  }
   for (int c = 0; c < frame.components; ++c) {
     Component& component = out->components[c];
     const ComponentGrid& g = frame.component[c];
@@ -121,15 +131,23 @@ int FromProgressive(const jpegkit::ProgressiveFrame& frame, Coefficients* out) {
     component.blocksPerRow = g.blocksPerRow;
     component.blockRows = g.blockRows;
     for (int i = 0; i < 64; ++i) component.quant[i] = static_cast<int16_t>(frame.quant[c][i]);
-    // Not zeroed: the decoder zeroes the planes itself (the addon decodes into reused staging).
-    component.coefficients.assign(frame.Values(c), int16_t{0x5a5a});
-    planes[c] = component.coefficients.data();
+    component.coefficients.resize(frame.Values(c));
   }
   std::string reason;
   const int threads = progressiveThreads > 0 ? progressiveThreads : ProgressiveThreads(frame);
   const auto start = std::chrono::steady_clock::now();
-  if (!DecodeProgressive(frame, planes, threads, &reason)) return Fail("the decoder flagged the data: " + reason, 5);
+  if (!DecodeProgressive(frame, blocks, dcs, threads, &reason)) {
+    return Fail("the decoder flagged the data: " + reason, 5);
+  }
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  for (int c = 0; c < frame.components; ++c) {
+    int16_t* natural = out->components[c].coefficients.data();
+    for (size_t b = 0; b < frame.Blocks(c); ++b) {
+      for (int n = 0; n < 64; ++n) {
+        natural[b * 64 + n] = exact::NaturalCoefficient(blocks[c] + b * 64, dcs[c][b], n, exact::kZigzagOf);
+      }
+    }
+  }
   std::fprintf(stderr, "exact-host-test: progressive, %zu scans on %d threads, decoded in %.2f ms\n",
                frame.scans.size(), threads, ms);
   return 0;
@@ -361,6 +379,8 @@ int Convert(const char* inputPath, const char* outPath, bool jpeg, bool grayOut,
 int main(int argc, char** argv) {
   if (argc > 2 && std::strcmp(argv[1], "--jpeg-many") == 0) {
     // --jpeg-many OUTDIR FILE...: each FILE to OUTDIR/<index>.pnm; prints "<index> <status>" per file.
+    // Progressive files on three threads (their scans one block row behind another).
+    progressiveThreads = 3;
     for (int i = 3; i < argc; ++i) {
       const std::string out = std::string(argv[2]) + "/" + std::to_string(i - 3) + ".pnm";
       std::printf("%d %d\n", i - 3, Convert(argv[i], out.c_str(), true, false, 0, -1, jpegkit::huff::kMaxCandidates));

@@ -46,7 +46,32 @@ __global__ void __launch_bounds__(kThreads) ExactIdctKernel(const ExactIdctEntry
   *reinterpret_cast<uint2*>(job.plane + (row * 8 + lane) * job.pitch + col * 8) = *reinterpret_cast<const uint2*>(out);
 }
 
+constexpr int kAssembleBlocks = 16;
+constexpr int kAssembleThreads = 256;
+
+__global__ void __launch_bounds__(kAssembleThreads)
+    NaturalFromZigzagKernel(int16_t* blocks, const int16_t* dc, int64_t count) {
+  __shared__ int16_t zigzag[kAssembleBlocks * 64];
+  const int64_t first = static_cast<int64_t>(blockIdx.x) * kAssembleBlocks;
+  const int values = static_cast<int>(min(static_cast<int64_t>(kAssembleBlocks), count - first)) * 64;
+  int16_t* own = blocks + first * 64;
+  for (int i = threadIdx.x; i < values; i += kAssembleThreads) zigzag[i] = own[i];
+  __syncthreads();
+  for (int i = threadIdx.x; i < values; i += kAssembleThreads) {
+    const int b = i / 64;
+    own[i] = exact::NaturalCoefficient(zigzag + b * 64, dc[first + b], i % 64, exact::kZigzagOfDevice);
+  }
+}
+
 }  // namespace
+
+cudaError_t LaunchNaturalFromZigzag(int16_t* blocks, const int16_t* dc, int64_t count, cudaStream_t stream) {
+  if (count <= 0) return cudaSuccess;
+  const int64_t grid = (count + kAssembleBlocks - 1) / kAssembleBlocks;
+  if (grid > 0x7fffffff) return cudaErrorInvalidValue;
+  NaturalFromZigzagKernel<<<static_cast<unsigned>(grid), kAssembleThreads, 0, stream>>>(blocks, dc, count);
+  return cudaGetLastError();
+}
 
 cudaError_t LaunchExactIdct(const ExactIdctEntry* entries, int count, int64_t blocks, cudaStream_t stream) {
   if (count <= 0 || blocks <= 0) return cudaSuccess;
