@@ -29,10 +29,12 @@ const lines = [
   'jpegkit decoders (CudaBackendOptions.decoder): `kernels`, the default, is our own GPU Huffman decoder and exact',
   "kernels on the SMs (pixels equal djpeg -dct int's); `nvjpeg` feeds the 7 NVJPG engines through",
   'nvjpegDecodeBatched as torchvision does; `mixed` sends half of a batch to each, at once (pixels then depend on',
-  'the route). Progressive photos go to nvJPEG hybrid in every configuration, spread over the streams.',
+  'the route). Progressive photos: with `kernels` and `mixed`, entropy-decoded on the CPU by our own decoder',
+  '(scans over up to 8 threads) for the same exact kernels; with `nvjpeg`, nvJPEG hybrid. Spread over the streams.',
   '',
-  'The 2560x1600 set mixes baseline and progressive photos (the wallpapers as Debian ships them; torchvision',
-  'decodes the progressive ones one after another); the 1080p and 4k sets are baseline 4:2:0 (cjpeg q90).',
+  'The 2560x1600 set mixes baseline and progressive photos (the wallpapers as Debian ships them; its first photo,',
+  'which batch 1 and the single-image latency decode, is progressive 4:4:4; torchvision decodes the progressive',
+  'ones one after another); the 1080p and 4k sets are baseline 4:2:0 (cjpeg q90).',
   '',
 ];
 const rows = [];
