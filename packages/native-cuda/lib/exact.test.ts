@@ -282,6 +282,134 @@ describe("our GPU Huffman decoder's arithmetic on the CPU (host harness)", () =>
     expect(counts.decoded).toBeGreaterThan(20);
     expect(counts.refused + counts.flagged).toBeGreaterThan(50);
   }, 180_000);
+
+  // Progressive JPEGs through the kernels route's CPU entropy decoder (src/progressive-scan.cc, in the harness as in
+  // the addon): its coefficients must equal libjpeg-turbo's (@jpegkit/wasm's readCoefficients) value for value, and
+  // the pixels the exact arithmetic makes of them libjpeg's, on files libjpeg-turbo itself writes — jpegtran
+  // -progressive of every baseline fixture (with and without restart markers) and cjpeg -progressive of the
+  // references in every subsampling and several qualities.
+  describe("progressive JPEGs on the kernels route's CPU decoder", () => {
+    /** The harness on bytes (written to a file first). */
+    const runBytes = (bytes: Uint8Array, args: string[]) => {
+      const file = join(work, 'in.jpg');
+      writeFileSync(file, bytes);
+      return run(file, args);
+    };
+
+    /** Files libjpeg-turbo (wasm) writes progressive, named by how. */
+    async function progressiveFiles(): Promise<[string, Uint8Array][]> {
+      const facts = JSON.parse(readFileSync(fixturePath('facts.json'), 'utf8')) as (Facts & {
+        arithmetic: boolean;
+        colorSpace: string;
+        precision: number;
+      })[];
+      const files: [string, Uint8Array][] = [];
+      for (const f of facts) {
+        if (f.process !== 'baseline' || f.arithmetic || f.precision !== 8) continue;
+        if (f.colorSpace !== 'YCbCr' && f.colorSpace !== 'gray') continue;
+        const bytes = new Uint8Array(readFileSync(fixturePath(f.file)));
+        for (const restartInterval of [0, 3]) {
+          const out = await wasm.transform(
+            bytes,
+            inspect(bytes),
+            resolveTransformOptions({ progressive: true, restartInterval }),
+          );
+          files.push([`jpegtran -progressive -restart ${restartInterval} ${f.file}`, out]);
+        }
+      }
+      const sources = [
+        'ref/photo-420.ppm',
+        'ref/odd-35x27-422.ppm',
+        'ref/odd-17x9-444.ppm',
+        'ref/testorig.ppm',
+      ];
+      const subsamplings = ['4:2:0', '4:2:2', '4:4:4', '4:4:0', '4:1:1', 'gray'] as const;
+      for (const [i, source] of sources.entries()) {
+        const image = readPnm(new Uint8Array(readFileSync(fixturePath(source))));
+        for (const [j, subsampling] of subsamplings.entries()) {
+          const quality = [50, 90, 100][(i + j) % 3]!;
+          const restartInterval = (i + j) % 4 === 1 ? 2 : 0;
+          const out = await wasm.encode(
+            image,
+            resolveEncodeOptions({ quality, subsampling, progressive: true, restartInterval }),
+          );
+          files.push([
+            `cjpeg -progressive -quality ${quality} ${subsampling} -restart ${restartInterval} ${source}`,
+            out,
+          ]);
+        }
+      }
+      return files;
+    }
+
+    it("equals libjpeg-turbo's coefficients and pixels on files it writes, on one, four and ten threads", async () => {
+      const files = await progressiveFiles();
+      const differing: string[] = [];
+      let checked = 0;
+      for (const [k, [name, bytes]] of files.entries()) {
+        const threads = String([1, 4, 10][k % 3]);
+        const dumpFile = join(work, 'coefficients.bin');
+        const { status, stderr } = runBytes(bytes, ['--threads', threads, '--coefficients', dumpFile]);
+        if (status !== 0) {
+          differing.push(`${name}: status ${status} ${stderr.trim()}`);
+          continue;
+        }
+        checked++;
+        const ours = readDump(readFileSync(dumpFile));
+        const theirs = await wasm.readCoefficients(bytes);
+        expect(inspect(bytes).progressive, name).toBe(true);
+        if (ours.components.length !== theirs.components.length) differing.push(`${name}: component count`);
+        for (const [c, mine] of ours.components.entries()) {
+          const their = theirs.components[c]!;
+          const same =
+            mine.blocksPerRow === their.blocksPerRow &&
+            mine.blockRows === their.blockRows &&
+            Buffer.from(Uint16Array.from(their.quantTable).buffer).equals(
+              Buffer.from(mine.quantTable.buffer),
+            ) &&
+            Buffer.from(
+              their.coefficients.buffer,
+              their.coefficients.byteOffset,
+              their.coefficients.byteLength,
+            ).equals(Buffer.from(mine.coefficients.buffer));
+          if (!same) differing.push(`${name}: component ${c} coefficients differ`);
+        }
+        const pixels = readPnm(new Uint8Array(readFileSync(join(work, 'out.pnm'))));
+        const decoded = await wasm.decode(
+          bytes,
+          inspect(bytes),
+          resolveDecodeOptions({ format: pixels.format }),
+        );
+        if (
+          !Buffer.from(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength).equals(
+            Buffer.from(pixels.data),
+          )
+        )
+          differing.push(`${name}: pixels differ`);
+      }
+      console.log(
+        `progressive host harness: ${checked} of ${files.length} files equal libjpeg-turbo's coefficients and pixels`,
+      );
+      expect(differing).toEqual([]);
+      expect(checked).toBeGreaterThanOrEqual(80);
+    }, 300_000);
+
+    it('refuses a progression that leaves coefficients unrefined (libjpeg would smooth it) and data cut short', () => {
+      const bytes = new Uint8Array(readFileSync(fixturePath('jpeg/photo-420-progressive.jpg')));
+      // The file without its last scan: valid for libjpeg, which then smooths the blocks' low frequencies.
+      let lastScan = -1;
+      for (let i = 0; i + 1 < bytes.length; i++) if (bytes[i] === 0xff && bytes[i + 1] === 0xda) lastScan = i;
+      const early = new Uint8Array([...bytes.subarray(0, lastScan), 0xff, 0xd9]);
+      const unrefined = runBytes(early, []);
+      expect(unrefined.status).toBe(4);
+      expect(unrefined.stderr).toMatch(/unrefined/);
+      // Cut inside the last scan's data (EOI after it): libjpeg warns of the premature end, ours flags it.
+      const cut = new Uint8Array([...bytes.subarray(0, lastScan + 40), 0xff, 0xd9]);
+      const flagged = runBytes(cut, []);
+      expect(flagged.status).toBe(5);
+      expect(flagged.stderr).toMatch(/ending early/);
+    });
+  });
 });
 
 /** A JKCOEF1 dump read back (the harness's --coefficients). */
@@ -305,150 +433,3 @@ function readDump(bytes: Buffer): DctCoefficients {
   });
   return { width, height, maxH, maxV, components } as unknown as DctCoefficients;
 }
-
-// Progressive JPEGs through the kernels route's CPU entropy decoder (src/progressive-scan.cc, in the harness as in
-// the addon): its coefficients must equal libjpeg-turbo's (@jpegkit/wasm's readCoefficients) value for value, and
-// the pixels the exact arithmetic makes of them libjpeg's, on files libjpeg-turbo itself writes — jpegtran
-// -progressive of every baseline fixture (with and without restart markers) and cjpeg -progressive of the
-// references in every subsampling and several qualities.
-describe("progressive JPEGs on the kernels route's CPU decoder (host harness)", () => {
-  let harness: string;
-  let work: string;
-  const wasm = new WasmBackend();
-
-  beforeAll(async () => {
-    harness = buildHarness();
-    work = mkdtempSync(join(tmpdir(), 'jpegkit-progressive-'));
-    await wasm.init({ threads: 0 });
-  }, 180_000);
-  afterAll(async () => {
-    await wasm.dispose();
-    if (work) rmSync(work, { recursive: true, force: true });
-  });
-
-  const run = (bytes: Uint8Array, args: string[]): { status: number; stderr: string } => {
-    const file = join(work, 'in.jpg');
-    writeFileSync(file, bytes);
-    try {
-      execFileSync(harness, ['--jpeg', file, join(work, 'out.pnm'), ...args], { stdio: 'pipe' });
-      return { status: 0, stderr: '' };
-    } catch (error) {
-      const e = error as { status: number; stderr: Buffer };
-      return { status: e.status, stderr: e.stderr.toString() };
-    }
-  };
-
-  /** Files libjpeg-turbo (wasm) writes progressive, named by how. */
-  async function progressiveFiles(): Promise<[string, Uint8Array][]> {
-    const facts = JSON.parse(readFileSync(fixturePath('facts.json'), 'utf8')) as (Facts & {
-      arithmetic: boolean;
-      colorSpace: string;
-      precision: number;
-    })[];
-    const files: [string, Uint8Array][] = [];
-    for (const f of facts) {
-      if (f.process !== 'baseline' || f.arithmetic || f.precision !== 8) continue;
-      if (f.colorSpace !== 'YCbCr' && f.colorSpace !== 'gray') continue;
-      const bytes = new Uint8Array(readFileSync(fixturePath(f.file)));
-      for (const restartInterval of [0, 3]) {
-        const out = await wasm.transform(
-          bytes,
-          inspect(bytes),
-          resolveTransformOptions({ progressive: true, restartInterval }),
-        );
-        files.push([`jpegtran -progressive -restart ${restartInterval} ${f.file}`, out]);
-      }
-    }
-    const sources = [
-      'ref/photo-420.ppm',
-      'ref/odd-35x27-422.ppm',
-      'ref/odd-17x9-444.ppm',
-      'ref/testorig.ppm',
-    ];
-    const subsamplings = ['4:2:0', '4:2:2', '4:4:4', '4:4:0', '4:1:1', 'gray'] as const;
-    for (const [i, source] of sources.entries()) {
-      const image = readPnm(new Uint8Array(readFileSync(fixturePath(source))));
-      for (const [j, subsampling] of subsamplings.entries()) {
-        const quality = [50, 90, 100][(i + j) % 3]!;
-        const restartInterval = (i + j) % 4 === 1 ? 2 : 0;
-        const out = await wasm.encode(
-          image,
-          resolveEncodeOptions({ quality, subsampling, progressive: true, restartInterval }),
-        );
-        files.push([
-          `cjpeg -progressive -quality ${quality} ${subsampling} -restart ${restartInterval} ${source}`,
-          out,
-        ]);
-      }
-    }
-    return files;
-  }
-
-  it("equals libjpeg-turbo's coefficients and pixels on files it writes, on one, four and ten threads", async () => {
-    const files = await progressiveFiles();
-    const differing: string[] = [];
-    let checked = 0;
-    for (const [k, [name, bytes]] of files.entries()) {
-      const threads = String([1, 4, 10][k % 3]);
-      const dumpFile = join(work, 'coefficients.bin');
-      const { status, stderr } = run(bytes, ['--threads', threads, '--coefficients', dumpFile]);
-      if (status !== 0) {
-        differing.push(`${name}: status ${status} ${stderr.trim()}`);
-        continue;
-      }
-      checked++;
-      const ours = readDump(readFileSync(dumpFile));
-      const theirs = await wasm.readCoefficients(bytes);
-      expect(inspect(bytes).progressive, name).toBe(true);
-      if (ours.components.length !== theirs.components.length) differing.push(`${name}: component count`);
-      for (const [c, mine] of ours.components.entries()) {
-        const their = theirs.components[c]!;
-        const same =
-          mine.blocksPerRow === their.blocksPerRow &&
-          mine.blockRows === their.blockRows &&
-          Buffer.from(Uint16Array.from(their.quantTable).buffer).equals(
-            Buffer.from(mine.quantTable.buffer),
-          ) &&
-          Buffer.from(
-            their.coefficients.buffer,
-            their.coefficients.byteOffset,
-            their.coefficients.byteLength,
-          ).equals(Buffer.from(mine.coefficients.buffer));
-        if (!same) differing.push(`${name}: component ${c} coefficients differ`);
-      }
-      const pixels = readPnm(new Uint8Array(readFileSync(join(work, 'out.pnm'))));
-      const decoded = await wasm.decode(
-        bytes,
-        inspect(bytes),
-        resolveDecodeOptions({ format: pixels.format }),
-      );
-      if (
-        !Buffer.from(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength).equals(
-          Buffer.from(pixels.data),
-        )
-      )
-        differing.push(`${name}: pixels differ`);
-    }
-    console.log(
-      `progressive host harness: ${checked} of ${files.length} files equal libjpeg-turbo's coefficients and pixels`,
-    );
-    expect(differing).toEqual([]);
-    expect(checked).toBeGreaterThanOrEqual(80);
-  }, 300_000);
-
-  it('refuses a progression that leaves coefficients unrefined (libjpeg would smooth it) and data cut short', () => {
-    const bytes = new Uint8Array(readFileSync(fixturePath('jpeg/photo-420-progressive.jpg')));
-    // The file without its last scan: valid for libjpeg, which then smooths the blocks' low frequencies.
-    let lastScan = -1;
-    for (let i = 0; i + 1 < bytes.length; i++) if (bytes[i] === 0xff && bytes[i + 1] === 0xda) lastScan = i;
-    const early = new Uint8Array([...bytes.subarray(0, lastScan), 0xff, 0xd9]);
-    const unrefined = run(early, []);
-    expect(unrefined.status).toBe(4);
-    expect(unrefined.stderr).toMatch(/unrefined/);
-    // Cut inside the last scan's data (EOI after it): libjpeg warns of the premature end, ours flags it.
-    const cut = new Uint8Array([...bytes.subarray(0, lastScan + 40), 0xff, 0xd9]);
-    const flagged = run(cut, []);
-    expect(flagged.status).toBe(5);
-    expect(flagged.stderr).toMatch(/ending early/);
-  });
-});

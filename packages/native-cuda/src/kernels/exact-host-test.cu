@@ -101,6 +101,16 @@ int FromDump(const std::vector<uint8_t>& bytes, Coefficients* out) {
   return 0;
 }
 
+// A component's grid and table, its coefficients zeroed.
+void SetComponent(Component* component, int h, int v, int blocksPerRow, int blockRows, const uint16_t quant[64]) {
+  component->h = h;
+  component->v = v;
+  component->blocksPerRow = blocksPerRow;
+  component->blockRows = blockRows;
+  for (int i = 0; i < 64; ++i) component->quant[i] = static_cast<int16_t>(quant[i]);
+  component->coefficients.assign(static_cast<size_t>(blocksPerRow) * blockRows * 64, int16_t{0});
+}
+
 // Threads for the progressive decoder (--threads N; 0: ProgressiveThreads decides).
 int progressiveThreads = 0;
 
@@ -124,14 +134,8 @@ int FromProgressive(const jpegkit::ProgressiveFrame& frame, Coefficients* out) {
     dcs[c] = dc[c].data();
   }
   for (int c = 0; c < frame.components; ++c) {
-    Component& component = out->components[c];
     const ComponentGrid& g = frame.component[c];
-    component.h = g.h;
-    component.v = g.v;
-    component.blocksPerRow = g.blocksPerRow;
-    component.blockRows = g.blockRows;
-    for (int i = 0; i < 64; ++i) component.quant[i] = static_cast<int16_t>(frame.quant[c][i]);
-    component.coefficients.resize(frame.Values(c));
+    SetComponent(&out->components[c], g.h, g.v, g.blocksPerRow, g.blockRows, frame.quant[c]);
   }
   std::string reason;
   const int threads = progressiveThreads > 0 ? progressiveThreads : ProgressiveThreads(frame);
@@ -204,13 +208,8 @@ int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, int
   for (int c = 0; c < facts.components; ++c) {
     Component& component = out->components[c];
     const ScanComponentFacts& f = facts.component[c];
-    component.h = f.h;
-    component.v = f.v;
-    component.blocksPerRow = f.blocksPerRow;
-    component.blockRows = f.blockRows;
-    for (int i = 0; i < 64; ++i) component.quant[i] = static_cast<int16_t>(f.quant[i]);
     // Zeroed, as the call zeroes the kernels' planes: the decode pass writes only the values the data codes.
-    component.coefficients.assign(static_cast<size_t>(f.blocksPerRow) * f.blockRows * 64, int16_t{0});
+    SetComponent(&component, f.h, f.v, f.blocksPerRow, f.blockRows, f.quant);
     scan.coefficients[c] = component.coefficients.data();
   }
   if (chunkBits <= 0) chunkBits = ChooseChunkBits(static_cast<uint64_t>(dataBytes) * 8);
