@@ -11,7 +11,7 @@ import {
   resolveDecodeOptions,
   resolveEncodeOptions,
 } from '@jpegkit/core';
-import type { Codec, HostImage, PixelFormat } from '@jpegkit/core';
+import type { Codec, HostImage, PipelinePlan, PixelFormat } from '@jpegkit/core';
 import { describeDiff, diffImages } from '@jpegkit/core/testing';
 import { WasmBackend } from '@jpegkit/wasm';
 import { CudaBackend, exactCanDecode } from './backend.js';
@@ -560,6 +560,84 @@ describe('cuda backend, our GPU Huffman decoder (decoder: kernels)', () => {
     expect(differing).toEqual([]);
     expect(checked).toBeGreaterThanOrEqual(30);
   });
+
+  it('takes progressive JPEGs on its CPU decoder, in fused pipelines too, and damaged ones only as libjpeg reads them', async () => {
+    const files = ['photo-420-progressive', 'photo-422-progressive', 'photo-gray-progressive'].map((n) =>
+      fixture(`jpeg/${n}.jpg`),
+    );
+    const walls = new URL('../../../.gpu-bundle/corpus/2560x1600/', import.meta.url);
+    if (existsSync(walls)) {
+      for (const n of readdirSync(walls)) {
+        const bytes = new Uint8Array(readFileSync(new URL(n, walls)));
+        if (inspect(bytes).progressive) files.push(bytes);
+      }
+    }
+    // Damaged copies of a progressive fixture: bytes changed inside its scans' data.
+    const base = fixture('jpeg/photo-420-progressive.jpg');
+    let state = 0x13579b;
+    const random = (n: number) => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state % n;
+    };
+    const damaged = Array.from({ length: 60 }, () => {
+      const bytes = base.slice();
+      const at = 1000 + random(bytes.length - 1002);
+      bytes[at] = random(256);
+      return bytes;
+    });
+    const plan = (input: PipelinePlan['input'], width: number, height: number): PipelinePlan => ({
+      input,
+      orient: true,
+      steps: [
+        {
+          op: 'resize',
+          width,
+          height,
+          fit: 'fill',
+          filter: 'lanczos3',
+          linear: false,
+          background: [0, 0, 0, 255],
+        },
+        { op: 'sharpen', sigma: 0.9, amount: 1, threshold: 0 },
+      ],
+      output: { kind: 'jpeg', encode: resolveEncodeOptions({ quality: 85 }) },
+    });
+    const differing: string[] = [];
+    let ours = 0;
+    for (const [i, bytes] of [...files, ...damaged].entries()) {
+      let header: ReturnType<typeof inspect>;
+      try {
+        header = inspect(bytes);
+      } catch {
+        continue; // damage in the headers: core refuses the file before any backend sees it
+      }
+      const before = kernels.decodeRoutes().kernels ?? 0;
+      const img = await decode(bytes).catch((error: unknown) => error as Error);
+      const taken = (kernels.decodeRoutes().kernels ?? 0) > before;
+      if (i < files.length) expect([i, taken]).toEqual([i, true]);
+      if (img instanceof Error || !taken) continue;
+      ours++;
+      // What our decoder takes, libjpeg reads without a warning, to the same pixels.
+      const ref = await wasm
+        .decode(bytes, header, resolveDecodeOptions())
+        .catch((error: unknown) => error as Error);
+      if (ref instanceof Error) {
+        differing.push(`input ${i}: ours decodes, libjpeg says ${ref.message}`);
+        continue;
+      }
+      if (diffImages(img, ref as HostImage, 255).maxAbs !== 0) differing.push(`input ${i}: pixels differ`);
+      const [w, h] = [Math.max(1, header.width >> 1), Math.max(1, header.height >> 1)];
+      const fused = (await kernels.run(plan({ kind: 'jpeg', bytes, header }, w, h))) as Uint8Array;
+      const twoStep = (await kernels.run(plan({ kind: 'image', image: img }, w, h))) as Uint8Array;
+      if (Buffer.compare(Buffer.from(fused), Buffer.from(twoStep)) !== 0)
+        differing.push(`input ${i}: pipeline`);
+    }
+    console.log(
+      `kernels route: ${ours} progressive files (${files.length} whole, the rest damaged) equal libjpeg's`,
+    );
+    expect(differing).toEqual([]);
+    expect(ours).toBeGreaterThan(files.length);
+  }, 120_000);
 
   it("equals libjpeg-turbo's pixels on the bundle's large photos (restart markers or none)", async () => {
     const root = new URL('../../../.gpu-bundle/corpus/', import.meta.url);
