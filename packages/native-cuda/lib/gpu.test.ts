@@ -10,6 +10,8 @@ import {
   registerBackend,
   resolveDecodeOptions,
   resolveEncodeOptions,
+  resolveResizeStep,
+  resolveSharpenStep,
 } from '@jpegkit/core';
 import type { Codec, HostImage, PipelinePlan, PixelFormat } from '@jpegkit/core';
 import { describeDiff, diffImages } from '@jpegkit/core/testing';
@@ -25,6 +27,15 @@ import { loadAddon } from './loader.js';
 
 const fixture = (p: string) =>
   new Uint8Array(readFileSync(new URL(`../../../fixtures/${p}`, import.meta.url)));
+/** A small seeded generator (an LCG): random(n) is in [0, n), the same sequence every run. */
+function seeded(seed: number): (n: number) => number {
+  let state = seed >>> 0;
+  return (n) => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state % n;
+  };
+}
+
 const unavailable = await (async () => {
   try {
     const addon = loadAddon();
@@ -294,11 +305,7 @@ describe('cuda backend on a GPU', () => {
     // decoder flags afterwards goes through again, decoded another way. Each result must equal the two-step run
     // (decode to host pixels first, then the same pipeline from those pixels).
     const base = fixture('jpeg/photo-420.jpg');
-    let state = 0x2468ace;
-    const random = (n: number) => {
-      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-      return state % n;
-    };
+    const random = seeded(0x2468ace);
     const files = Array.from({ length: 300 }, () => {
       const bytes = base.slice();
       for (let e = 0; e < 1 + random(3); e++) {
@@ -574,11 +581,7 @@ describe('cuda backend, our GPU Huffman decoder (decoder: kernels)', () => {
     }
     // Damaged copies of a progressive fixture: bytes changed inside its scans' data.
     const base = fixture('jpeg/photo-420-progressive.jpg');
-    let state = 0x13579b;
-    const random = (n: number) => {
-      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-      return state % n;
-    };
+    const random = seeded(0x13579b);
     const damaged = Array.from({ length: 60 }, () => {
       const bytes = base.slice();
       const at = 1000 + random(bytes.length - 1002);
@@ -589,16 +592,8 @@ describe('cuda backend, our GPU Huffman decoder (decoder: kernels)', () => {
       input,
       orient: true,
       steps: [
-        {
-          op: 'resize',
-          width,
-          height,
-          fit: 'fill',
-          filter: 'lanczos3',
-          linear: false,
-          background: [0, 0, 0, 255],
-        },
-        { op: 'sharpen', sigma: 0.9, amount: 1, threshold: 0 },
+        resolveResizeStep({ width, height, fit: 'fill', filter: 'lanczos3' }),
+        resolveSharpenStep({ sigma: 0.9 }),
       ],
       output: { kind: 'jpeg', encode: resolveEncodeOptions({ quality: 85 }) },
     });
