@@ -11,7 +11,6 @@ import {
   resolveDecodeOptions,
   resolveEncodeOptions,
   resolveResizeStep,
-  resolveSharpenStep,
 } from '@jpegkit/core';
 import type { Codec, HostImage, PipelinePlan, PixelFormat } from '@jpegkit/core';
 import { describeDiff, diffImages } from '@jpegkit/core/testing';
@@ -593,7 +592,7 @@ describe('cuda backend, our GPU Huffman decoder (decoder: kernels)', () => {
       orient: true,
       steps: [
         resolveResizeStep({ width, height, fit: 'fill', filter: 'lanczos3' }),
-        resolveSharpenStep({ sigma: 0.9 }),
+        { op: 'sharpen', sigma: 0.9, amount: 1, threshold: 0 },
       ],
       output: { kind: 'jpeg', encode: resolveEncodeOptions({ quality: 85 }) },
     });
