@@ -103,10 +103,11 @@ export interface CudaBackendOptions extends BackendInitOptions {
   /** Addon file to load instead of the usual candidates (tests, debug builds). */
   addonPath?: string;
   /**
-   * Decode bit-exact with libjpeg-turbo's `djpeg -dct int`: entropy decoding on the CPU (@jpegkit/wasm's
-   * libjpeg-turbo), then dequantisation, libjpeg's islow IDCT, fancy upsampling and its YCbCr → RGB on the GPU
-   * (src/kernels/exact-*.cu) instead of nvJPEG. Takes what libjpeg reads (progressive with restarts, 4:1:1,
-   * arithmetic coding …) as long as it is 8-bit YCbCr or gray. Default false.
+   * Decode bit-exact with libjpeg-turbo's `djpeg -dct int` whatever the JPEG: baseline JPEGs through our GPU
+   * Huffman decoder, progressive ones through our CPU decoder, the rest (arithmetic coding, what those refuse)
+   * entropy-decoded on the CPU by @jpegkit/wasm's libjpeg-turbo; then dequantisation, libjpeg's islow IDCT, fancy
+   * upsampling and its YCbCr → RGB on the GPU (src/kernels/exact-*.cu) instead of nvJPEG. Takes what libjpeg reads
+   * (progressive with restarts, 4:1:1, arithmetic coding …) as long as it is 8-bit YCbCr or gray. Default false.
    */
   exact?: boolean;
 }
