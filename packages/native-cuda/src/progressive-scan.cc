@@ -99,7 +99,6 @@ inline uint64_t NonzeroMask(const int16_t* block) {
 // Bits k..63 (none for k = 64).
 inline uint64_t From(int k) { return k >= 64 ? 0 : ~uint64_t{0} << k; }
 
-// One scan's decoding: its MCUs interval by interval, each block by the scan's kind.
 // Scans decoded at once follow each other block row by block row: a scan publishes how far it has got (in its
 // rows: block rows of its component, MCU rows when interleaved), and a scan whose band meets an earlier one's
 // waits, before each row, until that one is past it.
@@ -108,6 +107,7 @@ struct ScanProgress {
 };
 constexpr int kScanDone = 1 << 24;  // what a finished scan publishes: past any row
 
+// One scan's decoding: its MCUs interval by interval, each block by the scan's kind.
 class ScanDecoder {
  public:
   ScanDecoder(const ProgressiveFrame& frame, int scan, int16_t* const blocks[3], int16_t* const dc[3],
