@@ -42,13 +42,7 @@ bool ParseBaselineScan(const uint8_t* bytes, size_t length, BaselineScanFacts* f
       return Refuse(reason, "component " + std::to_string(s) + ": its quantisation table is missing");
     }
     std::memcpy(c.quant, state.quant[frame.tq[s]], sizeof c.quant);
-    const ComponentGrid g = GridOfComponent(frame, s);
-    c.h = g.h;
-    c.v = g.v;
-    c.widthInBlocks = g.widthInBlocks;
-    c.heightInBlocks = g.heightInBlocks;
-    c.blocksPerRow = g.blocksPerRow;
-    c.blockRows = g.blockRows;
+    static_cast<ComponentGrid&>(c) = GridOfComponent(frame, s);
   }
   if (scan.ss != 0 || scan.se != 63 || scan.ah != 0 || scan.al != 0) return Refuse(reason, "not a sequential scan");
   if (frame.count == 1) {

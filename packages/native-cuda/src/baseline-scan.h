@@ -17,10 +17,8 @@
 
 namespace jpegkit {
 
-struct ScanComponentFacts {
-  int h = 1, v = 1;
-  int widthInBlocks = 0, heightInBlocks = 0;  // blocks with image data
-  int blocksPerRow = 0, blockRows = 0;        // whole MCUs
+// A component's block grid (jpeg-headers.h), its tables' slots and its quantisation table.
+struct ScanComponentFacts : ComponentGrid {
   int dcSlot = 0, acSlot = 0;
   uint16_t quant[64] = {};  // natural order
 };

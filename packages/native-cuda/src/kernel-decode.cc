@@ -187,7 +187,9 @@ class KernelDecoder {
   }
 
  private:
-  static ExactFrameGrid GridOf(const BaselineScanFacts& f) {
+  // The exact kernels' grid of a frame either reader describes (BaselineScanFacts, ProgressiveFrame).
+  template <typename Frame>
+  static ExactFrameGrid GridOf(const Frame& f) {
     ExactFrameGrid grid;
     grid.width = f.width;
     grid.height = f.height;
@@ -195,7 +197,7 @@ class KernelDecoder {
     grid.maxV = f.maxV;
     grid.components = f.components;
     for (int c = 0; c < f.components; ++c) {
-      const ScanComponentFacts& k = f.component[c];
+      const ComponentGrid& k = f.component[c];
       grid.component[c] = ExactComponentGrid{k.h, k.v, k.blocksPerRow, k.blockRows};
     }
     return grid;
@@ -212,15 +214,7 @@ class KernelDecoder {
     if (f.width != item->width || f.height != item->height) {
       return HandBack(item, "the frame size differs from the header's");
     }
-    p.grid.width = f.width;
-    p.grid.height = f.height;
-    p.grid.maxH = f.maxH;
-    p.grid.maxV = f.maxV;
-    p.grid.components = f.components;
-    for (int c = 0; c < f.components; ++c) {
-      const ComponentGrid& g = f.component[c];
-      p.grid.component[c] = ExactComponentGrid{g.h, g.v, g.blocksPerRow, g.blockRows};
-    }
+    p.grid = GridOf(f);
     if (!ExactGridSupported(p.grid, &reason)) return HandBack(item, reason);
     progressive_.push_back(std::move(p));
   }
