@@ -50,12 +50,10 @@ bool ParseBaselineScan(const uint8_t* bytes, size_t length, BaselineScanFacts* f
     facts->mcusPerRow = facts->component[0].widthInBlocks;
     facts->totalMcus = facts->mcusPerRow * facts->component[0].heightInBlocks;
   } else {
-    int blocks = 0;
-    for (int c = 0; c < frame.count; ++c) blocks += frame.h[c] * frame.v[c];
-    if (blocks > kMaxMcuBlocks) return Refuse(reason, "more than 10 blocks in an MCU");
-    facts->blocksInMcu = blocks;
-    facts->mcusPerRow = (frame.width + facts->maxH * 8 - 1) / (facts->maxH * 8);
-    facts->totalMcus = facts->mcusPerRow * ((frame.height + facts->maxV * 8 - 1) / (facts->maxV * 8));
+    facts->blocksInMcu = BlocksInMcu(frame, scan);
+    if (facts->blocksInMcu > kMaxMcuBlocks) return Refuse(reason, "more than 10 blocks in an MCU");
+    facts->mcusPerRow = McusPerRow(frame);
+    facts->totalMcus = facts->mcusPerRow * McuRows(frame);
   }
   facts->entropyStart = pos;
   return true;
@@ -71,11 +69,7 @@ bool UnstuffScan(const uint8_t* bytes, size_t length, BaselineScanFacts* facts, 
     if (marker < 0) return Refuse(reason, "no EOI marker after the scan");
     return Refuse(reason, "marker " + MarkerName(marker) + " after the scan");
   }
-  const size_t intervals = facts->restartInterval == 0
-                               ? 1
-                               : (static_cast<size_t>(facts->totalMcus) + facts->restartInterval - 1) /
-                                     static_cast<size_t>(facts->restartInterval);
-  if (starts.size() != intervals + 1) return Refuse(reason, "restart markers missing or extra");
+  if (starts.size() != IntervalsOf(facts->totalMcus, facts->restartInterval) + 1) return Refuse(reason, "restart markers missing or extra");
   *outBytes = o;
   return true;
 }

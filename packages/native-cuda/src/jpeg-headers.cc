@@ -246,9 +246,29 @@ bool UnstuffEntropy(const uint8_t* bytes, size_t length, size_t start, uint8_t* 
   return true;
 }
 
+namespace {
+
+int MaxH(const FrameHeader& frame) { return *std::max_element(frame.h, frame.h + frame.count); }
+int MaxV(const FrameHeader& frame) { return *std::max_element(frame.v, frame.v + frame.count); }
+
+}  // namespace
+
+int McusPerRow(const FrameHeader& frame) { return (frame.width + MaxH(frame) * 8 - 1) / (MaxH(frame) * 8); }
+
+int McuRows(const FrameHeader& frame) { return (frame.height + MaxV(frame) * 8 - 1) / (MaxV(frame) * 8); }
+
+int BlocksInMcu(const FrameHeader& frame, const ScanHeader& scan) {
+  int blocks = 0;
+  for (int s = 0; s < scan.count; ++s) blocks += frame.h[scan.component[s]] * frame.v[scan.component[s]];
+  return blocks;
+}
+
+size_t IntervalsOf(int64_t mcus, int restartInterval) {
+  return restartInterval == 0 ? 1 : static_cast<size_t>((mcus + restartInterval - 1) / restartInterval);
+}
+
 ComponentGrid GridOfComponent(const FrameHeader& frame, int c) {
-  const int maxH = *std::max_element(frame.h, frame.h + frame.count);
-  const int maxV = *std::max_element(frame.v, frame.v + frame.count);
+  const int maxH = MaxH(frame), maxV = MaxV(frame);
   ComponentGrid g;
   g.h = frame.h[c];
   g.v = frame.v[c];

@@ -73,6 +73,16 @@ struct ComponentGrid {
 };
 ComponentGrid GridOfComponent(const FrameHeader& frame, int c);
 
+// The frame's interleaved MCU grid: MCUs per row and MCU rows (jdinput.c's MCUs_per_row, total_iMCU_rows).
+int McusPerRow(const FrameHeader& frame);
+int McuRows(const FrameHeader& frame);
+
+// Blocks in one MCU of an interleaved scan: each of its components' h × v.
+int BlocksInMcu(const FrameHeader& frame, const ScanHeader& scan);
+
+// Restart intervals of a scan of `mcus` MCUs (one when `restartInterval` is 0: no restart markers).
+size_t IntervalsOf(int64_t mcus, int restartInterval);
+
 // Copies the entropy-coded data from `start` into `out` (room for `length - start` bytes) without byte stuffing
 // and restart markers, up to the first other marker: `*markerAt` is where it starts (its first 0xFF), `*marker`
 // its code (-1 when the data runs to the end without one). `*starts` gets the byte offset in `out` of each

@@ -321,7 +321,7 @@ class KernelDecoder {
     size_t chunkBound = 0, intervalBound = 0;
     for (Accepted& a : accepted_) {
       const BaselineScanFacts& f = *a.facts;
-      const size_t intervals = f.restartInterval == 0 ? 1 : (f.totalMcus + f.restartInterval - 1) / f.restartInterval;
+      const size_t intervals = IntervalsOf(f.totalMcus, f.restartInterval);
       intervalBound += intervals + 1;
       chunkBound += a.dataBound * 8 / chunkBits + intervals + kChunkThreads;
     }

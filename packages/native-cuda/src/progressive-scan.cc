@@ -216,7 +216,7 @@ class ScanDecoder {
   // Interleaved (DC scans only): each component's h × v blocks per MCU, in scan order.
   bool Interleaved(HostBits& shared, int first, int last) {
     HostBits bits = shared;
-    const int mcusPerRow = (frame_.width + frame_.maxH * 8 - 1) / (frame_.maxH * 8);
+    const int mcusPerRow = frame_.mcusPerRow;
     int mx = first % mcusPerRow, my = first / mcusPerRow;
     for (int m = first; m < last; ++m) {
       if (m == first || mx == 0) {
@@ -427,6 +427,7 @@ bool ParseProgressive(const uint8_t* bytes, size_t length, ProgressiveFrame* fra
       frame->components = f.count;
       frame->maxH = *std::max_element(f.h, f.h + f.count);
       frame->maxV = *std::max_element(f.v, f.v + f.count);
+      frame->mcusPerRow = McusPerRow(f);
       for (int c = 0; c < f.count; ++c) frame->component[c] = GridOfComponent(f, c);
     }
     if (frame->scans.size() >= 1000) return Refuse(reason, "more than 1,000 scans");
@@ -439,7 +440,6 @@ bool ParseProgressive(const uint8_t* bytes, size_t length, ProgressiveFrame* fra
     }
     ProgressiveScan scan;
     scan.header = header;
-    int blocksInMcu = 0;
     for (int s = 0; s < header.count; ++s) {
       const int c = header.component[s];
       if (!dcBand && coefBits[c][0] < 0) return Refuse(reason, "an AC scan before the DC one (libjpeg would warn)");
@@ -460,7 +460,7 @@ bool ParseProgressive(const uint8_t* bytes, size_t length, ProgressiveFrame* fra
         coefBits[c][k] = header.al;
       }
       // Tables: DC first scans decode DC differences, AC scans (first and refinement) AC symbols.
-      if (dcBand ? header.ah == 0 : true) {
+      if (!dcBand || header.ah == 0) {
         const int slot = dcBand ? header.dcSlot[s] : header.acSlot[s];
         const HuffSpec* spec = slot > 3 ? nullptr : dcBand ? &state.dc[slot] : &state.ac[slot];
         if (spec == nullptr || !spec->present) {
@@ -476,15 +476,13 @@ bool ParseProgressive(const uint8_t* bytes, size_t length, ProgressiveFrame* fra
         std::memcpy(frame->quant[c], state.quant[f.tq[c]], sizeof frame->quant[c]);
         latched[c] = true;
       }
-      blocksInMcu += frame->component[c].h * frame->component[c].v;
     }
     if (header.count == 1) {
       const ComponentGrid& g = frame->component[header.component[0]];
       scan.mcus = g.widthInBlocks * g.heightInBlocks;
     } else {
-      if (blocksInMcu > kMaxMcuBlocks) return Refuse(reason, "more than 10 blocks in an MCU");
-      scan.mcus = ((f.width + frame->maxH * 8 - 1) / (frame->maxH * 8)) *
-                  ((f.height + frame->maxV * 8 - 1) / (frame->maxV * 8));
+      if (BlocksInMcu(f, header) > kMaxMcuBlocks) return Refuse(reason, "more than 10 blocks in an MCU");
+      scan.mcus = frame->mcusPerRow * McuRows(f);
     }
     scan.restartInterval = state.restartInterval;
     // The data, up to the next marker (restart markers in sequence, one per interval).
@@ -496,10 +494,7 @@ bool ParseProgressive(const uint8_t* bytes, size_t length, ProgressiveFrame* fra
       return false;
     }
     if (marker < 0) return Refuse(reason, "no EOI marker (libjpeg would warn)");
-    const size_t intervals = scan.restartInterval == 0 ? 1
-                                                       : (static_cast<size_t>(scan.mcus) + scan.restartInterval - 1) /
-                                                             static_cast<size_t>(scan.restartInterval);
-    if (scan.intervalStarts.size() != intervals + 1) return Refuse(reason, "restart markers missing or extra");
+    if (scan.intervalStarts.size() != IntervalsOf(scan.mcus, scan.restartInterval) + 1) return Refuse(reason, "restart markers missing or extra");
     dataEnd += bytesOut + kPadding;
     pos = markerAt;
     for (size_t t = 0; t < frame->scans.size(); ++t) {

@@ -37,6 +37,7 @@ struct ProgressiveFrame {
   int width = 0, height = 0;
   int components = 0;  // 1 (gray) or 3 (YCbCr)
   int maxH = 1, maxV = 1;
+  int mcusPerRow = 0;  // of interleaved scans
   ComponentGrid component[3];
   uint16_t quant[3][64] = {};  // natural order, as each component's first scan found them (jdinput.c latches)
   std::vector<ProgressiveScan> scans;
