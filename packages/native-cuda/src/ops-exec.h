@@ -42,11 +42,9 @@ class DeviceExec {
     if (error.empty()) *out = reinterpret_cast<float*>(block->data());
     return error;
   }
-  std::string Upload(const std::vector<int32_t>& values, const int32_t** out) {
-    return UploadBytes(values.data(), values.size() * sizeof(int32_t), reinterpret_cast<const void**>(out));
-  }
-  std::string Upload(const std::vector<float>& values, const float** out) {
-    return UploadBytes(values.data(), values.size() * sizeof(float), reinterpret_cast<const void**>(out));
+  template <typename T>
+  std::string Upload(const std::vector<T>& values, const T** out) {
+    return UploadBytes(values.data(), values.size() * sizeof(T), reinterpret_cast<const void**>(out));
   }
   std::string Run(const ResizeParams& p) { return Launched(LaunchOpsResize(p, stream_), "resize kernels"); }
   std::string Run(const SharpenParams& p) { return Launched(LaunchOpsSharpen(p, stream_), "sharpen kernels"); }

@@ -94,7 +94,7 @@ class OpsReader {
 struct OpsTable {
   int taps = 0;
   std::vector<int32_t> start, count;
-  std::vector<float> weights;
+  std::vector<double> weights;  // taps × dstSize, tap-major; float32 values (core's), as doubles for the FP64 sums
 };
 
 inline bool ReadOpsTable(OpsReader* in, int taps, int dstSize, int srcSize, OpsTable* table) {
@@ -108,10 +108,13 @@ inline bool ReadOpsTable(OpsReader* in, int taps, int dstSize, int srcSize, OpsT
   for (int d = 0; d < dstSize; ++d) {
     if (!in->Int32(1, taps, &table->count[d]) || table->start[d] + table->count[d] > srcSize) return false;
   }
-  for (float& w : table->weights) {
-    double v = 0;
-    if (!in->Number(-1e6, 1e6, &v)) return false;
-    w = static_cast<float>(v);
+  // The program lists each output's taps in turn; the kernels read them tap-major (weights[k · dstSize + d]).
+  for (int d = 0; d < dstSize; ++d) {
+    for (int k = 0; k < taps; ++k) {
+      double v = 0;
+      if (!in->Number(-1e6, 1e6, &v)) return false;
+      table->weights[static_cast<size_t>(k) * dstSize + d] = static_cast<float>(v);
+    }
   }
   return true;
 }
@@ -168,7 +171,7 @@ inline void ConvertPlan(int from, int to, ConvertParams* p) {
 //   std::string NewImage(int w, int h, int format, OpsImageOf<Buffer>* out)   (sets memory and pitch)
 //   uint8_t* Data(const Buffer&)
 //   std::string Scratch(size_t floats, float** out)             float scratch alive until the run ends
-//   std::string Upload(const std::vector<int32_t>&, const int32_t** out), and for float
+//   std::string Upload(const std::vector<int32_t>&, const int32_t** out), and for double
 //   std::string Run(const ResizeParams&) and for SharpenParams, RemapParams, AdjustParams, ConvertParams
 // Every image it makes stays alive in `ex` until the run ends (the device executor frees nothing mid-stream).
 // The input is never written. On success *output is the last image (the input itself when there are no steps).
@@ -260,8 +263,8 @@ std::string RunOpsProgram(Exec& ex, const double* program, size_t length,
         if (!in.Int32(1, 30, &radius) || !in.Number(0, 10, &p.amount) || !in.Number(0, 255, &p.threshold)) {
           return where + "bad sharpen parameters";
         }
-        std::vector<float> weights(2 * radius + 1);
-        for (float& w : weights) {
+        std::vector<double> weights(2 * radius + 1);  // float32 values
+        for (double& w : weights) {
           double value = 0;
           if (!in.Number(0, 1, &value)) return where + "bad sharpen weights";
           w = static_cast<float>(value);

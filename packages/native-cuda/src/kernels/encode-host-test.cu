@@ -29,16 +29,26 @@ struct PlainOr {
   JK_ENC_FN void operator()(uint32_t* word, uint32_t value) const { *word |= value; }
 };
 
-// The whole file, as the kernels make it: coefficients, offsets, codes, padding, stuffing; then the markers.
+// The whole file, as the kernels make it: coefficients, offsets, codes, padding, stuffing; then the markers. Each
+// block's steps run for its eight lanes in turn, as the kernels' lanes run them between their __syncwarp()s.
 std::vector<uint8_t> Encode(const EncodePlan& plan, EncodeImage image) {
   const EncodeLayout& layout = plan.layout;
+  constexpr int kLanes = enc::kBlockLanes;
   const int64_t blocks = DescribeEncodeImage(plan, 0, &image);
   std::vector<int16_t> coef(static_cast<size_t>(blocks) * 64);
   std::vector<uint32_t> acBits(static_cast<size_t>(blocks));
   // In the coefficients kernel's order (component by component), so its mapping is checked too.
   for (int64_t t = 0; t < blocks; ++t) {
     const int64_t s = enc::ScanIndexOf(layout, image, t);
-    acBits[s] = enc::ScanBlock(layout, image, s, &coef[s * 64]);
+    const enc::BlockPlace place = enc::SourceOf(layout, image, s);
+    enc::BlockLanes lanes{};
+    for (int lane = 0; lane < kLanes; ++lane) enc::RowPass(layout, image, place, lane, lanes);
+    for (int lane = 0; lane < kLanes; ++lane) enc::ColumnPass(layout, place, enc::kZigzagOf, lane, lanes);
+    for (int lane = 0; lane < kLanes; ++lane) enc::NonzeroPass(lane, lanes);
+    const uint64_t mask = enc::NonzeroMask(lanes);
+    const uint32_t* ac = layout.ac[layout.table[place.component]];
+    for (int lane = 0; lane < kLanes; ++lane) acBits[s] += enc::LaneAcBits(ac, lanes.zigzag, mask, lane);
+    std::memcpy(&coef[s * 64], lanes.zigzag, sizeof lanes.zigzag);
   }
   std::vector<uint64_t> offsets(static_cast<size_t>(blocks));
   uint64_t bits = 0;
@@ -48,7 +58,16 @@ std::vector<uint8_t> Encode(const EncodePlan& plan, EncodeImage image) {
   }
   std::vector<uint32_t> words(static_cast<size_t>(bits / 32 + 2), 0);
   for (int64_t s = 0; s < blocks; ++s) {
-    enc::EmitScanBlock(layout, coef.data(), s, &coef[s * 64], words.data(), offsets[s], PlainOr{});
+    enc::BlockLanes lanes{};
+    std::memcpy(lanes.zigzag, &coef[s * 64], sizeof lanes.zigzag);
+    for (int lane = 0; lane < kLanes; ++lane) enc::NonzeroPass(lane, lanes);
+    const uint64_t mask = enc::NonzeroMask(lanes);
+    const uint32_t* ac = layout.ac[layout.table[layout.blockComponent[s % layout.blocksInMcu]]];
+    uint32_t laneBits[kLanes];
+    for (int lane = 0; lane < kLanes; ++lane) laneBits[lane] = enc::LaneAcBits(ac, lanes.zigzag, mask, lane);
+    for (int lane = 0; lane < kLanes; ++lane) {
+      enc::EmitLane(layout, coef.data(), s, lanes.zigzag, mask, laneBits, lane, words.data(), offsets[s], PlainOr{});
+    }
   }
   std::vector<uint8_t> coded(words.size() * 4);
   for (size_t i = 0; i < words.size(); ++i) {

@@ -1,8 +1,9 @@
 // Our baseline JPEG encoder's kernels (see encode-kernels.h; the arithmetic is encode-math.cuh's):
-//   1. coefficients: a thread per scan block — samples, forward DCT, quantisation, the AC codes' length;
+//   1. coefficients: eight lanes per scan block (encode-math.cuh) — samples, forward DCT, quantisation, the AC
+//      codes' length;
 //   2. offsets: a thread block per image — DC differences, every block's bit offset (a block-wide scan), the
 //      image's total (and whether it fits its part of the byte arena);
-//   3. emit: a thread per scan block — its codes ORed into the image's zeroed bit buffer;
+//   3. emit: eight lanes per scan block — its codes ORed into the image's zeroed bit buffer;
 //   4. stuff: a thread block per image — the last byte padded with 1s, a 0x00 after every 0xFF;
 //   5. publish: the stuffed bytes and the results copied to pinned host memory in 16-byte stores.
 #include <cub/block/block_reduce.cuh>
@@ -13,40 +14,12 @@
 namespace jpegkit {
 namespace {
 
-// Small thread blocks spread one image's blocks over more SMs (H200: one 1080p encode 0.42 ms, 0.56 with 128).
-constexpr int kBlockThreads = 64;
+// Threads of the coefficients and emit kernels: 16 scan blocks of eight lanes each.
+constexpr int kLaneThreads = 128;
+constexpr int kLaneBlocks = kLaneThreads / enc::kBlockLanes;
 constexpr int kTile = 256;                    // scan blocks per tile of the offsets, threads of the tile kernels
 constexpr long long kStuffTile = 16 * kTile;  // coded bytes per stuffing tile
 static_assert(kTile == kEncodeBitTile && kStuffTile == kEncodeStuffTile, "encode-kernels.h sizes the tile rows");
-
-// A block's 64 coefficients to and from global memory in 16-byte pieces (constant indices: the block stays in
-// registers).
-__device__ __forceinline__ void StoreBlock(int16_t* to, const int16_t v[64]) {
-  uint4* out = reinterpret_cast<uint4*>(to);
-#pragma unroll
-  for (int i = 0; i < 8; ++i) {
-    uint32_t w[4];
-#pragma unroll
-    for (int k = 0; k < 4; ++k) {
-      w[k] = static_cast<uint16_t>(v[i * 8 + 2 * k]) | static_cast<uint32_t>(static_cast<uint16_t>(v[i * 8 + 2 * k + 1])) << 16;
-    }
-    out[i] = make_uint4(w[0], w[1], w[2], w[3]);
-  }
-}
-
-__device__ __forceinline__ void LoadBlock(const int16_t* from, int16_t v[64]) {
-  const uint4* in = reinterpret_cast<const uint4*>(from);
-#pragma unroll
-  for (int i = 0; i < 8; ++i) {
-    const uint4 q = in[i];
-    const uint32_t w[4] = {q.x, q.y, q.z, q.w};
-#pragma unroll
-    for (int k = 0; k < 4; ++k) {
-      v[i * 8 + 2 * k] = static_cast<int16_t>(w[k] & 0xFFFF);
-      v[i * 8 + 2 * k + 1] = static_cast<int16_t>(w[k] >> 16);
-    }
-  }
-}
 
 // The call's layout in shared memory: the AC tables are read at data-dependent indices.
 __device__ void LoadLayout(const EncodeLayout* global, EncodeLayout* shared) {
@@ -56,16 +29,52 @@ __device__ void LoadLayout(const EncodeLayout* global, EncodeLayout* shared) {
   __syncthreads();
 }
 
-__global__ void __launch_bounds__(kBlockThreads) CoefficientsKernel(EncodeBuffers b) {
+// The lanes of this thread's scan block: its BlockLanes, its lane, the mask of its eight threads in the warp
+// (`scanBlock` < 0 past the image's blocks: whole groups of eight, so the masks never take in an idle thread).
+struct LaneGroup {
+  enc::BlockLanes* lanes;
+  int lane;
+  unsigned mask;
+  int64_t scanBlock;
+};
+
+__device__ LaneGroup LaneGroupOf(enc::BlockLanes* lanes, const EncodeLayout& layout, const EncodeImage& image) {
+  const int group = threadIdx.x / enc::kBlockLanes;
+  const int64_t t = static_cast<int64_t>(blockIdx.x) * kLaneBlocks + group;
+  return LaneGroup{lanes + group, static_cast<int>(threadIdx.x % enc::kBlockLanes),
+                   0xFFu << (enc::kBlockLanes * (group % (32 / enc::kBlockLanes))),
+                   t < image.blocks ? enc::ScanIndexOf(layout, image, t) : -1};
+}
+
+// The zigzag table into shared memory (every thread of the block takes part; LoadLayout's barrier follows).
+__device__ void LoadZigzag(uint8_t* zigzagOf) {
+  for (int i = threadIdx.x; i < 64; i += blockDim.x) zigzagOf[i] = enc::kZigzagOfDevice[i];
+}
+
+__global__ void __launch_bounds__(kLaneThreads) CoefficientsKernel(EncodeBuffers b) {
   __shared__ EncodeLayout layout;
+  __shared__ enc::BlockLanes lanes[kLaneBlocks];
+  __shared__ uint8_t zigzagOf[64];
+  LoadZigzag(zigzagOf);
   LoadLayout(b.layout, &layout);
   const EncodeImage& image = b.images[blockIdx.y];
-  const int64_t t = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (t >= image.blocks) return;
-  const int64_t s = enc::ScanIndexOf(layout, image, t);
-  int16_t block[64];
-  b.acBits[image.firstBlock + s] = enc::ScanBlock(layout, image, s, block);
-  StoreBlock(b.coefficients + (image.firstBlock + s) * 64, block);
+  const LaneGroup g = LaneGroupOf(lanes, layout, image);
+  if (g.scanBlock < 0) return;
+  const enc::BlockPlace place = enc::SourceOf(layout, image, g.scanBlock);
+  enc::RowPass(layout, image, place, g.lane, *g.lanes);
+  __syncwarp(g.mask);
+  enc::ColumnPass(layout, place, zigzagOf, g.lane, *g.lanes);
+  __syncwarp(g.mask);
+  enc::NonzeroPass(g.lane, *g.lanes);
+  __syncwarp(g.mask);
+  uint32_t bits = enc::LaneAcBits(layout.ac[layout.table[place.component]], g.lanes->zigzag,
+                                  enc::NonzeroMask(*g.lanes), g.lane);
+#pragma unroll
+  for (int d = 1; d < enc::kBlockLanes; d *= 2) bits += __shfl_xor_sync(g.mask, bits, d, enc::kBlockLanes);
+  const int64_t s = image.firstBlock + g.scanBlock;
+  if (g.lane == 0) b.acBits[s] = bits;
+  // Eight coefficients per lane: one 16-byte store each.
+  reinterpret_cast<uint4*>(b.coefficients + s * 64)[g.lane] = reinterpret_cast<const uint4*>(g.lanes->zigzag)[g.lane];
 }
 
 // The bits of every scan block (kept in acBits from here on) and their sum per tile of kTile blocks.
@@ -135,18 +144,28 @@ struct AtomicOr {
   }
 };
 
-__global__ void __launch_bounds__(kBlockThreads) EmitKernel(EncodeBuffers b) {
+__global__ void __launch_bounds__(kLaneThreads) EmitKernel(EncodeBuffers b) {
   __shared__ EncodeLayout layout;
+  __shared__ enc::BlockLanes lanes[kLaneBlocks];
   LoadLayout(b.layout, &layout);
   const EncodeImage& image = b.images[blockIdx.y];
   const EncodeResult& r = b.results[blockIdx.y];
-  const int64_t s = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (s >= image.blocks || r.overflow) return;
+  const LaneGroup g = LaneGroupOf(lanes, layout, image);
+  if (g.scanBlock < 0 || r.overflow) return;
   const int16_t* coef = b.coefficients + image.firstBlock * 64;
-  int16_t block[64];
-  LoadBlock(coef + s * 64, block);
-  enc::EmitScanBlock(layout, coef, s, block, reinterpret_cast<uint32_t*>(b.arena + r.unstuffedAt),
-                     b.offsets[image.firstBlock + s], AtomicOr{});
+  reinterpret_cast<uint4*>(g.lanes->zigzag)[g.lane] = reinterpret_cast<const uint4*>(coef + g.scanBlock * 64)[g.lane];
+  __syncwarp(g.mask);
+  enc::NonzeroPass(g.lane, *g.lanes);
+  __syncwarp(g.mask);
+  const uint64_t mask = enc::NonzeroMask(*g.lanes);
+  const int t = layout.table[layout.blockComponent[g.scanBlock % layout.blocksInMcu]];
+  const uint32_t own = enc::LaneAcBits(layout.ac[t], g.lanes->zigzag, mask, g.lane);
+  uint32_t laneBits[enc::kBlockLanes];
+#pragma unroll
+  for (int l = 0; l < enc::kBlockLanes; ++l) laneBits[l] = __shfl_sync(g.mask, own, l, enc::kBlockLanes);
+  enc::EmitLane(layout, coef, g.scanBlock, g.lanes->zigzag, mask, laneBits, g.lane,
+                reinterpret_cast<uint32_t*>(b.arena + r.unstuffedAt), b.offsets[image.firstBlock + g.scanBlock],
+                AtomicOr{});
 }
 
 // Stuffing in tiles of kStuffTile coded bytes, 16 per thread. The count pass pads the last byte with 1s and
@@ -230,12 +249,12 @@ cudaError_t LaunchJpegEncode(const EncodeBuffers& b, cudaStream_t stream) {
   const cudaError_t error = cudaMemsetAsync(b.arena, 0, static_cast<size_t>(b.unstuffedBytes), stream);
   if (error != cudaSuccess) return error;
   const unsigned images = static_cast<unsigned>(b.imageCount);
-  const dim3 blocks(static_cast<unsigned>((b.maxBlocks + kBlockThreads - 1) / kBlockThreads), images);
+  const dim3 blocks(static_cast<unsigned>((b.maxBlocks + kLaneBlocks - 1) / kLaneBlocks), images);
   const dim3 bitTiles(static_cast<unsigned>(b.maxBitTiles), images), stuffTiles(static_cast<unsigned>(b.maxStuffTiles), images);
-  CoefficientsKernel<<<blocks, kBlockThreads, 0, stream>>>(b);
+  CoefficientsKernel<<<blocks, kLaneThreads, 0, stream>>>(b);
   BitsKernel<<<bitTiles, kTile, 0, stream>>>(b);
   OffsetsKernel<<<bitTiles, kTile, 0, stream>>>(b);
-  EmitKernel<<<blocks, kBlockThreads, 0, stream>>>(b);
+  EmitKernel<<<blocks, kLaneThreads, 0, stream>>>(b);
   StuffCountKernel<<<stuffTiles, kTile, 0, stream>>>(b);
   StuffScatterKernel<<<stuffTiles, kTile, 0, stream>>>(b);
   PublishKernel<<<dim3(32, images), 256, 0, stream>>>(b);

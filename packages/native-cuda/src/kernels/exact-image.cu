@@ -7,7 +7,7 @@
 namespace jpegkit {
 namespace {
 
-constexpr int kPixelsPerThread = 4;
+constexpr int kPixelsPerThread = 4;  // ExactValues4's run
 
 // Whether the job writes interleaved 3- or 4-channel pixels upright, so a thread's 4 pixels go out as whole words.
 __device__ bool PackedRows(const ExactImageJob& job) {
@@ -24,10 +24,11 @@ template <int kChannels>
 __device__ void PackedPixels(const ExactImageJob& job, int x0, int y) {
   uint32_t words[kChannels] = {};
   const int s0 = job.source[0], s1 = job.source[1], s2 = job.source[2];
+  uint8_t values[kPixelsPerThread][3];
+  exact::ExactValues4(job.frame, x0, y, values);
 #pragma unroll
   for (int k = 0; k < kPixelsPerThread; ++k) {
-    uint8_t v[3];
-    exact::ExactValues(job.frame, x0 + k, y, &v[0], &v[1], &v[2]);
+    const uint8_t* v = values[k];
     const uint32_t channel[4] = {s0 == 0 ? v[0] : (s0 == 1 ? v[1] : v[2]), s1 == 0 ? v[0] : (s1 == 1 ? v[1] : v[2]),
                                  s2 == 0 ? v[0] : (s2 == 1 ? v[1] : v[2]), 255u};
 #pragma unroll

@@ -231,6 +231,35 @@ JK_EXACT_FN int UpsampleAt(const ExactPlane& p, int x, int y) {
   }
 }
 
+// The upsampled values of plane `p` at output pixels x0 … x0 + 3 of row y (x0 a multiple of 4, x0 + 3 inside the
+// image): what UpsampleAt gives each, with the fancy methods' neighbouring columns read once for the four (their
+// outputs x0 … x0 + 3 come from input columns i = x0 / 2 and i + 1, both inside the plane: only i can be its first
+// column and i + 1 its last).
+JK_EXACT_FN void UpsampleRun4(const ExactPlane& p, int x0, int y, int out[4]) {
+  const int i = x0 >> 1;
+  const bool first = i == 0, last = i + 1 == p.widthIn - 1;
+  switch (p.method) {
+    case kUpsampleH2V1Fancy: {
+      const int s0 = SampleAt(p, i, y), s1 = SampleAt(p, i + 1, y);
+      out[0] = first ? s0 : (s0 * 3 + SampleAt(p, i - 1, y) + 1) >> 2;
+      out[1] = (s0 * 3 + s1 + 2) >> 2;
+      out[2] = (s1 * 3 + s0 + 1) >> 2;
+      out[3] = last ? s1 : (s1 * 3 + SampleAt(p, i + 2, y) + 2) >> 2;
+      return;
+    }
+    case kUpsampleH2V2Fancy: {
+      const int s0 = ColumnSum(p, i, y), s1 = ColumnSum(p, i + 1, y);
+      out[0] = first ? (s0 * 4 + 8) >> 4 : (s0 * 3 + ColumnSum(p, i - 1, y) + 8) >> 4;
+      out[1] = (s0 * 3 + s1 + 7) >> 4;
+      out[2] = (s1 * 3 + s0 + 8) >> 4;
+      out[3] = last ? (s1 * 4 + 7) >> 4 : (s1 * 3 + ColumnSum(p, i + 2, y) + 7) >> 4;
+      return;
+    }
+    default:
+      for (int k = 0; k < 4; ++k) out[k] = UpsampleAt(p, x0 + k, y);
+  }
+}
+
 // --- colour (jdcolor.c) -------------------------------------------------------------------------------------
 
 constexpr int kScaleBits = 16;
@@ -265,18 +294,36 @@ JK_EXACT_FN void ExactValues(const ExactFrame& f, int x, int y, uint8_t* v0, uin
   YccToRgb(UpsampleAt(f.planes[0], x, y), UpsampleAt(f.planes[1], x, y), UpsampleAt(f.planes[2], x, y), v0, v1, v2);
 }
 
-// Display pixel (x, y) of an image job: its stored pixel's values, written in the job's layout.
-JK_EXACT_FN void ExactImagePixel(const ExactImageJob& job, int x, int y) {
-  int sx, sy;
-  StoredPixel(job.orientation, x, y, job.frame.width, job.frame.height, &sx, &sy);
-  uint8_t v[3];
-  ExactValues(job.frame, sx, sy, &v[0], &v[1], &v[2]);
+// ExactValues of output pixels x0 … x0 + 3 of row y (as UpsampleRun4 takes them): v[k][0…2] for pixel x0 + k.
+JK_EXACT_FN void ExactValues4(const ExactFrame& f, int x0, int y, uint8_t v[4][3]) {
+  int c0[4], c1[4], c2[4];
+  UpsampleRun4(f.planes[0], x0, y, c0);
+  if (f.outPlanes == 1) {
+    for (int k = 0; k < 4; ++k) v[k][0] = v[k][1] = v[k][2] = static_cast<uint8_t>(c0[k]);
+    return;
+  }
+  UpsampleRun4(f.planes[1], x0, y, c1);
+  UpsampleRun4(f.planes[2], x0, y, c2);
+  for (int k = 0; k < 4; ++k) YccToRgb(c0[k], c1[k], c2[k], &v[k][0], &v[k][1], &v[k][2]);
+}
+
+// Writes display pixel (x, y) of an image job from its converted values `v`, in the job's layout.
+JK_EXACT_FN void WriteImagePixel(const ExactImageJob& job, int x, int y, const uint8_t v[3]) {
   uint8_t* out = job.out.base + static_cast<int64_t>(y) * job.out.rowPitch + static_cast<int64_t>(x) * job.out.step;
   for (int c = 0; c < 4; ++c) {
     if (c >= job.out.channels) break;
     const int from = job.source[c];
     out[job.out.offset[c]] = from < 0 ? uint8_t{255} : (from == 0 ? v[0] : (from == 1 ? v[1] : v[2]));
   }
+}
+
+// Display pixel (x, y) of an image job: its stored pixel's values, written in the job's layout.
+JK_EXACT_FN void ExactImagePixel(const ExactImageJob& job, int x, int y) {
+  int sx, sy;
+  StoredPixel(job.orientation, x, y, job.frame.width, job.frame.height, &sx, &sy);
+  uint8_t v[3];
+  ExactValues(job.frame, sx, sy, &v[0], &v[1], &v[2]);
+  WriteImagePixel(job, x, y, v);
 }
 
 }  // namespace exact

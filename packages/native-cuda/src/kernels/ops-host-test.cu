@@ -55,27 +55,32 @@ class HostExec {
     *out = ints_.back().data();
     return "";
   }
-  std::string Upload(const std::vector<float>& values, const float** out) {
-    floats_.push_back(values);
-    *out = floats_.back().data();
+  std::string Upload(const std::vector<double>& values, const double** out) {
+    doubles_.push_back(values);
+    *out = doubles_.back().data();
     return "";
   }
 
-  // The kernels' grids, as loops: every (x, y) a thread would get.
+  // The kernels' grids, as loops: every (element or pixel, y) a thread would get.
   std::string Run(const ResizeParams& p) {
     if (!p.copy) {
       for (int y = 0; y < p.src.height; ++y)
-        for (int x = 0; x < p.resizeWidth; ++x) opsmath::ResizeHorizontal(p, x, y);
+        for (int e = 0; e < p.resizeWidth * p.src.channels; ++e) opsmath::ResizeHorizontal(p, e, y);
     }
-    for (int y = 0; y < p.dst.height; ++y)
-      for (int x = 0; x < p.dst.width; ++x) opsmath::ResizeVertical(p, x, y);
+    for (int y = 0; y < p.dst.height; ++y) {
+      if (opsmath::ResizeVerticalPerElement(p)) {
+        for (int e = 0; e < p.dst.width * p.dst.channels; ++e) opsmath::ResizeVerticalElement(p, e, y);
+      } else {
+        for (int x = 0; x < p.dst.width; ++x) opsmath::ResizeVertical(p, x, y);
+      }
+    }
     return "";
   }
   std::string Run(const SharpenParams& p) {
     for (int y = 0; y < p.src.height; ++y)
-      for (int x = 0; x < p.src.width; ++x) opsmath::SharpenHorizontal(p, x, y);
+      for (int e = 0; e < p.src.width * p.src.channels; ++e) opsmath::SharpenHorizontal(p, e, y);
     for (int y = 0; y < p.dst.height; ++y)
-      for (int x = 0; x < p.dst.width; ++x) opsmath::SharpenVertical(p, x, y);
+      for (int e = 0; e < p.dst.width * p.dst.channels; ++e) opsmath::SharpenVertical(p, e, y);
     return "";
   }
   std::string Run(const RemapParams& p) { return Each(p, opsmath::RemapPixel); }
@@ -92,6 +97,7 @@ class HostExec {
 
   std::list<std::vector<float>> floats_;
   std::list<std::vector<int32_t>> ints_;
+  std::list<std::vector<double>> doubles_;
 };
 
 [[noreturn]] void Die(const std::string& message) {

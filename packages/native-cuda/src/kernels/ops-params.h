@@ -27,10 +27,10 @@ struct ResizeParams {
   float* mid;  // horizontal pass: src.height × resizeWidth × channels, interleaved (core's Float32Array `mid`)
   const int32_t* hStart;
   const int32_t* hCount;
-  const float* hWeights;  // resizeWidth × hTaps
+  const double* hWeights;  // hTaps × resizeWidth, tap-major (float32 values)
   const int32_t* vStart;
   const int32_t* vCount;
-  const float* vWeights;  // resizeHeight × vTaps
+  const double* vWeights;  // vTaps × resizeHeight, tap-major (float32 values)
   int32_t hTaps, vTaps;
   int32_t resizeWidth, resizeHeight;
   int32_t offsetX, offsetY;
@@ -43,8 +43,8 @@ struct ResizeParams {
 // Unsharp mask (core's sharpen.ts).
 struct SharpenParams {
   OpsImage src, dst;
-  float* mid;              // channels × height × width: the horizontal blur of each channel plane
-  const float* weights;    // 2 · radius + 1 (core's gaussianWeights)
+  float* mid;              // height × width × channels: the horizontal blur of each element
+  const double* weights;   // 2 · radius + 1 (core's gaussianWeights, float32 values)
   int32_t radius;
   double amount, threshold;
 };
