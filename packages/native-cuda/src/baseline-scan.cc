@@ -60,13 +60,11 @@ bool ParseBaselineScan(const uint8_t* bytes, size_t length, BaselineScanFacts* f
 }
 
 bool UnstuffScan(const uint8_t* bytes, size_t length, BaselineScanFacts* facts, uint8_t* out, size_t* outBytes,
-                 std::string* reason, UnstuffProgress* progress) {
+                 std::string* reason) {
   std::vector<uint32_t>& starts = facts->intervalStarts;
   size_t o = 0, markerAt = 0;
   int marker = -1;
-  if (!UnstuffEntropy(bytes, length, facts->entropyStart, out, &o, &starts, &markerAt, &marker, reason, progress)) {
-    return false;
-  }
+  if (!UnstuffEntropy(bytes, length, facts->entropyStart, out, &o, &starts, &markerAt, &marker, reason)) return false;
   if (marker != 0xd9) {
     if (marker < 0) return Refuse(reason, "no EOI marker after the scan");
     return Refuse(reason, "marker " + MarkerName(marker) + " after the scan");

@@ -42,9 +42,8 @@ bool ParseBaselineScan(const uint8_t* bytes, size_t length, BaselineScanFacts* f
 // Copies the entropy-coded data into `out` (room for `length - facts.entropyStart` bytes) without byte
 // stuffing and restart markers, recording where each interval starts. False with the reason when the markers
 // are not what libjpeg expects (out of sequence, missing, extra, no EOI). Returns the data's size in `*bytes`.
-// `progress`: as UnstuffEntropy's.
 bool UnstuffScan(const uint8_t* data, size_t length, BaselineScanFacts* facts, uint8_t* out, size_t* bytes,
-                 std::string* reason, UnstuffProgress* progress = nullptr);
+                 std::string* reason);
 
 // Fills the GpuScan fields that follow from the facts (not the device pointers or firstChunk).
 void DescribeScan(const BaselineScanFacts& facts, GpuScan* scan);

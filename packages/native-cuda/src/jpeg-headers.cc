@@ -209,13 +209,11 @@ bool CheckFrame(const HeaderState& state, std::string* reason) {
 }
 
 bool UnstuffEntropy(const uint8_t* bytes, size_t length, size_t start, uint8_t* out, size_t* outBytes,
-                    std::vector<uint32_t>* starts, size_t* markerAt, int* marker, std::string* reason,
-                    UnstuffProgress* progress) {
+                    std::vector<uint32_t>* starts, size_t* markerAt, int* marker, std::string* reason) {
   starts->assign(1, 0);
   *marker = -1;
   *markerAt = length;
   size_t o = 0, i = start;
-  size_t reported = 0;
   while (i < length) {
     // Runs without 0xFF are copied whole (0xFF is rare in entropy-coded data).
     const void* ff = std::memchr(bytes + i, 0xff, length - i);
@@ -223,10 +221,6 @@ bool UnstuffEntropy(const uint8_t* bytes, size_t length, size_t start, uint8_t* 
     std::memcpy(out + o, bytes + i, run);
     o += run;
     i += run;
-    if (progress != nullptr && o - reported >= progress->every) {
-      progress->Made(o);
-      reported = o;
-    }
     if (i >= length) break;
     size_t j = i + 1;
     while (j < length && bytes[j] == 0xff) ++j;

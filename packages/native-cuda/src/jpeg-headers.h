@@ -87,16 +87,9 @@ size_t IntervalsOf(int64_t mcus, int restartInterval);
 // and restart markers, up to the first other marker: `*markerAt` is where it starts (its first 0xFF), `*marker`
 // its code (-1 when the data runs to the end without one). `*starts` gets the byte offset in `out` of each
 // restart interval, then the end (`*outBytes`). False with the reason when the restart markers are out of sequence
-// or the data reaches 512 MiB. With `progress`, progress->Made(n) is called whenever at least progress->every
-// more bytes of `out` are final (n: the bytes written so far), so a caller can send them on while the rest is made.
-struct UnstuffProgress {
-  virtual ~UnstuffProgress() = default;
-  virtual void Made(size_t bytes) = 0;
-  size_t every = 0;
-};
+// or the data reaches 512 MiB.
 bool UnstuffEntropy(const uint8_t* bytes, size_t length, size_t start, uint8_t* out, size_t* outBytes,
-                    std::vector<uint32_t>* starts, size_t* markerAt, int* marker, std::string* reason,
-                    UnstuffProgress* progress = nullptr);
+                    std::vector<uint32_t>* starts, size_t* markerAt, int* marker, std::string* reason);
 
 // "0xc2" for a marker code.
 std::string MarkerName(int marker);

@@ -141,44 +141,6 @@ int TunedBits(const char* name, int chosen) {
   return bits >= 256 && bits <= 8192 && bits % 32 == 0 ? bits : chosen;
 }
 
-// Sends a call's entropy-coded data to the device in pieces while the host is still unstuffing the rest (one 1080p
-// photo: ~0.1 ms of unstuffing, then 0.05 of upload, in turn before): the images lie in order in the data
-// region, so each one's progress moves a watermark through it, and what lies before the watermark goes up once a
-// piece's worth has gathered. Rest() sends the remainder (padding, images too small to report).
-class DataSender : public UnstuffProgress {
- public:
-  DataSender(const uint8_t* host, uint8_t* device, size_t begin, size_t end, cudaStream_t stream)
-      : host_(host), device_(device), sent_(begin), end_(end), stream_(stream) {
-    every = std::max(kMinPiece, (end - begin) / kMostPieces);
-  }
-  // The image being unstuffed starts at `at` in the region.
-  void StartImage(size_t at) { imageAt_ = at; }
-  void Made(size_t bytes) override { Send(imageAt_ + bytes); }
-  Failure Rest() {
-    Send(end_);
-    return failure_;
-  }
-  const Failure& failure() const { return failure_; }
-
- private:
-  // Pieces of at least 128 KiB (smaller ones cost more in calls than they win), at most ~8 per call.
-  static constexpr size_t kMinPiece = size_t{128} << 10, kMostPieces = 8;
-
-  void Send(size_t upTo) {
-    if (!failure_.ok() || upTo <= sent_) return;
-    const cudaError_t error =
-        cudaMemcpyAsync(device_ + sent_, host_ + sent_, upTo - sent_, cudaMemcpyHostToDevice, stream_);
-    if (error != cudaSuccess) failure_ = FromCuda(error, "cudaMemcpyAsync (entropy-coded data)");
-    sent_ = upTo;
-  }
-
-  const uint8_t* host_;
-  uint8_t* device_;
-  size_t sent_, end_, imageAt_ = 0;
-  cudaStream_t stream_;
-  Failure failure_;
-};
-
 class KernelDecoder {
  public:
   KernelDecoder(Engine* engine, DecodeSlot& slot, std::vector<DecodeItem*>* rest, std::vector<std::string>* reasons,
@@ -378,14 +340,8 @@ class KernelDecoder {
     const size_t readbackAt = AlignUp(dataEnd);
     const size_t stagingBytes = readbackAt + n * sizeof(uint32_t);
     JK_TRY(slot_.staging.Reserve(stagingBytes));
-    DevicePool& pool = *engine_->pool();
-    SlotScratch& scratch = slot_.kernelScratch;
-    std::shared_ptr<DeviceAllocation> input;
-    JK_TRY(scratch.Get(&pool, 0, dataEnd, &input));
     trace.Mark("staging");
     uint8_t* host = slot_.staging.data();
-    uint8_t* device = input->data();
-    cudaStream_t stream = slot_.kernelStream;
 
     // --- host: unstuff, chunk ------------------------------------------------------------------------------
     GpuChunk* chunks = reinterpret_cast<GpuChunk*>(host + chunksAt);
@@ -394,15 +350,11 @@ class KernelDecoder {
     size_t intervalsUsed = 0;
     std::vector<size_t> intervalOffset;
     float unstuffMs = 0;
-    // The data goes up in pieces while the rest is unstuffed (in order: what lies before `sent` is on its way).
-    DataSender sender(host, device, dataAt, dataEnd, stream);
     for (Accepted& a : accepted_) {
       std::string reason;
       const Trace::Clock::time_point unstuffStart = Trace::Clock::now();
-      sender.StartImage(a.dataAt);
       const bool unstuffed =
-          UnstuffScan(a.item->data, a.item->length, a.facts.get(), host + a.dataAt, &a.dataBytes, &reason, &sender);
-      JK_TRY(sender.failure());
+          UnstuffScan(a.item->data, a.item->length, a.facts.get(), host + a.dataAt, &a.dataBytes, &reason);
       if (trace.on()) unstuffMs += Trace::Since(unstuffStart);
       if (!unstuffed) {
         HandBack(a.item, reason);
@@ -422,11 +374,7 @@ class KernelDecoder {
       kept.push_back(std::move(a));
     }
     accepted_ = std::move(kept);
-    if (accepted_.empty()) {
-      // Pieces may have gone up from the staging buffer, which the next use rewrites at once.
-      JK_CUDA(cudaStreamSynchronize(stream));
-      return Ok();
-    }
+    if (accepted_.empty()) return Ok();
     const int images = static_cast<int>(accepted_.size());
     const int chunkCount = static_cast<int>(chunkCountSoFar);
     int32_t* imageChunks = reinterpret_cast<int32_t*>(host + imageChunksAt);
@@ -467,10 +415,14 @@ class KernelDecoder {
     const size_t candidatesAt = AlignUp(statusAt + images * sizeof(uint32_t));
     const size_t linksAt = AlignUp(candidatesAt + static_cast<size_t>(chunkCount) * candidates * sizeof(HuffCandidate));
     const size_t stateBytes = linksAt + (candidates > 0 ? static_cast<size_t>(chunkCount) * sizeof(uint64_t) : 0);
-    std::shared_ptr<DeviceAllocation> state, coefficients, planes;
+    DevicePool& pool = *engine_->pool();
+    std::shared_ptr<DeviceAllocation> input, state, coefficients, planes;
+    SlotScratch& scratch = slot_.kernelScratch;
+    JK_TRY(scratch.Get(&pool, 0, dataEnd, &input));
     JK_TRY(scratch.Get(&pool, 1, stateBytes, &state));
     JK_TRY(scratch.Get(&pool, 2, coefficientBytes, &coefficients));
     JK_TRY(scratch.Get(&pool, 3, planeBytes, &planes));
+    uint8_t* device = input->data();
 
     trace.Mark("acquire");
     int16_t* quant = reinterpret_cast<int16_t*>(host + quantAt);
@@ -499,10 +451,9 @@ class KernelDecoder {
     plan.Write(host + tablesAt);
 
     // --- upload, passes ----------------------------------------------------------------------------------
+    cudaStream_t stream = slot_.kernelStream;
     trace.MarkPrepared(images, chunkCount);
-    // The tables before the data, and the data not yet sent.
-    JK_CUDA(cudaMemcpyAsync(device, host, dataAt, cudaMemcpyHostToDevice, stream));
-    JK_TRY(sender.Rest());
+    JK_CUDA(cudaMemcpyAsync(device, host, dataEnd, cudaMemcpyHostToDevice, stream));
     JK_CUDA(cudaMemsetAsync(state->data() + changedAt, 0, candidatesAt - changedAt, stream));
     // The decode pass writes only the coefficients the data codes (the rest of each block stays zero).
     JK_CUDA(cudaMemsetAsync(coefficients->data(), 0, coefficientBytes, stream));

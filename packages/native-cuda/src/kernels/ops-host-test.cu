@@ -61,26 +61,21 @@ class HostExec {
     return "";
   }
 
-  // The kernels' grids, as loops: every (element or pixel, y) a thread would get.
+  // The kernels' grids, as loops: every (x, y) a thread would get.
   std::string Run(const ResizeParams& p) {
     if (!p.copy) {
       for (int y = 0; y < p.src.height; ++y)
-        for (int e = 0; e < p.resizeWidth * p.src.channels; ++e) opsmath::ResizeHorizontal(p, e, y);
+        for (int x = 0; x < p.resizeWidth; ++x) opsmath::ResizeHorizontal(p, x, y);
     }
-    for (int y = 0; y < p.dst.height; ++y) {
-      if (opsmath::ResizeVerticalPerElement(p)) {
-        for (int e = 0; e < p.dst.width * p.dst.channels; ++e) opsmath::ResizeVerticalElement(p, e, y);
-      } else {
-        for (int x = 0; x < p.dst.width; ++x) opsmath::ResizeVertical(p, x, y);
-      }
-    }
+    for (int y = 0; y < p.dst.height; ++y)
+      for (int x = 0; x < p.dst.width; ++x) opsmath::ResizeVertical(p, x, y);
     return "";
   }
   std::string Run(const SharpenParams& p) {
     for (int y = 0; y < p.src.height; ++y)
-      for (int e = 0; e < p.src.width * p.src.channels; ++e) opsmath::SharpenHorizontal(p, e, y);
+      for (int x = 0; x < p.src.width; ++x) opsmath::SharpenHorizontal(p, x, y);
     for (int y = 0; y < p.dst.height; ++y)
-      for (int e = 0; e < p.dst.width * p.dst.channels; ++e) opsmath::SharpenVertical(p, e, y);
+      for (int x = 0; x < p.dst.width; ++x) opsmath::SharpenVertical(p, x, y);
     return "";
   }
   std::string Run(const RemapParams& p) { return Each(p, opsmath::RemapPixel); }

@@ -15,6 +15,12 @@
 #else
 #define JK_HD inline
 #endif
+// Unrolling of the filters' tap loops on the GPU (see resize below).
+#if defined(__CUDA_ARCH__)
+#define JK_UNROLL4 _Pragma("unroll 4")
+#else
+#define JK_UNROLL4
+#endif
 
 namespace jpegkit {
 namespace opsmath {
@@ -55,13 +61,17 @@ JK_HD double ByteToDouble(uint32_t v) {
 #endif
 }
 
+// At most four channels: per-channel sums live in registers (unrolled to four, guarded by the real count).
+constexpr int kMaxChannels = 4;
+
 // --- resize ----------------------------------------------------------------------------------------------------
 //
-// The filters run a thread per element (one channel of one pixel; element e of a row is channel e mod channels of
-// pixel e / channels), so a warp's loads of interleaved samples are contiguous; weight tables are tap-major
-// (weights[k · size + d]: a warp's dx or rows read neighbouring entries). Each element's sum runs over the taps
-// in core's order; a float32 weight times a sample (a byte, or a float32) is exact in a double, so the fused
-// multiply-add the GPU uses rounds as core's multiply then add does.
+// A thread per pixel, every channel's sum in a register; the tap loops unrolled by four on the GPU, so each
+// thread has a dozen loads in flight rather than waiting on one per tap (the filters are bound by that wait, not
+// by arithmetic or bandwidth). Weight tables are tap-major (weights[k · size + d]: a warp's neighbouring dx read
+// neighbouring entries). Each channel's sum runs over the taps in core's order; a float32 weight times a sample
+// (a byte, or a float32) is exact in a double, so the fused multiply-add the GPU uses rounds as core's multiply
+// then add does.
 
 // Step 2 of core's resizeImage for one sample: decoded to float (through the sRGB table when linear, alpha never),
 // premultiplied by alpha / 255 for rgba/bgra — exactly the value core's Float32Array `row` holds. `px` is the
@@ -76,61 +86,41 @@ JK_HD float ResizeDecoded(const ResizeParams& p, const uint8_t* px, int c) {
   return f;
 }
 
-// Step 3 for element e of resampled row y (e < resizeWidth · channels): the horizontal sum into mid (float32,
-// interleaved, as core's `mid`).
-JK_HD void ResizeHorizontal(const ResizeParams& p, int e, int y) {
+// Step 3: resampled column dx of source row y, every channel, into mid (float32, interleaved, as core's `mid`).
+JK_HD void ResizeHorizontal(const ResizeParams& p, int dx, int y) {
   const int channels = p.src.channels;
-  const int dx = e / channels, c = e - dx * channels;
   const int start = p.hStart[dx], count = p.hCount[dx];
   const double* w = p.hWeights + dx;
-  const uint8_t* px = p.src.base + static_cast<int64_t>(y) * p.src.rowPitch + static_cast<int64_t>(start) * p.src.step;
-  double sum = 0;
+  const int64_t wStride = p.resizeWidth;
+  const uint8_t* row = p.src.base + static_cast<int64_t>(y) * p.src.rowPitch + static_cast<int64_t>(start) * p.src.step;
+  double sum[kMaxChannels] = {0, 0, 0, 0};
   if (!p.linear && p.src.alpha < 0) {
     // The common case: the decoded sample is the byte itself.
-    const uint8_t* sample = px + p.src.offset[c];
-    for (int k = 0; k < count; ++k) sum += w[static_cast<int64_t>(k) * p.resizeWidth] * ByteToDouble(sample[k * p.src.step]);
+JK_UNROLL4
+    for (int k = 0; k < count; ++k) {
+      const double wk = w[k * wStride];
+      const uint8_t* px = row + k * p.src.step;
+      for (int c = 0; c < kMaxChannels; ++c) {
+        if (c < channels) sum[c] += wk * ByteToDouble(px[p.src.offset[c]]);
+      }
+    }
   } else {
     for (int k = 0; k < count; ++k) {
-      sum += w[static_cast<int64_t>(k) * p.resizeWidth] * static_cast<double>(ResizeDecoded(p, px + k * p.src.step, c));
+      const double wk = w[k * wStride];
+      const uint8_t* px = row + k * p.src.step;
+      for (int c = 0; c < kMaxChannels; ++c) {
+        if (c < channels) sum[c] += wk * static_cast<double>(ResizeDecoded(p, px, c));
+      }
     }
   }
-  p.mid[static_cast<int64_t>(y) * p.resizeWidth * channels + e] = static_cast<float>(sum);
-}
-
-// Whether the vertical pass runs a thread per element (no alpha: every channel is finished on its own) or per
-// pixel (un-premultiplying needs the pixel's alpha sum).
-JK_HD bool ResizeVerticalPerElement(const ResizeParams& p) { return p.dst.alpha < 0; }
-
-// The vertical sum of channel c down mid at resampled (rx, ry).
-JK_HD double ResizeColumn(const ResizeParams& p, int rx, int ry, int c) {
-  const int start = p.vStart[ry], count = p.vCount[ry];
-  const int channels = p.dst.channels;
-  const int64_t stride = static_cast<int64_t>(p.resizeWidth) * channels;
-  const float* m = p.mid + static_cast<int64_t>(start) * stride + static_cast<int64_t>(rx) * channels + c;
-  const double* w = p.vWeights + ry;
-  double sum = 0;
-  for (int k = 0; k < count; ++k) sum += w[static_cast<int64_t>(k) * p.resizeHeight] * static_cast<double>(m[k * stride]);
-  return sum;
-}
-
-// Steps 4–6 plus fit's window for element e of output row y (ResizeVerticalPerElement): the background outside
-// the resampled image, else the vertical sum, re-encoded when linear, rounded. With `copy`, the source sample.
-JK_HD void ResizeVerticalElement(const ResizeParams& p, int e, int y) {
-  const int channels = p.dst.channels;
-  const int x = e / channels, c = e - x * channels;
-  const int rx = x + p.offsetX, ry = y + p.offsetY;
-  uint8_t* out = At(p.dst, c, x, y);
-  if (rx < 0 || ry < 0 || rx >= p.resizeWidth || ry >= p.resizeHeight) {
-    *out = p.background[c];
-  } else if (p.copy) {
-    *out = *At(p.src, c, rx, ry);
-  } else {
-    const double v = ResizeColumn(p, rx, ry, c);
-    *out = RoundToByte(p.linear ? LinearToSrgb(v) : v);
+  float* out = p.mid + (static_cast<int64_t>(y) * p.resizeWidth + dx) * channels;
+  for (int c = 0; c < kMaxChannels; ++c) {
+    if (c < channels) out[c] = static_cast<float>(sum[c]);
   }
 }
 
-// The same for every channel of output pixel (x, y) (images with alpha): the sums un-premultiplied by alpha first.
+// Steps 4–6 plus fit's window: output pixel (x, y) of dst — the background outside the resampled image, else the
+// vertical sum down mid, un-premultiplied, re-encoded when linear, rounded. With `copy`, the source pixel itself.
 JK_HD void ResizeVertical(const ResizeParams& p, int x, int y) {
   const int channels = p.dst.channels;
   const int rx = x + p.offsetX, ry = y + p.offsetY;
@@ -142,8 +132,20 @@ JK_HD void ResizeVertical(const ResizeParams& p, int x, int y) {
     for (int c = 0; c < channels; ++c) *At(p.dst, c, x, y) = *At(p.src, c, rx, ry);
     return;
   }
-  double px[4] = {0, 0, 0, 0};
-  for (int c = 0; c < channels; ++c) px[c] = ResizeColumn(p, rx, ry, c);
+  const int start = p.vStart[ry], count = p.vCount[ry];
+  const double* w = p.vWeights + ry;
+  const int64_t wStride = p.resizeHeight;
+  const int64_t stride = static_cast<int64_t>(p.resizeWidth) * channels;
+  const float* column = p.mid + static_cast<int64_t>(start) * stride + static_cast<int64_t>(rx) * channels;
+  double px[kMaxChannels] = {0, 0, 0, 0};
+JK_UNROLL4
+  for (int k = 0; k < count; ++k) {
+    const double wk = w[k * wStride];
+    const float* m = column + k * stride;
+    for (int c = 0; c < kMaxChannels; ++c) {
+      if (c < channels) px[c] += wk * static_cast<double>(m[c]);
+    }
+  }
   const int alpha = p.dst.alpha;
   if (alpha >= 0) {
     const double a = fmin(fmax(px[alpha], 0.0), 255.0);
@@ -159,36 +161,50 @@ JK_HD void ResizeVertical(const ResizeParams& p, int x, int y) {
 
 // --- sharpen ---------------------------------------------------------------------------------------------------
 
-// Horizontal Gaussian of element e of row y (a colour channel; alpha is skipped) into mid (float32, interleaved
-// as the image's elements, edges replicated).
-JK_HD void SharpenHorizontal(const SharpenParams& p, int e, int y) {
-  const int width = p.src.width, r = p.radius, channels = p.src.channels;
-  const int x = e / channels, c = e - x * channels;
-  if (c == p.src.alpha) return;
-  const uint8_t* row = p.src.base + static_cast<int64_t>(y) * p.src.rowPitch + p.src.offset[c];
-  double sum = 0;
+// Horizontal Gaussian of pixel (x, y), every colour channel, into mid (float32 planes, edges replicated).
+JK_HD void SharpenHorizontal(const SharpenParams& p, int x, int y) {
+  const int width = p.src.width, height = p.src.height, r = p.radius, channels = p.src.channels;
+  const uint8_t* row = p.src.base + static_cast<int64_t>(y) * p.src.rowPitch;
+  double sum[kMaxChannels] = {0, 0, 0, 0};
+JK_UNROLL4
   for (int k = -r; k <= r; ++k) {
-    sum += p.weights[k + r] * ByteToDouble(row[static_cast<int64_t>(Clamp(x + k, 0, width - 1)) * p.src.step]);
+    const double wk = p.weights[k + r];
+    const uint8_t* px = row + static_cast<int64_t>(Clamp(x + k, 0, width - 1)) * p.src.step;
+    for (int c = 0; c < kMaxChannels; ++c) {
+      if (c < channels && c != p.src.alpha) sum[c] += wk * ByteToDouble(px[p.src.offset[c]]);
+    }
   }
-  p.mid[static_cast<int64_t>(y) * width * channels + e] = static_cast<float>(sum);
+  for (int c = 0; c < kMaxChannels; ++c) {
+    if (c < channels && c != p.src.alpha) {
+      p.mid[(static_cast<int64_t>(c) * height + y) * width + x] = static_cast<float>(sum[c]);
+    }
+  }
 }
 
-// Vertical Gaussian of element e of row y down mid, then v + amount · (v − blur) where |v − blur| > threshold;
-// alpha copied.
-JK_HD void SharpenVertical(const SharpenParams& p, int e, int y) {
+// Vertical Gaussian down mid, then v + amount · (v − blur) where |v − blur| > threshold; alpha copied.
+JK_HD void SharpenVertical(const SharpenParams& p, int x, int y) {
   const int width = p.src.width, height = p.src.height, r = p.radius, channels = p.src.channels;
-  const int x = e / channels, c = e - x * channels;
-  const uint8_t sample = *At(p.src, c, x, y);
-  if (c == p.src.alpha) {
-    *At(p.dst, c, x, y) = sample;
-    return;
+  const int64_t plane = static_cast<int64_t>(height) * width;
+  double blur[kMaxChannels] = {0, 0, 0, 0};
+JK_UNROLL4
+  for (int k = -r; k <= r; ++k) {
+    const double wk = p.weights[k + r];
+    const float* m = p.mid + static_cast<int64_t>(Clamp(y + k, 0, height - 1)) * width + x;
+    for (int c = 0; c < kMaxChannels; ++c) {
+      if (c < channels && c != p.src.alpha) blur[c] += wk * static_cast<double>(m[c * plane]);
+    }
   }
-  const int64_t stride = static_cast<int64_t>(width) * channels;
-  double blur = 0;
-  for (int k = -r; k <= r; ++k) blur += p.weights[k + r] * static_cast<double>(p.mid[Clamp(y + k, 0, height - 1) * stride + e]);
-  const double v = sample;
-  const double diff = v - blur;
-  *At(p.dst, c, x, y) = RoundToByte(fabs(diff) > p.threshold ? v + p.amount * diff : v);
+  for (int c = 0; c < kMaxChannels; ++c) {
+    if (c >= channels) break;
+    const uint8_t sample = *At(p.src, c, x, y);
+    if (c == p.src.alpha) {
+      *At(p.dst, c, x, y) = sample;
+      continue;
+    }
+    const double v = sample;
+    const double diff = v - blur[c];
+    *At(p.dst, c, x, y) = RoundToByte(fabs(diff) > p.threshold ? v + p.amount * diff : v);
+  }
 }
 
 // --- crop, rotate, flip, flop, orient --------------------------------------------------------------------------

@@ -43,7 +43,7 @@ struct ResizeParams {
 // Unsharp mask (core's sharpen.ts).
 struct SharpenParams {
   OpsImage src, dst;
-  float* mid;              // height × width × channels: the horizontal blur of each element
+  float* mid;              // channels × height × width: the horizontal blur of each channel plane
   const double* weights;   // 2 · radius + 1 (core's gaussianWeights, float32 values)
   int32_t radius;
   double amount, threshold;

@@ -1,5 +1,6 @@
 // Unsharp mask (core's sharpen.ts): separable Gaussian (core's gaussianWeights, uploaded), horizontal pass into a
-// float per element, then the vertical pass with the unsharp step; alpha copied. A thread per element.
+// float plane per channel, then the vertical pass with the unsharp step; alpha copied.
+#include "chain.cuh"
 #include "ops-kernels.h"
 #include "ops-launch.cuh"
 #include "ops-math.cuh"
@@ -8,28 +9,30 @@ namespace jpegkit {
 namespace {
 
 __global__ void SharpenHorizontalKernel(const SharpenParams p) {
-  const int e = blockIdx.x * blockDim.x + threadIdx.x;
+  JK_CHAIN_START();
+  const int x = blockIdx.x * blockDim.x + threadIdx.x;
   const int y = blockIdx.y * blockDim.y + threadIdx.y;
-  if (e >= p.src.width * p.src.channels || y >= p.src.height) return;
-  opsmath::SharpenHorizontal(p, e, y);
+  if (x >= p.src.width || y >= p.src.height) return;
+  opsmath::SharpenHorizontal(p, x, y);
 }
 
 __global__ void SharpenVerticalKernel(const SharpenParams p) {
-  const int e = blockIdx.x * blockDim.x + threadIdx.x;
+  JK_CHAIN_START();
+  const int x = blockIdx.x * blockDim.x + threadIdx.x;
   const int y = blockIdx.y * blockDim.y + threadIdx.y;
-  if (e >= p.dst.width * p.dst.channels || y >= p.dst.height) return;
-  opsmath::SharpenVertical(p, e, y);
+  if (x >= p.dst.width || y >= p.dst.height) return;
+  opsmath::SharpenVertical(p, x, y);
 }
 
 }  // namespace
 
 cudaError_t LaunchOpsSharpen(const SharpenParams& params, cudaStream_t stream) {
   if (params.dst.width <= 0 || params.dst.height <= 0) return cudaSuccess;
-  const dim3 grid = OpsGrid(params.src.width * params.src.channels, params.src.height);
-  SharpenHorizontalKernel<<<grid, OpsBlock(), 0, stream>>>(params);
+  const dim3 grid = OpsGrid(params.src.width, params.src.height);
+  LaunchChained(SharpenHorizontalKernel, dim3(grid), dim3(OpsBlock()), stream, params);
   const cudaError_t error = cudaGetLastError();
   if (error != cudaSuccess) return error;
-  SharpenVerticalKernel<<<grid, OpsBlock(), 0, stream>>>(params);
+  LaunchChained(SharpenVerticalKernel, dim3(grid), dim3(OpsBlock()), stream, params);
   return cudaGetLastError();
 }
 
