@@ -16,7 +16,6 @@
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
 #define JK_CHAIN_START()                                  \
   do {                                                    \
-    asm volatile("griddepcontrol.launch_dependents;");    \
     asm volatile("griddepcontrol.wait;" ::: "memory");    \
   } while (0)
 #else

@@ -6,7 +6,6 @@
 //   3. emit: eight lanes per scan block — its codes ORed into the image's zeroed bit buffer;
 //   4. stuff: a thread block per image — the last byte padded with 1s, a 0x00 after every 0xFF;
 //   5. publish: the stuffed bytes and the results copied to pinned host memory in 16-byte stores.
-#include "chain.cuh"
 #include <cub/block/block_reduce.cuh>
 #include <cub/block/block_scan.cuh>
 
@@ -53,7 +52,6 @@ __device__ void LoadZigzag(uint8_t* zigzagOf) {
 }
 
 __global__ void __launch_bounds__(kLaneThreads) CoefficientsKernel(EncodeBuffers b) {
-  JK_CHAIN_START();
   __shared__ EncodeLayout layout;
   __shared__ enc::BlockLanes lanes[kLaneBlocks];
   __shared__ uint8_t zigzagOf[64];
@@ -81,7 +79,6 @@ __global__ void __launch_bounds__(kLaneThreads) CoefficientsKernel(EncodeBuffers
 
 // The bits of every scan block (kept in acBits from here on) and their sum per tile of kTile blocks.
 __global__ void __launch_bounds__(kTile) BitsKernel(EncodeBuffers b) {
-  JK_CHAIN_START();
   __shared__ EncodeLayout layout;
   using Reduce = cub::BlockReduce<unsigned long long, kTile>;
   __shared__ typename Reduce::TempStorage reduceStorage;
@@ -111,7 +108,6 @@ __device__ T RowPrefix(const T* row, int64_t count, typename cub::BlockReduce<T,
 // Every block's bit offset in its image: the tiles before, then a scan inside the tile. The image's last tile
 // records its total and whether it fits its part of the byte arena.
 __global__ void __launch_bounds__(kTile) OffsetsKernel(EncodeBuffers b) {
-  JK_CHAIN_START();
   using Reduce = cub::BlockReduce<unsigned long long, kTile>;
   using Scan = cub::BlockScan<unsigned long long, kTile>;
   __shared__ typename Reduce::TempStorage reduceStorage;
@@ -149,7 +145,6 @@ struct AtomicOr {
 };
 
 __global__ void __launch_bounds__(kLaneThreads) EmitKernel(EncodeBuffers b) {
-  JK_CHAIN_START();
   __shared__ EncodeLayout layout;
   __shared__ enc::BlockLanes lanes[kLaneBlocks];
   LoadLayout(b.layout, &layout);
@@ -185,7 +180,6 @@ __device__ __forceinline__ int StuffedCount(uint4 q, int valid) {
 }
 
 __global__ void __launch_bounds__(kTile) StuffCountKernel(EncodeBuffers b) {
-  JK_CHAIN_START();
   using Reduce = cub::BlockReduce<long long, kTile>;
   __shared__ typename Reduce::TempStorage reduceStorage;
   const EncodeResult& r = b.results[blockIdx.y];
@@ -203,7 +197,6 @@ __global__ void __launch_bounds__(kTile) StuffCountKernel(EncodeBuffers b) {
 }
 
 __global__ void __launch_bounds__(kTile) StuffScatterKernel(EncodeBuffers b) {
-  JK_CHAIN_START();
   using Reduce = cub::BlockReduce<long long, kTile>;
   using Scan = cub::BlockScan<long long, kTile>;
   __shared__ typename Reduce::TempStorage reduceStorage;
@@ -237,7 +230,6 @@ __global__ void __launch_bounds__(kTile) StuffScatterKernel(EncodeBuffers b) {
 }
 
 __global__ void PublishKernel(EncodeBuffers b) {
-  JK_CHAIN_START();
   const EncodeResult& r = b.results[blockIdx.y];
   if (blockIdx.x == 0 && threadIdx.x == 0) b.hostResults[blockIdx.y] = r;
   if (r.overflow) return;
@@ -259,13 +251,13 @@ cudaError_t LaunchJpegEncode(const EncodeBuffers& b, cudaStream_t stream) {
   const unsigned images = static_cast<unsigned>(b.imageCount);
   const dim3 blocks(static_cast<unsigned>((b.maxBlocks + kLaneBlocks - 1) / kLaneBlocks), images);
   const dim3 bitTiles(static_cast<unsigned>(b.maxBitTiles), images), stuffTiles(static_cast<unsigned>(b.maxStuffTiles), images);
-  LaunchChained(CoefficientsKernel, dim3(blocks), dim3(kLaneThreads), stream, b);
-  LaunchChained(BitsKernel, dim3(bitTiles), dim3(kTile), stream, b);
-  LaunchChained(OffsetsKernel, dim3(bitTiles), dim3(kTile), stream, b);
-  LaunchChained(EmitKernel, dim3(blocks), dim3(kLaneThreads), stream, b);
-  LaunchChained(StuffCountKernel, dim3(stuffTiles), dim3(kTile), stream, b);
-  LaunchChained(StuffScatterKernel, dim3(stuffTiles), dim3(kTile), stream, b);
-  LaunchChained(PublishKernel, dim3(32, images), dim3(256), stream, b);
+  CoefficientsKernel<<<blocks, kLaneThreads, 0, stream>>>(b);
+  BitsKernel<<<bitTiles, kTile, 0, stream>>>(b);
+  OffsetsKernel<<<bitTiles, kTile, 0, stream>>>(b);
+  EmitKernel<<<blocks, kLaneThreads, 0, stream>>>(b);
+  StuffCountKernel<<<stuffTiles, kTile, 0, stream>>>(b);
+  StuffScatterKernel<<<stuffTiles, kTile, 0, stream>>>(b);
+  PublishKernel<<<dim3(32, images), 256, 0, stream>>>(b);
   return cudaGetLastError();
 }
 

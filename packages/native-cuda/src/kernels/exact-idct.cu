@@ -1,7 +1,6 @@
 // Dequantisation + libjpeg's accurate integer IDCT (islow, exact-math.cuh): eight threads per 8×8 block (one
 // column each in pass 1, one row each in pass 2, through shared memory), the blocks of many components of many
 // images in one launch.
-#include "chain.cuh"
 #include "exact-math.cuh"
 #include "exact.h"
 
@@ -24,7 +23,6 @@ __device__ int EntryOf(const ExactIdctEntry* entries, int count, int64_t block) 
 }
 
 __global__ void __launch_bounds__(kThreads) ExactIdctKernel(const ExactIdctEntry* entries, int count, int64_t total) {
-  JK_CHAIN_START();
   __shared__ int ws[kBlocksPerCta * kRowWords];
   const int local = threadIdx.x / 8, lane = threadIdx.x % 8;
   const int64_t block = static_cast<int64_t>(blockIdx.x) * kBlocksPerCta + local;
@@ -53,7 +51,6 @@ constexpr int kAssembleThreads = 256;
 
 __global__ void __launch_bounds__(kAssembleThreads)
     NaturalFromZigzagKernel(int16_t* blocks, const int16_t* dc, int64_t count) {
-  JK_CHAIN_START();
   __shared__ int16_t zigzag[kAssembleBlocks * 64];
   const int64_t first = static_cast<int64_t>(blockIdx.x) * kAssembleBlocks;
   const int values = static_cast<int>(min(static_cast<int64_t>(kAssembleBlocks), count - first)) * 64;
@@ -72,8 +69,7 @@ cudaError_t LaunchNaturalFromZigzag(int16_t* blocks, const int16_t* dc, int64_t 
   if (count <= 0) return cudaSuccess;
   const int64_t grid = (count + kAssembleBlocks - 1) / kAssembleBlocks;
   if (grid > 0x7fffffff) return cudaErrorInvalidValue;
-  LaunchChained(NaturalFromZigzagKernel, dim3(static_cast<unsigned>(grid)), dim3(kAssembleThreads), stream,
-                blocks, dc, count);
+  NaturalFromZigzagKernel<<<static_cast<unsigned>(grid), kAssembleThreads, 0, stream>>>(blocks, dc, count);
   return cudaGetLastError();
 }
 
@@ -81,7 +77,7 @@ cudaError_t LaunchExactIdct(const ExactIdctEntry* entries, int count, int64_t bl
   if (count <= 0 || blocks <= 0) return cudaSuccess;
   const int64_t grid = (blocks + kBlocksPerCta - 1) / kBlocksPerCta;
   if (grid > 0x7fffffff) return cudaErrorInvalidValue;
-  LaunchChained(ExactIdctKernel, dim3(static_cast<unsigned>(grid)), dim3(kThreads), stream, entries, count, blocks);
+  ExactIdctKernel<<<static_cast<unsigned>(grid), kThreads, 0, stream>>>(entries, count, blocks);
   return cudaGetLastError();
 }
 

@@ -1,7 +1,6 @@
 // Fancy upsampling + YCbCr → RGB (exact-math.cuh) fused with the result's layout and EXIF orientation: one
 // thread per 4 display pixels of a row of each image, reading the component planes the IDCT wrote and writing the
 // result in its format (upright interleaved 3- and 4-channel rows as whole words). blockIdx.z picks the image.
-#include "chain.cuh"
 #include "exact-math.cuh"
 #include "exact.h"
 
@@ -45,7 +44,6 @@ __device__ void PackedPixels(const ExactImageJob& job, int x0, int y) {
 }
 
 __global__ void __launch_bounds__(256) ExactImagesKernel(const ExactImageJob* jobs) {
-  JK_CHAIN_START();
   __shared__ ExactImageJob job;
   static_assert(sizeof(ExactImageJob) % 4 == 0, "ExactImageJob is copied as words");
   const int thread = threadIdx.y * blockDim.x + threadIdx.x;
@@ -72,7 +70,7 @@ cudaError_t LaunchExactImages(const ExactImageJob* jobs, int count, int maxWidth
   const dim3 block(32, 8);
   const int columns = (maxWidth + kPixelsPerThread - 1) / kPixelsPerThread;
   const dim3 grid((columns + block.x - 1) / block.x, (maxHeight + block.y - 1) / block.y, count);
-  LaunchChained(ExactImagesKernel, dim3(grid), dim3(block), stream, jobs);
+  ExactImagesKernel<<<grid, block, 0, stream>>>(jobs);
   return cudaGetLastError();
 }
 

@@ -1,7 +1,6 @@
 // Our GPU Huffman decoder's kernels (huffman.h): sync passes, per-image prefix sums of the chunks' block counts
 // and DC sums, and the decode pass. Each thread block's chunks belong to one image, whose tables it keeps in
 // shared memory.
-#include "chain.cuh"
 #include <cooperative_groups.h>
 
 #include <atomic>
@@ -38,7 +37,6 @@ __device__ void LoadScan(const GpuScan& scan, GpuScan* shared) {
 }
 
 __global__ void __launch_bounds__(kChunkThreads) SyncKernel(HuffmanCall call, int pass) {
-  JK_CHAIN_START();
   __shared__ GpuScan scan;
   if (!huff::PassNeeded(call, pass)) return;  // an earlier pass settled
   const int index = blockIdx.x * kChunkThreads + threadIdx.x;
@@ -51,7 +49,6 @@ __global__ void __launch_bounds__(kChunkThreads) SyncKernel(HuffmanCall call, in
 
 // Pass 0 with candidates: thread block (b, j) runs candidate j of the chunks of thread block b of the sync kernel.
 __global__ void __launch_bounds__(kChunkThreads) CandidatesKernel(HuffmanCall call) {
-  JK_CHAIN_START();
   __shared__ GpuScan scan;
   const int group = blockIdx.x / call.candidateCount, j = blockIdx.x % call.candidateCount;
   LoadScan(call.scans[call.chunks[group * kChunkThreads].image], &scan);
@@ -67,7 +64,6 @@ __global__ void __launch_bounds__(kChunkThreads) CandidatesKernel(HuffmanCall ca
 // once): a grid-wide barrier between passes instead of a launch each, and the loop stops at the settled pass —
 // no passes queued in vain after it, no second round from the host when a call needs more than a round.
 __global__ void __launch_bounds__(kChunkThreads) SyncLoopKernel(HuffmanCall call) {
-  JK_CHAIN_START();
   __shared__ GpuScan scan;
   cooperative_groups::grid_group grid = cooperative_groups::this_grid();
   const int index = blockIdx.x * kChunkThreads + threadIdx.x;
@@ -126,7 +122,6 @@ __device__ T* TilePrefix(const HuffmanCall& call, int tile) {
 // One thread block per image: each of its tiles' prefix, from `start` (a segment's start) and their aggregates.
 template <typename T, typename Op, bool kSettledOnly>
 __global__ void __launch_bounds__(kChunkThreads) TilePrefixKernel(HuffmanCall call, T start) {
-  JK_CHAIN_START();
   using Scan = cub::BlockScan<T, kChunkThreads>;
   __shared__ typename Scan::TempStorage storage;
   if (kSettledOnly && huff::SettledPass(call) < 0) return;
@@ -169,14 +164,12 @@ __device__ Linked LinkedOf(const HuffmanCall& call, int index, bool compute) {
 
 // Resolve, step 1: each chunk's link to the next chunk's candidates; the tile's composition.
 __global__ void __launch_bounds__(kChunkThreads) ResolveTilesKernel(HuffmanCall call) {
-  JK_CHAIN_START();
   __shared__ typename cub::BlockScan<Linked, kChunkThreads>::TempStorage storage;
   KeepTileAggregate<Linked, LinkedThen>(call, storage, LinkedOf(call, blockIdx.x * kChunkThreads + threadIdx.x, true));
 }
 
 // Resolve, step 3: each chunk takes the candidate its interval's exact start links to.
 __global__ void __launch_bounds__(kChunkThreads) ResolveApplyKernel(HuffmanCall call) {
-  JK_CHAIN_START();
   using Scan = cub::BlockScan<Linked, kChunkThreads>;
   __shared__ typename Scan::TempStorage storage;
   const int index = blockIdx.x * kChunkThreads + threadIdx.x;
@@ -214,7 +207,6 @@ __device__ Segmented DcOf(const HuffmanCall& call, int index, const GpuChunk& ch
 // so the components of its DC sums' positions, then (2) those DC sums per component, giving its DC predictions.
 // Step 1: the tile's block count.
 __global__ void __launch_bounds__(kChunkThreads) StartsTilesKernel(HuffmanCall call) {
-  JK_CHAIN_START();
   __shared__ typename cub::BlockScan<Segmented, kChunkThreads>::TempStorage storage;
   if (huff::SettledPass(call) < 0) return;  // the decode kernel marks the images
   GpuChunk chunk;
@@ -224,7 +216,6 @@ __global__ void __launch_bounds__(kChunkThreads) StartsTilesKernel(HuffmanCall c
 
 // Step 3 of the blocks, step 1 of the DC sums: each chunk's first block; the tile's DC sums.
 __global__ void __launch_bounds__(kChunkThreads) StartsDcKernel(HuffmanCall call) {
-  JK_CHAIN_START();
   using Scan = cub::BlockScan<Segmented, kChunkThreads>;
   __shared__ typename Scan::TempStorage storage;
   if (huff::SettledPass(call) < 0) return;
@@ -245,7 +236,6 @@ __global__ void __launch_bounds__(kChunkThreads) StartsDcKernel(HuffmanCall call
 
 // Step 3 of the DC sums: each chunk's DC predictions.
 __global__ void __launch_bounds__(kChunkThreads) StartsApplyKernel(HuffmanCall call) {
-  JK_CHAIN_START();
   using Scan = cub::BlockScan<Segmented, kChunkThreads>;
   __shared__ typename Scan::TempStorage storage;
   if (huff::SettledPass(call) < 0) return;
@@ -261,7 +251,6 @@ __global__ void __launch_bounds__(kChunkThreads) StartsApplyKernel(HuffmanCall c
 }
 
 __global__ void __launch_bounds__(kChunkThreads) DecodeKernel(HuffmanCall call) {
-  JK_CHAIN_START();
   __shared__ GpuScan scan;
   const int index = blockIdx.x * kChunkThreads + threadIdx.x;
   const int pass = huff::SettledPass(call);
@@ -307,7 +296,7 @@ cudaError_t ResidentBlocks(int* out) {
 
 cudaError_t LaunchHuffmanSync(const HuffmanCall& call, int pass, cudaStream_t stream) {
   if (call.chunkCount <= 0) return cudaSuccess;
-  LaunchChained(SyncKernel, dim3(Grid(call.chunkCount)), dim3(kChunkThreads), stream, call, pass);
+  SyncKernel<<<Grid(call.chunkCount), kChunkThreads, 0, stream>>>(call, pass);
   return cudaGetLastError();
 }
 
@@ -322,17 +311,17 @@ int HuffmanResidentThreads() {
 
 cudaError_t LaunchHuffmanCandidates(const HuffmanCall& call, cudaStream_t stream) {
   if (call.chunkCount <= 0 || call.candidateCount <= 0) return cudaSuccess;
-  LaunchChained(CandidatesKernel, dim3(Grid(call.chunkCount) * call.candidateCount), dim3(kChunkThreads), stream, call);
+  CandidatesKernel<<<Grid(call.chunkCount) * call.candidateCount, kChunkThreads, 0, stream>>>(call);
   return cudaGetLastError();
 }
 
 cudaError_t LaunchHuffmanResolve(const HuffmanCall& call, cudaStream_t stream) {
   if (call.chunkCount <= 0 || call.candidateCount <= 0) return cudaSuccess;
   const unsigned tiles = Grid(call.chunkCount);
-  LaunchChained(ResolveTilesKernel, dim3(tiles), dim3(kChunkThreads), stream, call);
-  LaunchChained(TilePrefixKernel<Linked, LinkedThen, false>, dim3(call.images), dim3(kChunkThreads), stream,
+  ResolveTilesKernel<<<tiles, kChunkThreads, 0, stream>>>(call);
+  TilePrefixKernel<Linked, LinkedThen, false><<<call.images, kChunkThreads, 0, stream>>>(
       call, Linked{1, huff::kIdentityLink});
-  LaunchChained(ResolveApplyKernel, dim3(tiles), dim3(kChunkThreads), stream, call);
+  ResolveApplyKernel<<<tiles, kChunkThreads, 0, stream>>>(call);
   return cudaGetLastError();
 }
 
@@ -359,19 +348,17 @@ cudaError_t LaunchHuffmanStarts(const HuffmanCall& call, cudaStream_t stream) {
   if (call.images <= 0 || call.chunkCount <= 0) return cudaSuccess;
   const unsigned tiles = Grid(call.chunkCount);
   const Segmented start{1, {0, 0, 0, 0}};
-  LaunchChained(StartsTilesKernel, dim3(tiles), dim3(kChunkThreads), stream, call);
-  LaunchChained(TilePrefixKernel<Segmented, SegmentedSum, true>, dim3(call.images), dim3(kChunkThreads), stream,
-                call, start);
-  LaunchChained(StartsDcKernel, dim3(tiles), dim3(kChunkThreads), stream, call);
-  LaunchChained(TilePrefixKernel<Segmented, SegmentedSum, true>, dim3(call.images), dim3(kChunkThreads), stream,
-                call, start);
-  LaunchChained(StartsApplyKernel, dim3(tiles), dim3(kChunkThreads), stream, call);
+  StartsTilesKernel<<<tiles, kChunkThreads, 0, stream>>>(call);
+  TilePrefixKernel<Segmented, SegmentedSum, true><<<call.images, kChunkThreads, 0, stream>>>(call, start);
+  StartsDcKernel<<<tiles, kChunkThreads, 0, stream>>>(call);
+  TilePrefixKernel<Segmented, SegmentedSum, true><<<call.images, kChunkThreads, 0, stream>>>(call, start);
+  StartsApplyKernel<<<tiles, kChunkThreads, 0, stream>>>(call);
   return cudaGetLastError();
 }
 
 cudaError_t LaunchHuffmanDecode(const HuffmanCall& call, cudaStream_t stream) {
   if (call.chunkCount <= 0) return cudaSuccess;
-  LaunchChained(DecodeKernel, dim3(Grid(call.chunkCount)), dim3(kChunkThreads), stream, call);
+  DecodeKernel<<<Grid(call.chunkCount), kChunkThreads, 0, stream>>>(call);
   return cudaGetLastError();
 }
 

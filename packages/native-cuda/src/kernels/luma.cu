@@ -1,6 +1,5 @@
 // RGB → gray with libjpeg's fixed-point weights (jccolor.c rgb_gray_convert: our encoder's LumaOf), for nvJPEG's
 // grayscale encodes of colour images: nvJPEG encodes gray only from a Y plane.
-#include "chain.cuh"
 #include "encode-math.cuh"
 #include "kernels.h"
 
@@ -8,7 +7,6 @@ namespace jpegkit {
 namespace {
 
 __global__ void LumaKernel(ChannelLayout src, int width, int height, uint8_t* dst, int64_t dstPitch) {
-  JK_CHAIN_START();
   const int x = blockIdx.x * blockDim.x + threadIdx.x;
   const int y = blockIdx.y * blockDim.y + threadIdx.y;
   if (x >= width || y >= height) return;
@@ -23,7 +21,7 @@ cudaError_t LaunchLuma(const ChannelLayout& src, int width, int height, uint8_t*
   if (width <= 0 || height <= 0) return cudaSuccess;
   const dim3 block(32, 8);
   const dim3 grid((width + block.x - 1) / block.x, (height + block.y - 1) / block.y);
-  LaunchChained(LumaKernel, dim3(grid), dim3(block), stream, src, width, height, dst, dstPitch);
+  LumaKernel<<<grid, block, 0, stream>>>(src, width, height, dst, dstPitch);
   return cudaGetLastError();
 }
 

@@ -1,6 +1,5 @@
 // Brightness/contrast (core's adjust.ts) through core's 256-entry adjustTable, passed in the parameters; alpha
 // copied. Exact by construction.
-#include "chain.cuh"
 #include "ops-kernels.h"
 #include "ops-launch.cuh"
 #include "ops-math.cuh"
@@ -9,7 +8,6 @@ namespace jpegkit {
 namespace {
 
 __global__ void AdjustKernel(const AdjustParams p) {
-  JK_CHAIN_START();
   const int x = blockIdx.x * blockDim.x + threadIdx.x;
   const int y = blockIdx.y * blockDim.y + threadIdx.y;
   if (x >= p.dst.width || y >= p.dst.height) return;
@@ -20,7 +18,7 @@ __global__ void AdjustKernel(const AdjustParams p) {
 
 cudaError_t LaunchOpsAdjust(const AdjustParams& params, cudaStream_t stream) {
   if (params.dst.width <= 0 || params.dst.height <= 0) return cudaSuccess;
-  LaunchChained(AdjustKernel, dim3(OpsGrid(params.dst.width, params.dst.height)), dim3(OpsBlock()), stream, params);
+  AdjustKernel<<<OpsGrid(params.dst.width, params.dst.height), OpsBlock(), 0, stream>>>(params);
   return cudaGetLastError();
 }
 

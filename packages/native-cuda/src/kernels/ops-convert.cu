@@ -1,6 +1,5 @@
 // Conversion between the seven pixel formats (core's convert.ts): channels reordered, alpha added as 255 or
 // dropped, libjpeg's luma for colour → gray, gray replicated for gray → colour. Exact by construction.
-#include "chain.cuh"
 #include "ops-kernels.h"
 #include "ops-launch.cuh"
 #include "ops-math.cuh"
@@ -9,7 +8,6 @@ namespace jpegkit {
 namespace {
 
 __global__ void ConvertKernel(const ConvertParams p) {
-  JK_CHAIN_START();
   const int x = blockIdx.x * blockDim.x + threadIdx.x;
   const int y = blockIdx.y * blockDim.y + threadIdx.y;
   if (x >= p.dst.width || y >= p.dst.height) return;
@@ -20,7 +18,7 @@ __global__ void ConvertKernel(const ConvertParams p) {
 
 cudaError_t LaunchOpsConvert(const ConvertParams& params, cudaStream_t stream) {
   if (params.dst.width <= 0 || params.dst.height <= 0) return cudaSuccess;
-  LaunchChained(ConvertKernel, dim3(OpsGrid(params.dst.width, params.dst.height)), dim3(OpsBlock()), stream, params);
+  ConvertKernel<<<OpsGrid(params.dst.width, params.dst.height), OpsBlock(), 0, stream>>>(params);
   return cudaGetLastError();
 }
 

@@ -1,6 +1,5 @@
 // The pure copies: crop, rotate 90/180/270, flip, flop and the 8 EXIF orientations (core's crop.ts, rotate.ts,
 // flip.ts, orient.ts) — one kernel, the op picked by RemapParams::mode. Exact by construction.
-#include "chain.cuh"
 #include "ops-kernels.h"
 #include "ops-launch.cuh"
 #include "ops-math.cuh"
@@ -9,7 +8,6 @@ namespace jpegkit {
 namespace {
 
 __global__ void RemapOpKernel(const RemapParams p) {
-  JK_CHAIN_START();
   const int x = blockIdx.x * blockDim.x + threadIdx.x;
   const int y = blockIdx.y * blockDim.y + threadIdx.y;
   if (x >= p.dst.width || y >= p.dst.height) return;
@@ -20,7 +18,7 @@ __global__ void RemapOpKernel(const RemapParams p) {
 
 cudaError_t LaunchOpsRemap(const RemapParams& params, cudaStream_t stream) {
   if (params.dst.width <= 0 || params.dst.height <= 0) return cudaSuccess;
-  LaunchChained(RemapOpKernel, dim3(OpsGrid(params.dst.width, params.dst.height)), dim3(OpsBlock()), stream, params);
+  RemapOpKernel<<<OpsGrid(params.dst.width, params.dst.height), OpsBlock(), 0, stream>>>(params);
   return cudaGetLastError();
 }
 

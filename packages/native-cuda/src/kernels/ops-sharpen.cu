@@ -1,6 +1,5 @@
 // Unsharp mask (core's sharpen.ts): separable Gaussian (core's gaussianWeights, uploaded), horizontal pass into a
 // float plane per channel, then the vertical pass with the unsharp step; alpha copied.
-#include "chain.cuh"
 #include "ops-kernels.h"
 #include "ops-launch.cuh"
 #include "ops-math.cuh"
@@ -9,7 +8,6 @@ namespace jpegkit {
 namespace {
 
 __global__ void SharpenHorizontalKernel(const SharpenParams p) {
-  JK_CHAIN_START();
   const int x = blockIdx.x * blockDim.x + threadIdx.x;
   const int y = blockIdx.y * blockDim.y + threadIdx.y;
   if (x >= p.src.width || y >= p.src.height) return;
@@ -17,7 +15,6 @@ __global__ void SharpenHorizontalKernel(const SharpenParams p) {
 }
 
 __global__ void SharpenVerticalKernel(const SharpenParams p) {
-  JK_CHAIN_START();
   const int x = blockIdx.x * blockDim.x + threadIdx.x;
   const int y = blockIdx.y * blockDim.y + threadIdx.y;
   if (x >= p.dst.width || y >= p.dst.height) return;
@@ -29,10 +26,10 @@ __global__ void SharpenVerticalKernel(const SharpenParams p) {
 cudaError_t LaunchOpsSharpen(const SharpenParams& params, cudaStream_t stream) {
   if (params.dst.width <= 0 || params.dst.height <= 0) return cudaSuccess;
   const dim3 grid = OpsGrid(params.src.width, params.src.height);
-  LaunchChained(SharpenHorizontalKernel, dim3(grid), dim3(OpsBlock()), stream, params);
+  SharpenHorizontalKernel<<<grid, OpsBlock(), 0, stream>>>(params);
   const cudaError_t error = cudaGetLastError();
   if (error != cudaSuccess) return error;
-  LaunchChained(SharpenVerticalKernel, dim3(grid), dim3(OpsBlock()), stream, params);
+  SharpenVerticalKernel<<<grid, OpsBlock(), 0, stream>>>(params);
   return cudaGetLastError();
 }
 

@@ -1,6 +1,5 @@
 // Orientation + channel rearrangement in one pass: planar RGB (nvJPEG's output) → interleaved RGBA/BGRA,
 // planar ↔ interleaved, EXIF orientation applied on the way. Pure copies, so results are exact.
-#include "chain.cuh"
 #include "kernels.h"
 #include "orient.cuh"
 
@@ -13,7 +12,6 @@ struct SourceMap {
 
 __global__ void RemapKernel(ChannelLayout src, int srcWidth, int srcHeight, ChannelLayout dst, int dstWidth,
                             int dstHeight, SourceMap map, int orientation) {
-  JK_CHAIN_START();
   const int x = blockIdx.x * blockDim.x + threadIdx.x;
   const int y = blockIdx.y * blockDim.y + threadIdx.y;
   if (x >= dstWidth || y >= dstHeight) return;
@@ -38,8 +36,7 @@ cudaError_t LaunchRemap(const ChannelLayout& src, int srcWidth, int srcHeight, c
   SourceMap map{{source[0], source[1], source[2], source[3]}};
   const dim3 block(32, 8);
   const dim3 grid((dstWidth + block.x - 1) / block.x, (dstHeight + block.y - 1) / block.y);
-  LaunchChained(RemapKernel, dim3(grid), dim3(block), stream,
-                src, srcWidth, srcHeight, dst, dstWidth, dstHeight, map, orientation);
+  RemapKernel<<<grid, block, 0, stream>>>(src, srcWidth, srcHeight, dst, dstWidth, dstHeight, map, orientation);
   return cudaGetLastError();
 }
 
