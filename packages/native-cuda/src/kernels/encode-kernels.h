@@ -15,7 +15,7 @@ struct EncodeDivisor {
 
 // What every image of a call shares: components and sampling, the MCU's blocks, the quantisation divisors and
 // the Huffman codes ((size << 16) | code, indexed by symbol). Table 0 is luma's, 1 chroma's.
-struct EncodeLayout {
+struct alignas(16) EncodeLayout {
   int components;                 // 1 (gray) or 3 (YCbCr)
   int hmax, vmax, blocksInMcu;
   int h[3], v[3], table[3];

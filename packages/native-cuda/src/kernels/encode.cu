@@ -10,6 +10,7 @@
 #include <cub/block/block_scan.cuh>
 
 #include "encode-math.cuh"
+#include "shared-copy.cuh"
 
 namespace jpegkit {
 namespace {
@@ -22,12 +23,7 @@ constexpr long long kStuffTile = 16 * kTile;  // coded bytes per stuffing tile
 static_assert(kTile == kEncodeBitTile && kStuffTile == kEncodeStuffTile, "encode-kernels.h sizes the tile rows");
 
 // The call's layout in shared memory: the AC tables are read at data-dependent indices.
-__device__ void LoadLayout(const EncodeLayout* global, EncodeLayout* shared) {
-  const uint32_t* from = reinterpret_cast<const uint32_t*>(global);
-  uint32_t* to = reinterpret_cast<uint32_t*>(shared);
-  for (int i = threadIdx.x; i < static_cast<int>(sizeof(EncodeLayout) / 4); i += blockDim.x) to[i] = from[i];
-  __syncthreads();
-}
+__device__ void LoadLayout(const EncodeLayout* global, EncodeLayout* shared) { CopyToShared(global, shared); }
 
 // The lanes of this thread's scan block: its BlockLanes, its lane, the mask of its eight threads in the warp
 // (`scanBlock` < 0 past the image's blocks: whole groups of eight, so the masks never take in an idle thread).

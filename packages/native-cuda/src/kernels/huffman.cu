@@ -9,32 +9,13 @@
 
 #include "huffman-math.cuh"
 #include "huffman.h"
+#include "shared-copy.cuh"
 
 namespace jpegkit {
 namespace {
 
-// Copies the image's scan description and the tables its MCU uses into shared memory (every thread of the
-// block takes part).
-__device__ void LoadScan(const GpuScan& scan, GpuScan* shared) {
-  static_assert(offsetof(GpuScan, tables) % 4 == 0 && sizeof(HuffTable) % 4 == 0, "GpuScan is copied as words");
-  constexpr int kHeadWords = offsetof(GpuScan, tables) / 4;
-  constexpr int kTableWords = sizeof(HuffTable) / 4;
-  const uint32_t* from = reinterpret_cast<const uint32_t*>(&scan);
-  uint32_t* to = reinterpret_cast<uint32_t*>(shared);
-  for (int i = threadIdx.x; i < kHeadWords; i += blockDim.x) to[i] = from[i];
-  uint32_t used = 0;
-  for (int b = 0; b < scan.blocksInMcu && b < kMaxMcuBlocks; ++b) {
-    const int c = scan.mcuComponent[b];
-    used |= (1u << scan.dcTable[c]) | (1u << scan.acTable[c]);
-  }
-  for (int t = 0; t < kHuffTables; ++t) {
-    if ((used & (1u << t)) == 0) continue;
-    const uint32_t* table = reinterpret_cast<const uint32_t*>(&scan.tables[t]);
-    uint32_t* into = reinterpret_cast<uint32_t*>(&shared->tables[t]);
-    for (int i = threadIdx.x; i < kTableWords; i += blockDim.x) into[i] = table[i];
-  }
-  __syncthreads();
-}
+// The image's scan description with its tables, into shared memory (every thread of the block takes part).
+__device__ void LoadScan(const GpuScan& scan, GpuScan* shared) { CopyToShared(&scan, shared); }
 
 __global__ void __launch_bounds__(kChunkThreads) SyncKernel(HuffmanCall call, int pass) {
   __shared__ GpuScan scan;

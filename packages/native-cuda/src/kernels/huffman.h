@@ -42,7 +42,7 @@ constexpr int kHuffTables = 8;
 constexpr int kMaxMcuBlocks = 10;
 
 // One image's scan as the kernels read it (in device memory, one per image of a call).
-struct GpuScan {
+struct alignas(16) GpuScan {
   const uint8_t* data;            // entropy-coded bytes, stuffing and markers removed; 4-byte aligned, ≥ 8 bytes after
   uint32_t dataWords;             // 32-bit words readable at `data` (reads past them see zeros)
   const uint32_t* intervalStarts;  // byte offset of each restart interval in `data`, then the end
