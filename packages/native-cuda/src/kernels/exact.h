@@ -91,12 +91,12 @@ struct ExactImageJob {
   int32_t outWidth, outHeight;
 };
 
-// Dequantises and runs the islow IDCT of `blocks` blocks described by `count` entries (device memory), one
-// thread per 8×8 block.
 // Rewrites `count` blocks of 64 coefficients in place from the progressive decoder's layout (AC in zigzag order,
 // the DC values apart in `dc`, one per block) into natural order with the DC, as the IDCT reads them.
 cudaError_t LaunchNaturalFromZigzag(int16_t* blocks, const int16_t* dc, int64_t count, cudaStream_t stream);
 
+// Dequantises and runs the islow IDCT of `blocks` blocks described by `count` entries (device memory), eight
+// threads per 8×8 block.
 cudaError_t LaunchExactIdct(const ExactIdctEntry* entries, int count, int64_t blocks, cudaStream_t stream);
 
 // Upsampling, colour conversion, layout and orientation of `count` images (jobs in device memory) in one launch:
