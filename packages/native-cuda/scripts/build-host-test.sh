@@ -18,7 +18,7 @@ case "${1:-}" in
   exact | exact-asan)
     define=JPEGKIT_EXACT_HOST_TEST
     sources=(src/kernels/exact-host-test.cu src/baseline-scan.cc src/kernels/exact-math.cuh src/kernels/exact.h src/kernels/orient.cuh src/kernels/kernels.h
-      src/kernels/huffman-math.cuh src/kernels/huffman.h src/baseline-scan.h src/kernels/host-test-io.h
+      src/kernels/zigzag.cuh src/kernels/huffman-math.cuh src/kernels/huffman.h src/baseline-scan.h src/kernels/host-test-io.h
       src/jpeg-headers.cc src/jpeg-headers.h src/progressive-scan.cc src/progressive-scan.h) ;;
   ops)
     define=JPEGKIT_OPS_HOST_TEST
@@ -27,7 +27,7 @@ case "${1:-}" in
   encode)
     define=JPEGKIT_ENCODE_HOST_TEST
     sources=(src/kernels/encode-host-test.cu src/encode-plan.cc src/encode-plan.h src/kernels/encode-math.cuh
-      src/kernels/encode-kernels.h src/kernels/host-test-io.h) ;;
+      src/kernels/zigzag.cuh src/kernels/encode-kernels.h src/kernels/host-test-io.h) ;;
   *) echo "usage: build-host-test.sh exact|exact-asan|ops|encode" >&2; exit 2 ;;
 esac
 

@@ -43,7 +43,7 @@ std::vector<uint8_t> Encode(const EncodePlan& plan, EncodeImage image) {
     const enc::BlockPlace place = enc::SourceOf(layout, image, s);
     enc::BlockLanes lanes{};
     for (int lane = 0; lane < kLanes; ++lane) enc::RowPass(layout, image, place, lane, lanes);
-    for (int lane = 0; lane < kLanes; ++lane) enc::ColumnPass(layout, place, enc::kZigzagOf, lane, lanes);
+    for (int lane = 0; lane < kLanes; ++lane) enc::ColumnPass(layout, place, kZigzagOf, lane, lanes);
     for (int lane = 0; lane < kLanes; ++lane) enc::NonzeroPass(lane, lanes);
     const uint64_t mask = enc::NonzeroMask(lanes);
     const uint32_t* ac = layout.ac[layout.table[place.component]];

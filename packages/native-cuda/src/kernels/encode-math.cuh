@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "encode-kernels.h"
+#include "zigzag.cuh"
 
 #if defined(__CUDACC__)
 #define JK_ENC_FN __host__ __device__ __forceinline__
@@ -26,17 +27,6 @@
 
 namespace jpegkit {
 namespace enc {
-
-// Natural (row-major) index of a block → its zigzag position (the kernels copy it into shared memory: the lanes
-// of a warp index it at different places).
-#define JK_ENC_ZIGZAG_OF                                                                                             \
-  0, 1, 5, 6, 14, 15, 27, 28, 2, 4, 7, 13, 16, 26, 29, 42, 3, 8, 12, 17, 25, 30, 41, 43, 9, 11, 18, 24, 31, 40, 44, \
-      53, 10, 19, 23, 32, 39, 45, 52, 54, 20, 22, 33, 38, 46, 51, 55, 60, 21, 34, 37, 47, 50, 56, 59, 61, 35, 36,   \
-      48, 49, 57, 58, 62, 63
-constexpr uint8_t kZigzagOf[64] = {JK_ENC_ZIGZAG_OF};
-#if defined(__CUDACC__)
-__constant__ const uint8_t kZigzagOfDevice[64] = {JK_ENC_ZIGZAG_OF};
-#endif
 
 // --- colour (jccolor.c: FIX(x) = x · 2^16 + 0.5, tables folded into sums) ---------------------------------------
 

@@ -44,7 +44,7 @@ __device__ LaneGroup LaneGroupOf(enc::BlockLanes* lanes, const EncodeLayout& lay
 
 // The zigzag table into shared memory (every thread of the block takes part; LoadLayout's barrier follows).
 __device__ void LoadZigzag(uint8_t* zigzagOf) {
-  for (int i = threadIdx.x; i < 64; i += blockDim.x) zigzagOf[i] = enc::kZigzagOfDevice[i];
+  for (int i = threadIdx.x; i < 64; i += blockDim.x) zigzagOf[i] = kZigzagOfDevice[i];
 }
 
 __global__ void __launch_bounds__(kLaneThreads) CoefficientsKernel(EncodeBuffers b) {

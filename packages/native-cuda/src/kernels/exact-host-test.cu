@@ -148,7 +148,7 @@ int FromProgressive(const jpegkit::ProgressiveFrame& frame, Coefficients* out) {
     int16_t* natural = out->components[c].coefficients.data();
     for (size_t b = 0; b < frame.Blocks(c); ++b) {
       for (int n = 0; n < 64; ++n) {
-        natural[b * 64 + n] = exact::NaturalCoefficient(blocks[c] + b * 64, dcs[c][b], n, exact::kZigzagOf);
+        natural[b * 64 + n] = exact::NaturalCoefficient(blocks[c] + b * 64, dcs[c][b], n, kZigzagOf);
       }
     }
   }

@@ -59,7 +59,7 @@ __global__ void __launch_bounds__(kAssembleThreads)
   __syncthreads();
   for (int i = threadIdx.x; i < values; i += kAssembleThreads) {
     const int b = i / 64;
-    own[i] = exact::NaturalCoefficient(zigzag + b * 64, dc[first + b], i % 64, exact::kZigzagOfDevice);
+    own[i] = exact::NaturalCoefficient(zigzag + b * 64, dc[first + b], i % 64, kZigzagOfDevice);
   }
 }
 

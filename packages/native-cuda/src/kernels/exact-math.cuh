@@ -12,6 +12,7 @@
 
 #include "exact.h"
 #include "orient.cuh"
+#include "zigzag.cuh"
 
 #if defined(__CUDACC__)
 #define JK_EXACT_FN __host__ __device__ __forceinline__
@@ -23,16 +24,6 @@ namespace jpegkit {
 namespace exact {
 
 // --- the progressive decoder's layout (progressive-scan.h) ----------------------------------------------------
-
-// Where natural-order coefficient n sits in zigzag order (the inverse of jpeg_natural_order).
-#define JK_ZIGZAG_OF                                                                                             \
-  0, 1, 5, 6, 14, 15, 27, 28, 2, 4, 7, 13, 16, 26, 29, 42, 3, 8, 12, 17, 25, 30, 41, 43, 9, 11, 18, 24, 31, 40, 44, \
-      53, 10, 19, 23, 32, 39, 45, 52, 54, 20, 22, 33, 38, 46, 51, 55, 60, 21, 34, 37, 47, 50, 56, 59, 61, 35, 36,  \
-      48, 49, 57, 58, 62, 63
-constexpr uint8_t kZigzagOf[64] = {JK_ZIGZAG_OF};
-#if defined(__CUDACC__)
-__constant__ const uint8_t kZigzagOfDevice[64] = {JK_ZIGZAG_OF};
-#endif
 
 // Natural-order coefficient n of a block the progressive decoder wrote: AC coefficients in zigzag order (its
 // entry 0 unused), the DC value apart.
