@@ -22,8 +22,8 @@ bool ParseBaselineScan(const uint8_t* bytes, size_t length, BaselineScanFacts* f
   facts->height = frame.height;
   facts->components = frame.count;
   facts->restartInterval = state.restartInterval;
-  facts->maxH = *std::max_element(frame.h, frame.h + frame.count);
-  facts->maxV = *std::max_element(frame.v, frame.v + frame.count);
+  facts->maxH = MaxH(frame);
+  facts->maxV = MaxV(frame);
   std::memset(facts->tables, 0, sizeof facts->tables);
   for (int s = 0; s < scan.count; ++s) {
     ScanComponentFacts& c = facts->component[s];
@@ -69,7 +69,9 @@ bool UnstuffScan(const uint8_t* bytes, size_t length, BaselineScanFacts* facts, 
     if (marker < 0) return Refuse(reason, "no EOI marker after the scan");
     return Refuse(reason, "marker " + MarkerName(marker) + " after the scan");
   }
-  if (starts.size() != IntervalsOf(facts->totalMcus, facts->restartInterval) + 1) return Refuse(reason, "restart markers missing or extra");
+  if (starts.size() != IntervalsOf(facts->totalMcus, facts->restartInterval) + 1) {
+    return Refuse(reason, "restart markers missing or extra");
+  }
   *outBytes = o;
   return true;
 }

@@ -5,12 +5,9 @@
 #include <cstdio>
 #include <cstring>
 
-namespace jpegkit {
+#include "kernels/huffman-math.cuh"
 
-const uint8_t kNaturalOrder[64] = {0,  1,  8,  16, 9,  2,  3,  10, 17, 24, 32, 25, 18, 11, 4,  5,
-                                   12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6,  7,  14, 21, 28,
-                                   35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51,
-                                   58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63};
+namespace jpegkit {
 
 namespace {
 
@@ -134,7 +131,7 @@ bool ReadHeaders(const uint8_t* bytes, size_t length, size_t* pos, HeaderState* 
         const size_t size = pq == 0 ? 64 : 128;
         if (pq > 1 || tq > 3 || i + 1 + size > bodyLength) return Refuse(reason, "a malformed DQT");
         for (int k = 0; k < 64; ++k) {
-          state->quant[tq][kNaturalOrder[k]] =
+          state->quant[tq][huff::kNatural[k]] =
               static_cast<uint16_t>(pq == 0 ? body[i + 1 + k] : U16(body + i + 1 + 2 * k));
         }
         state->quantSeen[tq] = true;
@@ -246,12 +243,8 @@ bool UnstuffEntropy(const uint8_t* bytes, size_t length, size_t start, uint8_t* 
   return true;
 }
 
-namespace {
-
 int MaxH(const FrameHeader& frame) { return *std::max_element(frame.h, frame.h + frame.count); }
 int MaxV(const FrameHeader& frame) { return *std::max_element(frame.v, frame.v + frame.count); }
-
-}  // namespace
 
 int McusPerRow(const FrameHeader& frame) { return (frame.width + MaxH(frame) * 8 - 1) / (MaxH(frame) * 8); }
 

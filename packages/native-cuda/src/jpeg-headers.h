@@ -13,9 +13,6 @@
 
 namespace jpegkit {
 
-// libjpeg's jpeg_natural_order: the natural index of each zigzag position.
-extern const uint8_t kNaturalOrder[64];
-
 struct FrameHeader {
   bool seen = false;
   int marker = 0;  // SOF0, SOF1 or SOF2
@@ -72,6 +69,10 @@ struct ComponentGrid {
   int blocksPerRow = 0, blockRows = 0;        // whole MCUs
 };
 ComponentGrid GridOfComponent(const FrameHeader& frame, int c);
+
+// The frame's largest sampling factors (jdinput.c's max_h_samp_factor, max_v_samp_factor).
+int MaxH(const FrameHeader& frame);
+int MaxV(const FrameHeader& frame);
 
 // The frame's interleaved MCU grid: MCUs per row and MCU rows (jdinput.c's MCUs_per_row, total_iMCU_rows).
 int McusPerRow(const FrameHeader& frame);

@@ -425,8 +425,8 @@ bool ParseProgressive(const uint8_t* bytes, size_t length, ProgressiveFrame* fra
       frame->width = f.width;
       frame->height = f.height;
       frame->components = f.count;
-      frame->maxH = *std::max_element(f.h, f.h + f.count);
-      frame->maxV = *std::max_element(f.v, f.v + f.count);
+      frame->maxH = MaxH(f);
+      frame->maxV = MaxV(f);
       frame->mcusPerRow = McusPerRow(f);
       for (int c = 0; c < f.count; ++c) frame->component[c] = GridOfComponent(f, c);
     }
@@ -494,7 +494,9 @@ bool ParseProgressive(const uint8_t* bytes, size_t length, ProgressiveFrame* fra
       return false;
     }
     if (marker < 0) return Refuse(reason, "no EOI marker (libjpeg would warn)");
-    if (scan.intervalStarts.size() != IntervalsOf(scan.mcus, scan.restartInterval) + 1) return Refuse(reason, "restart markers missing or extra");
+    if (scan.intervalStarts.size() != IntervalsOf(scan.mcus, scan.restartInterval) + 1) {
+      return Refuse(reason, "restart markers missing or extra");
+    }
     dataEnd += bytesOut + kPadding;
     pos = markerAt;
     for (size_t t = 0; t < frame->scans.size(); ++t) {

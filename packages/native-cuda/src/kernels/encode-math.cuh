@@ -172,7 +172,6 @@ struct alignas(16) BlockLanes {
   int32_t rows[8][9];  // the row pass's results, a row per lane (the pad keeps a column's reads off one bank)
   int16_t zigzag[64];  // the quantised coefficients in zigzag order
   uint8_t nonzero[8];  // bit i of byte l: AC coefficient 8l + i (zigzag) is not zero
-  uint32_t spare[2];
 };
 
 // Step 1, lane `lane`: row `lane` of the block at (bx, by) of component c, level-shifted, through the row pass.
