@@ -87,15 +87,24 @@ JK_HD void ResizeHorizontal(const ResizeParams& p, int dx, int y) {
   const double* w = p.hWeights + dx;
   const int64_t wStride = p.resizeWidth;
   const uint8_t* row = p.src.base + static_cast<int64_t>(y) * p.src.rowPitch + static_cast<int64_t>(start) * p.src.step;
-  // The common case (no sRGB curve, no alpha): the decoded sample is the byte itself.
-  const bool plain = !p.linear && p.src.alpha < 0;
   double sum[kMaxChannels] = {0, 0, 0, 0};
-  for (int k = 0; k < count; ++k) {
-    const double wk = w[k * wStride];
-    const uint8_t* px = row + k * p.src.step;
-    for (int c = 0; c < kMaxChannels; ++c) {
-      if (c < channels) {
-        sum[c] += wk * (plain ? ByteToDouble(px[p.src.offset[c]]) : static_cast<double>(ResizeDecoded(p, px, c)));
+  // Two loops, not one with the choice inside: nvcc keeps the choice in the loop (H200, 1080p → 960×540: one
+  // loop 45 µs, two 34).
+  if (!p.linear && p.src.alpha < 0) {
+    // The common case: the decoded sample is the byte itself.
+    for (int k = 0; k < count; ++k) {
+      const double wk = w[k * wStride];
+      const uint8_t* px = row + k * p.src.step;
+      for (int c = 0; c < kMaxChannels; ++c) {
+        if (c < channels) sum[c] += wk * ByteToDouble(px[p.src.offset[c]]);
+      }
+    }
+  } else {
+    for (int k = 0; k < count; ++k) {
+      const double wk = w[k * wStride];
+      const uint8_t* px = row + k * p.src.step;
+      for (int c = 0; c < kMaxChannels; ++c) {
+        if (c < channels) sum[c] += wk * static_cast<double>(ResizeDecoded(p, px, c));
       }
     }
   }
