@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -209,6 +209,35 @@ describe("our GPU Huffman decoder's arithmetic on the CPU (host harness)", () =>
     for (const file of ['photo-420-progressive', 'photo-422-progressive', 'photo-gray-progressive'])
       expect(taken).toContain(`jpeg/${file}.jpg`);
     expect(taken).toContain('jpeg/photo-420-progressive-restart.jpg');
+  });
+
+  // The kernels route unstuffs scans without restart markers on the GPU (src/kernels/unstuff.h); the harness
+  // decodes from what the count and move kernels' pieces make of the raw copy, after checking it equals
+  // UnstuffEntropy's bytes.
+  it("unstuffs the GPU's way to the host's bytes where a scan has no restart markers", () => {
+    const way = (name: string) => {
+      const result = spawnSync(harness, ['--jpeg', fixturePath(`jpeg/${name}.jpg`), join(work, 'out.pnm')], {
+        encoding: 'utf8',
+      });
+      expect(result.status, result.stderr).toBe(0);
+      return /unstuffed the GPU's way/.test(result.stderr) ? 'gpu' : 'host';
+    };
+    for (const name of ['photo-420', 'photo-422', 'photo-444', 'photo-gray', 'odd-37x23-411', 'small-420'])
+      expect([name, way(name)]).toEqual([name, 'gpu']);
+    for (const name of ['photo-420-restart-3mcu', 'photo-420-restart-rows'])
+      expect([name, way(name)]).toEqual([name, 'host']);
+  });
+
+  it("unstuffs 20,000 random scans the GPU's way as UnstuffEntropy does, and finds every 0xFF that is not stuffing (ASan + UBSan)", () => {
+    const result = spawnSync(asan, ['--unstuff-fuzz', '0x6a6b', '20000'], { encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    const match = /(\d+) cases, (\d+) taken, (\d+) of them all stuffing, all equal/.exec(result.stdout);
+    expect(match).not.toBeNull();
+    const [, cases, taken, clean] = match!.map(Number) as [number, number, number, number];
+    console.log(`unstuff fuzz: ${cases} scans, ${taken} ending with EOI, ${clean} of them all stuffing`);
+    expect(cases).toBe(20_000);
+    expect(clean).toBeGreaterThan(10_000);
+    expect(taken - clean).toBeGreaterThan(200);
   });
 
   it('never crashes on 400 mutated fixtures (ASan + UBSan), and what it decodes equals strict libjpeg', async () => {

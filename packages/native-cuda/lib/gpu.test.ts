@@ -686,6 +686,35 @@ describe('cuda backend, our GPU Huffman decoder (decoder: kernels)', () => {
     many.forEach((img, i) => expect(diffImages(img, alone[i % 4]!).maxAbs).toBe(0));
   });
 
+  // Scans without restart markers are unstuffed on the GPU (src/kernels/unstuff.h) when the file ends with EOI;
+  // a 0xFF there that is not stuffing sends the file through the decoder again, unstuffed on the host.
+  it('decodes files whose scan the GPU cannot unstuff (fill bytes, data after EOI) on the host, alone, batched and in pipelines', async () => {
+    const plain = fixture('jpeg/photo-420.jpg');
+    const end = plain.length - 2; // its EOI
+    const withFill = new Uint8Array([...plain.subarray(0, end), 0xff, 0xff, 0xff, 0xd9]);
+    const afterEoi = new Uint8Array([...plain, 0x12, 0x34, 0xff, 0xd9]);
+    const expected = await decode(plain);
+    for (const bytes of [withFill, afterEoi]) {
+      const before = kernels.decodeRoutes().kernels ?? 0;
+      expect(diffImages(await decode(bytes), expected).maxAbs).toBe(0);
+      expect(kernels.decodeRoutes().kernels).toBe(before + 1);
+    }
+    const batch = await kernels.decodeBatch(
+      [plain, withFill, afterEoi, plain].map((bytes) => ({ bytes, header: inspect(bytes) })),
+      resolveDecodeOptions(),
+    );
+    for (const img of batch) expect(diffImages(img as HostImage, expected).maxAbs).toBe(0);
+    const plan = (bytes: Uint8Array): PipelinePlan => ({
+      input: { kind: 'jpeg', bytes, header: inspect(bytes) },
+      orient: true,
+      steps: [resolveResizeStep({ width: 100, height: 60, fit: 'fill', filter: 'lanczos3' })],
+      output: { kind: 'jpeg', encode: resolveEncodeOptions({ quality: 90 }) },
+    });
+    const want = Buffer.from((await kernels.run(plan(plain))) as Uint8Array);
+    for (const bytes of [withFill, afterEoi])
+      expect(Buffer.from((await kernels.run(plan(bytes))) as Uint8Array).equals(want)).toBe(true);
+  });
+
   it('writes device images, every format and orientation as rearrangements of the rgb decode', async () => {
     const bytes = fixture('jpeg/photo-420.jpg');
     const rgb = await decode(bytes);

@@ -19,7 +19,8 @@ case "${1:-}" in
     define=JPEGKIT_EXACT_HOST_TEST
     sources=(src/kernels/exact-host-test.cu src/baseline-scan.cc src/kernels/exact-math.cuh src/kernels/exact.h src/kernels/orient.cuh src/kernels/kernels.h
       src/kernels/zigzag.cuh src/kernels/huffman-math.cuh src/kernels/huffman.h src/baseline-scan.h src/kernels/host-test-io.h
-      src/jpeg-headers.cc src/jpeg-headers.h src/progressive-scan.cc src/progressive-scan.h) ;;
+      src/jpeg-headers.cc src/jpeg-headers.h src/progressive-scan.cc src/progressive-scan.h src/kernels/unstuff.cuh
+      src/kernels/unstuff.h) ;;
   ops)
     define=JPEGKIT_OPS_HOST_TEST
     sources=(src/kernels/ops-host-test.cu src/kernels/ops-math.cuh src/kernels/ops-params.h src/ops-program.h

@@ -9,6 +9,7 @@
 
 #include "args.h"
 #include "kernel-decode.h"
+#include "kernels/huffman.h"
 #include "kernels/kernels.h"
 
 namespace jpegkit {
@@ -290,7 +291,10 @@ std::vector<DecodeItem*> PendingKernelDecode::Finish() {
   std::vector<DecodeItem*> again;
   if (active) {
     for (size_t i = 0; i < items.size(); ++i) {
-      if (status[i] != 0) again.push_back(items[i]);
+      if (status[i] == 0) continue;
+      // Data the unstuffing kernels found a marker in is unstuffed on the host the next time.
+      if ((status[i] & kUnclean) != 0) items[i]->hostUnstuff = true;
+      again.push_back(items[i]);
     }
   }
   items.clear();

@@ -34,6 +34,7 @@ struct DecodeItem {
   bool progressive = false;
   bool hardwareCandidate = false;  // baseline, single scan, a subsampling the engines take (the TS side knows)
   bool toDevice = false;
+  bool hostUnstuff = false;  // our kernels' unstuffing found a marker in the scan: the host unstuffs it
   uint8_t* out = nullptr;
   size_t outStride = 0;
 

@@ -243,6 +243,12 @@ bool UnstuffEntropy(const uint8_t* bytes, size_t length, size_t start, uint8_t* 
   return true;
 }
 
+bool RawEntropySize(const uint8_t* bytes, size_t length, size_t start, size_t* rawBytes) {
+  if (length < start + 2 || bytes[length - 2] != 0xff || bytes[length - 1] != 0xd9) return false;
+  *rawBytes = length - 2 - start;
+  return true;
+}
+
 int MaxH(const FrameHeader& frame) { return *std::max_element(frame.h, frame.h + frame.count); }
 int MaxV(const FrameHeader& frame) { return *std::max_element(frame.v, frame.v + frame.count); }
 

@@ -92,6 +92,10 @@ size_t IntervalsOf(int64_t mcus, int restartInterval);
 bool UnstuffEntropy(const uint8_t* bytes, size_t length, size_t start, uint8_t* out, size_t* outBytes,
                     std::vector<uint32_t>* starts, size_t* markerAt, int* marker, std::string* reason);
 
+// For unstuffing on the GPU (kernels/unstuff.h), which takes the entropy-coded data as it is: when the file ends
+// with the EOI marker, the data's size from `start` up to it. False when the file does not end with EOI.
+bool RawEntropySize(const uint8_t* bytes, size_t length, size_t start, size_t* rawBytes);
+
 // "0xc2" for a marker code.
 std::string MarkerName(int marker);
 

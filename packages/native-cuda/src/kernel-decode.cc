@@ -1,6 +1,8 @@
 // See kernel-decode.h. One call, on the slot's stream:
-//   1. host: each image's headers (baseline-scan.cc) and its entropy-coded data unstuffed straight into pinned
-//      staging, with the scan descriptions, chunk list, interval offsets and quantisation tables; one upload;
+//   1. host: each image's headers (baseline-scan.cc) and its entropy-coded data into pinned staging — copied as
+//      it is when the scan has no restart markers (CopyEntropyRaw; the unstuffing kernels of kernels/unstuff.h
+//      remove the stuffing), else unstuffed — with the scan descriptions, chunk list, interval offsets and
+//      quantisation tables; one upload;
 //   2. sync passes until a pass changes no chunk's exit (pass 0 starts each chunk's guess a lead-in early): a
 //      small call in one cooperative launch that stops at the settled pass, a large one queued in rounds without
 //      readbacks (passes after the settled one return at once); then the starts and decode kernels (the decode
@@ -25,6 +27,7 @@
 #include "exact-pixels.h"
 #include "kernels/huffman-math.cuh"
 #include "kernels/huffman.h"
+#include "kernels/unstuff.h"
 #include "progressive-scan.h"
 
 namespace jpegkit {
@@ -38,6 +41,11 @@ struct Accepted {
   DecodeItem* item = nullptr;
   std::unique_ptr<BaselineScanFacts> facts;
   size_t dataAt = 0, dataBound = 0, dataBytes = 0;
+  // Unstuffed on the GPU: the raw data's size, and where it, the unstuffed data and the tiles' counts go in the
+  // device's region after the upload (dataAt is then in that region).
+  bool raw = false;
+  size_t rawBytes = 0, unstuffedAt = 0, tileCountsAt = 0;
+  size_t chunkCount = 0;  // its chunks in the call's list (with padding)
   size_t coefficientAt[3] = {};
   ExactFrameGrid grid;
   int firstChunk = 0;
@@ -139,6 +147,16 @@ int TunedBits(const char* name, int chosen) {
   if (value == nullptr) return chosen;
   const int bits = std::atoi(value);
   return bits >= 256 && bits <= 8192 && bits % 32 == 0 ? bits : chosen;
+}
+
+// Unstuffing on the GPU (kernels/unstuff.h) for scans without restart markers in files that end with EOI;
+// JPEGKIT_CUDA_GPU_UNSTUFF=0 unstuffs everything on the host, to compare.
+bool GpuUnstuffing() {
+  static const bool on = [] {
+    const char* v = std::getenv("JPEGKIT_CUDA_GPU_UNSTUFF");
+    return v == nullptr || std::strcmp(v, "0") != 0;
+  }();
+  return on;
 }
 
 class KernelDecoder {
@@ -298,6 +316,9 @@ class KernelDecoder {
     for (Accepted& a : accepted_) {
       a.dataBound = AlignUp(a.item->length - a.facts->entropyStart + 16, 16);
       boundBits += a.dataBound * 8;
+      // Scans without restart markers in files that end with EOI go up as they are, to be unstuffed on the GPU.
+      a.raw = GpuUnstuffing() && !a.item->hostUnstuff && a.facts->restartInterval == 0 &&
+              RawEntropySize(a.item->data, a.item->length, a.facts->entropyStart, &a.rawBytes);
     }
     // Pass 0's candidates (huffman.h) when the call's chunks times candidates fit on the GPU at once: then they
     // cost pass 0 little, and shorter chunks pay.
@@ -326,16 +347,27 @@ class KernelDecoder {
       chunkBound += a.dataBound * 8 / chunkBits + intervals + kChunkThreads;
     }
     const size_t scansAt = 0;
-    const size_t imageChunksAt = AlignUp(scansAt + n * sizeof(GpuScan));
+    const size_t jobsAt = AlignUp(scansAt + n * sizeof(GpuScan));
+    const size_t imageChunksAt = AlignUp(jobsAt + n * sizeof(RawScanJob));
     const size_t quantAt = AlignUp(imageChunksAt + (n + 1) * sizeof(int32_t));
     const size_t tablesAt = AlignUp(quantAt + n * 3 * 64 * sizeof(int16_t));
     const size_t chunksAt = AlignUp(tablesAt + ExactPixelsPlan::BytesFor(n));
     const size_t intervalsAt = AlignUp(chunksAt + chunkBound * sizeof(GpuChunk));
     const size_t dataAt = AlignUp(intervalsAt + intervalBound * sizeof(uint32_t));
     size_t dataEnd = dataAt;
+    // Data unstuffed on the host is uploaded from staging; the raw data goes to the device's region after the
+    // upload, each image's followed by its unstuffed data and its tiles' counts.
+    size_t rawEnd = 0;
     for (Accepted& a : accepted_) {
-      a.dataAt = dataEnd;
-      dataEnd += a.dataBound;
+      if (a.raw) {
+        a.dataAt = rawEnd;
+        a.unstuffedAt = AlignUp(a.dataAt + a.rawBytes + kUnstuffSlack);
+        a.tileCountsAt = AlignUp(a.unstuffedAt + a.dataBound);
+        rawEnd = AlignUp(a.tileCountsAt + UnstuffTiles(static_cast<uint32_t>(a.dataBound)) * sizeof(uint32_t));
+      } else {
+        a.dataAt = dataEnd;
+        dataEnd += a.dataBound;
+      }
     }
     const size_t readbackAt = AlignUp(dataEnd);
     const size_t stagingBytes = readbackAt + n * sizeof(uint32_t);
@@ -353,19 +385,26 @@ class KernelDecoder {
     for (Accepted& a : accepted_) {
       std::string reason;
       const Trace::Clock::time_point unstuffStart = Trace::Clock::now();
-      const bool unstuffed =
-          UnstuffScan(a.item->data, a.item->length, a.facts.get(), host + a.dataAt, &a.dataBytes, &reason);
+      BaselineScanFacts& f = *a.facts;
+      bool unstuffed = true;
+      if (a.raw) {
+        // Chunks cut from the raw size; the move kernel fixes them, and the interval's end, from the real one.
+        f.intervalStarts.assign({0, static_cast<uint32_t>(a.rawBytes)});
+      } else {
+        unstuffed = UnstuffScan(a.item->data, a.item->length, &f, host + a.dataAt, &a.dataBytes, &reason);
+        if (unstuffed) std::memset(host + a.dataAt + a.dataBytes, 0, a.dataBound - a.dataBytes);
+      }
       if (trace.on()) unstuffMs += Trace::Since(unstuffStart);
       if (!unstuffed) {
         HandBack(a.item, reason);
         continue;
       }
-      std::memset(host + a.dataAt + a.dataBytes, 0, a.dataBound - a.dataBytes);
       const int image = static_cast<int>(kept.size());
       const size_t written = WriteChunks(a.facts->intervalStarts, image, chunkBits, chunks + chunkCountSoFar,
                                          chunkBound - chunkCountSoFar);
       if (written == 0) return Fail("E_INTERNAL", "kernel decode: the chunk list outgrew its bound");
       a.firstChunk = static_cast<int>(chunkCountSoFar);
+      a.chunkCount = written;
       chunkCountSoFar += written;
       intervalOffset.push_back(intervalsAt + intervalsUsed * sizeof(uint32_t));
       std::memcpy(host + intervalOffset.back(), a.facts->intervalStarts.data(),
@@ -418,19 +457,48 @@ class KernelDecoder {
     DevicePool& pool = *engine_->pool();
     std::shared_ptr<DeviceAllocation> input, state, coefficients, planes;
     SlotScratch& scratch = slot_.kernelScratch;
-    JK_TRY(scratch.Get(&pool, 0, dataEnd, &input));
+    // The upload's blocks, then the raw data's region.
+    const size_t rawAt = AlignUp(dataEnd);
+    JK_TRY(scratch.Get(&pool, 0, rawAt + rawEnd, &input));
     JK_TRY(scratch.Get(&pool, 1, stateBytes, &state));
     JK_TRY(scratch.Get(&pool, 2, coefficientBytes, &coefficients));
     JK_TRY(scratch.Get(&pool, 3, planeBytes, &planes));
     uint8_t* device = input->data();
 
     trace.Mark("acquire");
+    // The raw data straight from the caller's buffers, first: a copy from pageable memory waits for the stream's
+    // earlier work, then the driver copies each buffer through its own staging while it uploads (the buffers live
+    // until the call ends), and the DMA overlaps the rest of the host's preparation.
+    for (const Accepted& a : accepted_) {
+      if (!a.raw) continue;
+      JK_CUDA(cudaMemcpyAsync(device + rawAt + a.dataAt, a.item->data + a.facts->entropyStart, a.rawBytes,
+                              cudaMemcpyHostToDevice, slot_.kernelStream));
+    }
+    if (rawEnd > 0) trace.Mark("raw-upload");
     int16_t* quant = reinterpret_cast<int16_t*>(host + quantAt);
+    RawScanJob* jobs = reinterpret_cast<RawScanJob*>(host + jobsAt);
+    int jobCount = 0;
+    uint32_t mostBound = 0;
     for (int i = 0; i < images; ++i) {
       Accepted& a = accepted_[i];
       const BaselineScanFacts& f = *a.facts;
       GpuScan& scan = scans[i];
       scan.data = device + a.dataAt;
+      if (a.raw) {
+        scan.data = device + rawAt + a.unstuffedAt;
+        RawScanJob& job = jobs[jobCount++];
+        job.raw = device + rawAt + a.dataAt;
+        job.out = device + rawAt + a.unstuffedAt;
+        job.tileCounts = reinterpret_cast<uint32_t*>(device + rawAt + a.tileCountsAt);
+        job.status = reinterpret_cast<uint32_t*>(state->data() + statusAt) + i;
+        job.chunks = reinterpret_cast<GpuChunk*>(device + chunksAt) + a.firstChunk;
+        job.dataEnd = reinterpret_cast<uint32_t*>(device + intervalOffset[i]) + 1;
+        job.rawBytes = static_cast<uint32_t>(a.rawBytes);
+        job.outBound = static_cast<uint32_t>(a.dataBound);
+        job.chunkCount = static_cast<uint32_t>(a.chunkCount);
+        job.chunkBits = chunkBits;
+        mostBound = std::max(mostBound, job.outBound);
+      }
       scan.dataWords = static_cast<uint32_t>(a.dataBound / 4);
       scan.intervalStarts = reinterpret_cast<const uint32_t*>(device + intervalOffset[i]);
       scan.firstChunk = a.firstChunk;
@@ -457,6 +525,9 @@ class KernelDecoder {
     JK_CUDA(cudaMemsetAsync(state->data() + changedAt, 0, candidatesAt - changedAt, stream));
     // The decode pass writes only the coefficients the data codes (the rest of each block stays zero).
     JK_CUDA(cudaMemsetAsync(coefficients->data(), 0, coefficientBytes, stream));
+    // After the status words are zeroed: the count kernel marks them.
+    JK_CUDA(LaunchUnstuff(reinterpret_cast<const RawScanJob*>(device + jobsAt), jobCount, mostBound, stream));
+    if (jobCount > 0) trace.Mark("gpu-unstuff");
     HuffmanCall call{};
     call.scans = reinterpret_cast<const GpuScan*>(device + scansAt);
     call.chunks = reinterpret_cast<const GpuChunk*>(device + chunksAt);
@@ -479,6 +550,7 @@ class KernelDecoder {
     call.candidates = candidates > 0 ? reinterpret_cast<HuffCandidate*>(s + candidatesAt) : nullptr;
     call.links = candidates > 0 ? reinterpret_cast<uint64_t*>(s + linksAt) : nullptr;
     uint32_t* readback = reinterpret_cast<uint32_t*>(host + readbackAt);
+    std::vector<bool> unclean(images, false);  // kUnclean seen in an earlier round of passes
 
     // Passes go in rounds of kPassRound queued back to back, with no readback between them: a pass after the
     // settled one returns at once, and the starts and decode kernels find the settled pass themselves. A call
@@ -545,11 +617,17 @@ class KernelDecoder {
       if (trace.on()) NoteChanged(call);
       // Unsettled marks every image of the call, and leaves the coefficient planes untouched.
       if ((readback[0] & kUnsettled) == 0 || call.passes == kMaxSyncPasses) break;
+      for (int i = 0; i < images; ++i) unclean[i] = unclean[i] || (readback[i] & kUnclean) != 0;
       JK_CUDA(cudaMemsetAsync(call.status, 0, images * sizeof(uint32_t), stream));
     }
+    // Data the unstuffing kernels found a marker in goes through this decoder again, unstuffed on the host.
+    std::vector<DecodeItem*> again;
     for (int i = 0; i < images; ++i) {
       Accepted& a = accepted_[i];
-      if ((readback[i] & kUnsettled) != 0) {
+      if (unclean[i] || (readback[i] & kUnclean) != 0) {
+        a.item->hostUnstuff = true;
+        again.push_back(a.item);
+      } else if ((readback[i] & kUnsettled) != 0) {
         HandBack(a.item, "the GPU Huffman decoder's chunks did not synchronise");
       } else if (readback[i] != 0) {
         HandBack(a.item, "data libjpeg would warn about (the GPU Huffman decoder flagged it)");
@@ -557,6 +635,7 @@ class KernelDecoder {
         a.item->route = "kernels";
       }
     }
+    if (!again.empty()) KernelDecoder(engine_, slot_, rest_, reasons_, nullptr).Run(again);
     return Ok();
   }
 

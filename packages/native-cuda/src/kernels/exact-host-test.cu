@@ -22,6 +22,7 @@
 // OUT: binary PPM (3 components) or PGM (1 component, or --gray: component 0 alone, as djpeg -grayscale).
 #ifdef JPEGKIT_EXACT_HOST_TEST
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -35,6 +36,7 @@
 #include "host-test-io.h"
 #include "huffman-math.cuh"
 #include "progressive-scan.h"
+#include "unstuff.cuh"
 
 namespace {
 
@@ -176,6 +178,122 @@ bool WriteDump(const Coefficients& in, const char* path) {
   return std::fclose(out) == 0;
 }
 
+// The kernels route's way of unstuffing (RawEntropySize on the host, then the count and move kernels' pieces and
+// tiles; the tiles in reverse order, as any order must do) into `out` (`outBound` bytes, zeros after the data).
+// 0 when RawEntropySize does not take the file, -1 when the count kernel would mark it kUnclean (the host
+// unstuffs it then), else 1 with `*dataBytes` (the move kernel's) and `*rawOut` set.
+int UnstuffOnGpusWay(const std::vector<uint8_t>& bytes, size_t start, size_t outBound, std::vector<uint32_t>* out,
+                     size_t* dataBytes, size_t* rawOut = nullptr) {
+  using namespace jpegkit;
+  size_t rawBytes = 0, ffBytes = 0;
+  if (!RawEntropySize(bytes.data(), bytes.size(), start, &rawBytes)) return 0;
+  for (size_t j = start; j < start + rawBytes; ++j) ffBytes += bytes[j] == 0xff ? 1 : 0;
+  std::vector<uint8_t> raw(rawBytes + kUnstuffSlack, 0x5a);  // as uploaded: readable past the end, not zeroed
+  std::memcpy(raw.data(), bytes.data() + start, rawBytes);
+  RawScanJob job{};
+  job.raw = raw.data();
+  job.out = reinterpret_cast<uint8_t*>(out->data());
+  job.rawBytes = static_cast<uint32_t>(rawBytes);
+  job.outBound = static_cast<uint32_t>(outBound);
+  const uint32_t tiles = UnstuffTiles(job.outBound);
+  // The count kernel: each tile's dropped bytes, and the verdict.
+  std::vector<uint32_t> tileCounts(tiles, 0);
+  bool unclean = false;
+  for (uint32_t t = 0; t < tiles; ++t) {
+    for (uint32_t k = 0; k < kUnstuffThreads; ++k) {
+      const unstuff::Piece piece = unstuff::LoadPiece(job, t * kUnstuffThreads + k);
+      unclean = unclean || unstuff::Unclean(piece);
+      tileCounts[t] += static_cast<uint32_t>(__builtin_popcount(unstuff::DroppedBits(piece)));
+    }
+  }
+  if (unclean) return -1;
+  uint32_t dropped = 0;
+  for (uint32_t count : tileCounts) dropped += count;
+  if (dropped != ffBytes) std::exit(Fail("the pieces drop another count of bytes than the data's 0xFF count", 6));
+  const uint32_t unstuffed = job.rawBytes - dropped;
+  // The move kernel, tile by tile.
+  std::fill(out->begin(), out->end(), 0xa5a5a5a5u);  // every byte must be written
+  for (uint32_t t = tiles; t-- > 0;) {
+    uint32_t before = 0;
+    for (uint32_t e = 0; e < t; ++e) before += tileCounts[e];
+    std::vector<uint8_t> packed(kUnstuffTileBytes);
+    uint32_t total = 0;
+    for (uint32_t k = 0; k < kUnstuffThreads; ++k) {
+      total += unstuff::KeepBytes(unstuff::LoadPiece(job, t * kUnstuffThreads + k), packed.data() + total);
+    }
+    const uint32_t tileStart = t * kUnstuffTileBytes;
+    std::memcpy(job.out + tileStart - before, packed.data(), total);
+    const uint32_t tileEnd = std::min<uint32_t>(tileStart + kUnstuffTileBytes, job.outBound);
+    for (uint32_t o = std::max(tileStart, unstuffed); o < tileEnd; ++o) job.out[o] = 0;
+  }
+  *dataBytes = unstuffed;
+  if (rawOut != nullptr) *rawOut = rawBytes;
+  return 1;
+}
+
+// --unstuff-fuzz: random entropy-coded data (0xFF often, followed by stuffing, or now and then by a restart marker,
+// a fill byte or another marker; ending with EOI or not) both ways. Where the GPU's way takes the data and finds
+// every 0xFF stuffing, UnstuffEntropy must read it to the EOI that ends the file in one interval, to the same
+// bytes; and the GPU's way must find every 0xFF stuffing exactly when each is followed by 0x00 (checked here
+// byte by byte). Prints how many it took.
+int UnstuffFuzz(uint32_t seed, int cases) {
+  using namespace jpegkit;
+  uint64_t state = seed * 0x9e3779b97f4a7c15ull + 1;
+  const auto next = [&state](uint32_t below) {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return static_cast<uint32_t>(state % below);
+  };
+  int taken = 0, clean = 0;
+  for (int t = 0; t < cases; ++t) {
+    std::vector<uint8_t> bytes = {0xff, 0xd8, 0x12, 0x34};
+    const size_t start = bytes.size();
+    const uint32_t length = next(4) == 0 ? next(20000) : next(3000);  // up to five tiles
+    const uint32_t ffOdds = 2 + next(300);
+    const uint32_t otherOdds = 1 + next(4000);  // per 0xFF: odds against something other than stuffing
+    for (uint32_t i = 0; i < length; ++i) {
+      if (next(ffOdds) != 0) {
+        bytes.push_back(static_cast<uint8_t>(next(255)));  // 0x00–0xFE
+        continue;
+      }
+      bytes.push_back(0xff);
+      if (next(otherOdds) != 0) bytes.push_back(0x00);
+      else if (next(2) == 0) bytes.push_back(static_cast<uint8_t>(0xd0 + next(8)));
+      else bytes.push_back(static_cast<uint8_t>(next(256)));
+    }
+    if (next(10) < 8) {
+      bytes.push_back(0xff);
+      bytes.push_back(0xd9);
+    }
+    std::vector<uint32_t> words(bytes.size() / 4 + 4, 0), raw(words.size(), 0);
+    std::vector<uint32_t> starts;
+    size_t outBytes = 0, markerAt = 0, dataBytes = 0;
+    int marker = -1;
+    std::string reason;
+    const bool host = UnstuffEntropy(bytes.data(), bytes.size(), start, reinterpret_cast<uint8_t*>(words.data()),
+                                     &outBytes, &starts, &markerAt, &marker, &reason);
+    const int gpu = UnstuffOnGpusWay(bytes, start, words.size() * 4, &raw, &dataBytes);
+    if (gpu == 0) continue;
+    ++taken;
+    const size_t end = bytes.size() - 2;
+    bool stuffingOnly = true;
+    for (size_t j = start; j < end; ++j) {
+      if (bytes[j] == 0xff && (j + 1 >= end || bytes[j + 1] != 0x00)) stuffingOnly = false;
+    }
+    if ((gpu == 1) != stuffingOnly) {
+      return Fail("case " + std::to_string(t) + ": the count kernel's verdict on the 0xFF bytes is wrong", 6);
+    }
+    if (gpu < 0) continue;
+    ++clean;
+    if (!host || marker != 0xd9 || markerAt != end || starts.size() != 2 || outBytes != dataBytes || raw != words) {
+      return Fail("case " + std::to_string(t) + ": the GPU's way unstuffs otherwise than UnstuffEntropy", 6);
+    }
+  }
+  std::printf("unstuff-fuzz: %d cases, %d taken, %d of them all stuffing, all equal\n", cases, taken, clean);
+  return 0;
+}
+
 // Our GPU Huffman decoder's passes, run chunk by chunk on the host exactly as the kernels run them (each pass
 // reads only the pass before's exits, so the order within a pass does not matter).
 int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, int candidates, Coefficients* out) {
@@ -194,6 +312,16 @@ int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, int
   if (!UnstuffScan(bytes.data(), bytes.size(), &facts, reinterpret_cast<uint8_t*>(data.data()), &dataBytes,
                    &reason)) {
     return Fail("refused: " + reason, 4);
+  }
+  // Where the kernels route unstuffs on the GPU, the decode reads what the unstuffing kernel's pieces make of the
+  // raw copy, which must be the host's bytes.
+  std::vector<uint32_t> raw(data.size(), 0);
+  size_t rawDataBytes = 0, rawBytes = 0;
+  const bool onGpu = facts.restartInterval == 0 &&
+                     UnstuffOnGpusWay(bytes, facts.entropyStart, data.size() * 4, &raw, &rawDataBytes, &rawBytes) == 1;
+  if (onGpu) {
+    if (raw != data || rawDataBytes != dataBytes) return Fail("the unstuffing kernels' data differs from UnstuffEntropy's", 6);
+    data.swap(raw);
   }
   out->width = facts.width;
   out->height = facts.height;
@@ -214,8 +342,14 @@ int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, int
   }
   if (chunkBits <= 0) chunkBits = ChooseChunkBits(static_cast<uint64_t>(dataBytes) * 8);
   if (leadBits < 0) leadBits = ChooseLeadBits(chunkBits);
-  std::vector<GpuChunk> chunks(dataBytes * 8 / chunkBits + facts.intervalStarts.size() + kChunkThreads);
-  chunks.resize(WriteChunks(facts.intervalStarts, 0, chunkBits, chunks.data(), chunks.size()));
+  std::vector<GpuChunk> chunks(bytes.size() * 8 / chunkBits + facts.intervalStarts.size() + kChunkThreads);
+  if (onGpu) {
+    // As the kernels route cuts them: from the raw size, then fixed by the move kernel from the unstuffed size.
+    chunks.resize(WriteChunks({0, static_cast<uint32_t>(rawBytes)}, 0, chunkBits, chunks.data(), chunks.size()));
+    for (GpuChunk& chunk : chunks) unstuff::FixChunk(chunk, static_cast<uint32_t>(dataBytes), chunkBits);
+  } else {
+    chunks.resize(WriteChunks(facts.intervalStarts, 0, chunkBits, chunks.data(), chunks.size()));
+  }
   const int count = static_cast<int>(chunks.size());
   std::vector<HuffEntry> exits0(count), exits1(count), used(count);
   std::vector<uint32_t> counts(static_cast<size_t>(count) * kCountWords), starts(static_cast<size_t>(count) * kStartWords);
@@ -300,8 +434,9 @@ int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, int
   for (int p = 1; p <= settled; ++p) passChanges += (p > 1 ? "," : "") + std::to_string(changed[p]);
   std::fprintf(stderr,
                "exact-host-test: %d chunks of %d bits (lead %d, %d candidates), settled after pass %d (changed %s), "
-               "%d chunks redone\n",
-               count, chunkBits, leadBits, candidates, settled, passChanges.c_str(), redone);
+               "%d chunks redone, unstuffed %s\n",
+               count, chunkBits, leadBits, candidates, settled, passChanges.c_str(), redone,
+               onGpu ? "the GPU's way" : "on the host");
   return 0;
 }
 
@@ -383,6 +518,9 @@ int Convert(const char* inputPath, const char* outPath, bool jpeg, bool grayOut,
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 4 && std::strcmp(argv[1], "--unstuff-fuzz") == 0) {
+    return UnstuffFuzz(static_cast<uint32_t>(std::strtoul(argv[2], nullptr, 0)), std::atoi(argv[3]));
+  }
   if (argc > 2 && std::strcmp(argv[1], "--jpeg-many") == 0) {
     // --jpeg-many OUTDIR FILE...: each FILE to OUTDIR/<index>.pnm; prints "<index> <status>" per file.
     // Progressive files on three threads (their scans one block row behind another).

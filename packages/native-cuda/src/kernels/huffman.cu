@@ -17,6 +17,13 @@ namespace {
 // The image's scan description with its tables, into shared memory (every thread of the block takes part).
 __device__ void LoadScan(const GpuScan& scan, GpuScan* shared) { CopyToShared(&scan, shared); }
 
+// The scan of the image whose chunks thread block `tile` of the chunks holds. The unstuffing kernels (unstuff.h)
+// can turn a tile whole to padding: it takes the call's first image's (none of its chunks decodes).
+__device__ const GpuScan& ScanOfTile(const HuffmanCall& call, int tile) {
+  const int image = call.chunks[tile * kChunkThreads].image;
+  return call.scans[image < 0 ? 0 : image];
+}
+
 __global__ void __launch_bounds__(kChunkThreads) SyncKernel(HuffmanCall call, int pass) {
   __shared__ GpuScan scan;
   if (!huff::PassNeeded(call, pass)) return;  // an earlier pass settled
@@ -24,7 +31,7 @@ __global__ void __launch_bounds__(kChunkThreads) SyncKernel(HuffmanCall call, in
   // After pass 0 few chunks decode again: a thread block with none of them skips loading the scan.
   const bool decode = pass == 0 || huff::SyncNeedsDecode(call, index, pass);
   if (!__syncthreads_or(decode)) return;
-  LoadScan(call.scans[call.chunks[blockIdx.x * kChunkThreads].image], &scan);
+  LoadScan(ScanOfTile(call, blockIdx.x), &scan);
   if (decode) huff::SyncAt(call, scan, index, pass);
 }
 
@@ -32,7 +39,7 @@ __global__ void __launch_bounds__(kChunkThreads) SyncKernel(HuffmanCall call, in
 __global__ void __launch_bounds__(kChunkThreads) CandidatesKernel(HuffmanCall call) {
   __shared__ GpuScan scan;
   const int group = blockIdx.x / call.candidateCount, j = blockIdx.x % call.candidateCount;
-  LoadScan(call.scans[call.chunks[group * kChunkThreads].image], &scan);
+  LoadScan(ScanOfTile(call, group), &scan);
   if (j > 0 && j >= huff::CandidatesOf(scan, call.candidateCount)) {
     // None for this image: only the records say so.
     huff::CandidateAt(call, scan, group * kChunkThreads + threadIdx.x, j);
@@ -48,7 +55,7 @@ __global__ void __launch_bounds__(kChunkThreads) SyncLoopKernel(HuffmanCall call
   __shared__ GpuScan scan;
   cooperative_groups::grid_group grid = cooperative_groups::this_grid();
   const int index = blockIdx.x * kChunkThreads + threadIdx.x;
-  LoadScan(call.scans[call.chunks[blockIdx.x * kChunkThreads].image], &scan);
+  LoadScan(ScanOfTile(call, blockIdx.x), &scan);
   for (int pass = call.candidateCount > 0 ? 1 : 0; pass < call.passes; ++pass) {
     if (!huff::PassNeeded(call, pass)) break;  // the pass before changed no exit: settled
     if (pass == 0 || huff::SyncNeedsDecode(call, index, pass)) huff::SyncAt<true>(call, scan, index, pass);
@@ -242,7 +249,7 @@ __global__ void __launch_bounds__(kChunkThreads) DecodeKernel(HuffmanCall call) 
   }
   __shared__ uint8_t natural[80];
   if (threadIdx.x < 80) natural[threadIdx.x] = huff::kNaturalDevice[threadIdx.x];
-  LoadScan(call.scans[call.chunks[blockIdx.x * kChunkThreads].image], &scan);
+  LoadScan(ScanOfTile(call, blockIdx.x), &scan);
   huff::DecodeAt(call, scan, index, pass, natural);
 }
 

@@ -79,8 +79,9 @@ constexpr int kStartWords = 5;
 constexpr int kMaxSyncPasses = 32;
 // Passes queued at once (a call that has not settled after them queues more).
 constexpr int kPassRound = 12;
-// Status bits per image: data libjpeg would warn about; chunks that did not settle within the queued passes.
-constexpr uint32_t kFlagged = 1, kUnsettled = 2;
+// Status bits per image: data libjpeg would warn about; chunks that did not settle within the queued passes; data
+// unstuffed on the GPU (unstuff.h) with a 0xFF that is not stuffing (the host unstuffs it instead).
+constexpr uint32_t kFlagged = 1, kUnsettled = 2, kUnclean = 4;
 // Chunks per thread block (a call pads each image's chunks to a multiple of this).
 constexpr int kChunkThreads = 128;
 // Words of the `tiles` scratch per thread block of chunks.
