@@ -56,6 +56,48 @@ describe('native addon (no GPU needed)', () => {
     expect(built).toBe(true);
   });
 
+  // The calls' workers (src/worker.h): the addon's own threads, and a completion handle per JS thread.
+  it.runIf(built)(
+    'settles 500 calls made at once, and one after another, and lets the process exit',
+    async () => {
+      const results = await Promise.allSettled(Array.from({ length: 500 }, () => addon!.probe(0)));
+      expect(results).toHaveLength(500);
+      const outcome = (r: PromiseSettledResult<unknown>) =>
+        r.status === 'fulfilled' ? 'ok' : String((r.reason as Error).message);
+      expect(new Set(results.map(outcome)).size).toBe(1);
+      for (let i = 0; i < 50; i++)
+        expect(
+          await addon!.probe(0).then(
+            () => 'ok',
+            (e: Error) => e.message,
+          ),
+        ).toBe(outcome(results[0]!));
+      // A process that only made calls ends once they have settled (nothing keeps its event loop alive).
+      const script = `const a = require(${JSON.stringify(addonFile.pathname)}); Promise.allSettled([a.probe(0), a.probe(0)]).then(() => console.log('settled'));`;
+      const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000 });
+      expect(out.trim()).toBe('settled');
+    },
+  );
+
+  it.runIf(built)('survives worker threads that exit with calls in flight, and works on after them', () => {
+    // In a child process: 20 worker threads, each loading the addon, starting 100 calls and exiting with some
+    // still running; then the main thread's own call. A crash or a hang fails the run.
+    const script = `
+      const { Worker } = require('node:worker_threads');
+      const path = ${JSON.stringify(addonFile.pathname)};
+      const code = 'const a = require(' + JSON.stringify(path) + '); for (let i = 0; i < 100; i++) a.probe(0).catch(() => {}); a.probe(0).catch(() => {}).then(() => process.exit(0));';
+      (async () => {
+        for (let round = 0; round < 20; round++) {
+          const w = new Worker(code, { eval: true });
+          await new Promise((r) => w.on('exit', r));
+        }
+        const a = require(path);
+        console.log(await a.probe(0).then(() => 'ok', () => 'refused'));
+      })();`;
+    const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(['ok', 'refused']).toContain(out.trim());
+  });
+
   it.runIf(built)('loads without a GPU and exposes its contract', () => {
     expect(addon!.abi).toBe(3);
     expect(addon!.cudaRuntime).toMatch(/^13\.\d$/);

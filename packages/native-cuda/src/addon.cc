@@ -125,6 +125,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData();
   data->engineClass = Napi::Persistent(EngineObject::Define(env));
   data->imageClass = Napi::Persistent(CudaImageHandle::Define(env));
+  data->completions = MakeCompletions(env);
   env.SetInstanceData(data);
 
   exports.Set("abi", kAddonAbi);
