@@ -1,4 +1,4 @@
-// engine.decode / engine.decodeBatch: one AsyncWorker per call, decoding on a borrowed slot (decode-batch.h).
+// engine.decode / engine.decodeBatch: one worker (worker.h) per call, decoding on a borrowed slot (decode-batch.h).
 #include "decode.h"
 
 #include <string>

@@ -1,13 +1,17 @@
 // nvJPEG handles, decode/encode slots and their lifetimes (see engine.h).
 #include "engine.h"
 
+#include "worker.h"
+
 namespace jpegkit {
 
 Engine::Engine(const EngineOptions& options, const NvjpegApi* api)
     : options_(options),
       api_(api),
       pool_(std::make_shared<DevicePool>(options.device, options.poolKeepBytes)),
-      tables_(options.device) {}
+      tables_(options.device) {
+  AddWorkerThreads(options_.streams);  // one per decode slot: every slot can be busy at once
+}
 
 Failure Engine::Create(const EngineOptions& options, std::shared_ptr<Engine>* out, DeviceInfo* facts) {
   const NvjpegApi* api = Nvjpeg();
@@ -35,7 +39,10 @@ Failure Engine::Create(const EngineOptions& options, std::shared_ptr<Engine>* ou
   return Ok();
 }
 
-Engine::~Engine() { Shutdown(); }
+Engine::~Engine() {
+  Shutdown();
+  ReleaseWorkerThreads(options_.streams);
+}
 
 void Engine::Shutdown() {
   std::unique_lock<std::mutex> lock(mutex_);

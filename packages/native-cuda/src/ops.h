@@ -1,6 +1,6 @@
 // Pixel ops on the device: runOps(engine, input, program) runs an op program (lib/ops-program.ts,
-// src/ops-program.h) on a device image — or host pixels, uploaded first — with the ops-*.cu kernels, as an
-// AsyncWorker on one of the engine's streams, and resolves with a new device image (CudaImageHandle).
+// src/ops-program.h) on a device image — or host pixels, uploaded first — with the ops-*.cu kernels, as a
+// worker (worker.h) on one of the engine's streams, and resolves with a new device image (CudaImageHandle).
 #pragma once
 
 #include <napi.h>

@@ -3,6 +3,7 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -131,16 +132,22 @@ class Executor {
     if (dladdr(reinterpret_cast<void*>(&Executor::Get), &self) != 0 && self.dli_fname != nullptr) {
       dlopen(self.dli_fname, RTLD_LAZY | RTLD_NOLOAD | RTLD_NODELETE);
     }
-    const int threads = ThreadCount();
     spin_ = SpinTime();
-    for (int i = 0; i < threads; ++i) std::thread([this] { Loop(); }).detach();
+    const char* v = std::getenv("JPEGKIT_CUDA_THREADS");
+    const int n = v == nullptr ? 4 : std::atoi(v);
+    Grow(n < 1 ? 4 : n);
   }
 
-  static int ThreadCount() {
-    const char* v = std::getenv("UV_THREADPOOL_SIZE");
-    const int n = v == nullptr ? 4 : std::atoi(v);
-    return n < 1 ? 4 : (n > 1024 ? 1024 : n);
+ public:
+  // Threads for `change` more (or, negative, fewer) calls at once: started up to the most ever wanted (at most
+  // 1,024); never stopped (an idle one sleeps).
+  void Grow(int change) {
+    std::lock_guard<std::mutex> lock(growing_);
+    wanted_ = std::max(0, wanted_ + change);
+    for (; started_ < std::min(1024, wanted_); ++started_) std::thread([this] { Loop(); }).detach();
   }
+
+ private:
 
   static std::chrono::microseconds SpinTime() {
     const char* v = std::getenv("JPEGKIT_CUDA_SPIN_US");
@@ -181,6 +188,8 @@ class Executor {
     }
   }
 
+  std::mutex growing_;
+  int wanted_ = 0, started_ = 0;
   std::mutex mutex_;
   std::condition_variable ready_;
   std::deque<PromiseWorker*> queue_;
@@ -190,6 +199,9 @@ class Executor {
 };
 
 }  // namespace
+
+void AddWorkerThreads(int threads) { Executor::Get().Grow(std::max(0, threads)); }
+void ReleaseWorkerThreads(int threads) { Executor::Get().Grow(-std::max(0, threads)); }
 
 Completions* MakeCompletions(Napi::Env env) {
   auto* completions = new Completions(env);  // never deleted (see Completions)

@@ -3,10 +3,12 @@
 //
 // The threads are ours rather than libuv's pool: an idle one spins for a while (JPEGKIT_CUDA_SPIN_US, default
 // 250 µs) before it sleeps, so a call that follows another — a service's next image — starts within a
-// microsecond; a sleeping pool thread took 24–29 µs to wake (p50; 41–47 p90), measured on the H200 host. As many
-// threads as libuv's pool would have (UV_THREADPOOL_SIZE, else 4), and libuv's pool stays free for the
-// process's file and DNS work. Completions go back to each JS thread through one uv_async handle per
-// environment, settled inside a callback scope (promise reactions run after).
+// microsecond; a sleeping pool thread took 24–29 µs to wake (p50; 41–47 p90), measured on the H200 host, and a
+// single 1080p pipeline went from 0.99 to 0.84 ms p50 (the spinning core also stays awake and warm). Four
+// threads (JPEGKIT_CUDA_THREADS), and one more per slot of each engine alive, so every engine's streams can
+// be busy at once; libuv's pool stays free for the process's file and DNS work. Completions go back to each JS
+// thread through one thread-safe function per environment, settled inside a callback scope (promise reactions
+// run after).
 #pragma once
 
 #include <napi.h>
@@ -16,6 +18,11 @@
 namespace jpegkit {
 
 class Completions;
+
+// Threads for calls to run on: an engine asks for one per decode slot while it lives (as many calls as it can run
+// at once).
+void AddWorkerThreads(int threads);
+void ReleaseWorkerThreads(int threads);
 
 // Makes the environment's completion handle (once per environment, from the addon's Init; null when it cannot).
 Completions* MakeCompletions(Napi::Env env);

@@ -82,7 +82,8 @@ JK_UNSTUFF_FN uint32_t KeepBytes(const Piece& p, uint8_t* to) {
 JK_UNSTUFF_FN void FixChunk(GpuChunk& chunk, uint32_t dataBytes, int chunkBits) {
   if (chunk.image < 0) return;
   const uint64_t bits = static_cast<uint64_t>(dataBytes) * 8;
-  const uint64_t count = bits == 0 ? 1 : (bits + static_cast<uint64_t>(chunkBits) - 1) / static_cast<uint64_t>(chunkBits);
+  const uint64_t size = static_cast<uint64_t>(chunkBits);
+  const uint64_t count = bits == 0 ? 1 : (bits + size - 1) / size;
   if (static_cast<uint64_t>(chunk.place) >= count) {
     chunk = GpuChunk{-1, 0, 0, 1};
   } else {
