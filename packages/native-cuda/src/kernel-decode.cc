@@ -57,10 +57,10 @@ struct Progressive {
   ExactFrameGrid grid;
 };
 
-// JPEGKIT_CUDA_TRACE=1: each call prints where its time went: per phase (parse, staging, unstuff, acquire, prep,
-// upload, pass0 …, starts, decode, idct, pixels), GPU time between the phases' events and (after the slash) the
-// host thread's time to reach the phase's mark (preparing, enqueueing, waiting), then the whole call's wall time.
-// One 1080p photo on an H200: unstuffing into pinned staging 0.12 ms of a 0.9 ms call.
+// JPEGKIT_CUDA_TRACE=1: each call prints where its time went: per phase (parse, staging, unstuff, acquire,
+// raw-upload, prep, upload, gpu-unstuff, candidates, settle (or resolve, pass …, starts), decode, idct, pixels),
+// GPU time between the phases' events and (after the slash) the host thread's time to reach the phase's mark
+// (preparing, enqueueing, waiting), then the whole call's wall time.
 class Trace {
  public:
   using Clock = std::chrono::steady_clock;
@@ -556,19 +556,15 @@ class KernelDecoder {
     // settled one returns at once, and the starts and decode kernels find the settled pass themselves. A call
     // still unsettled at the end of a round (high-quality data resynchronises slowly) queues another.
     trace.Mark("upload");
-    // A call whose thread blocks fit on the GPU at once runs every pass in one cooperative launch that stops at
-    // the settled pass (JPEGKIT_CUDA_SYNC_LOOP=0 turns it off, to compare).
+    // A call whose thread blocks fit on the GPU at once runs the resolve step, every pass (stopping at the
+    // settled one) and the starts in one cooperative launch (JPEGKIT_CUDA_SYNC_LOOP=0 turns it off, to compare).
+    static const bool resolve = [] {
+      const char* v = std::getenv("JPEGKIT_CUDA_RESOLVE");
+      return v == nullptr || std::strcmp(v, "0") != 0;
+    }();
     if (candidates > 0) {
       JK_CUDA(LaunchHuffmanCandidates(call, stream));
       trace.Mark("candidates");
-      static const bool resolve = [] {
-        const char* v = std::getenv("JPEGKIT_CUDA_RESOLVE");
-        return v == nullptr || std::strcmp(v, "0") != 0;
-      }();
-      if (resolve) {
-        JK_CUDA(LaunchHuffmanResolve(call, stream));
-        trace.Mark("resolve");
-      }
     }
     bool looped = false;
     static const bool loopAllowed = [] {
@@ -577,10 +573,16 @@ class KernelDecoder {
     }();
     if (loopAllowed) {
       call.passes = kMaxSyncPasses;
-      JK_CUDA(LaunchHuffmanSyncLoop(call, stream, &looped));
-      if (looped) trace.Mark("passes");
+      JK_CUDA(LaunchHuffmanSettle(call, resolve, stream, &looped));
+      if (looped) trace.Mark("settle");
     }
-    if (!looped) call.passes = candidates > 0 ? 1 : 0;  // the candidates kernel ran pass 0
+    if (!looped) {
+      if (candidates > 0 && resolve) {
+        JK_CUDA(LaunchHuffmanResolve(call, stream));
+        trace.Mark("resolve");
+      }
+      call.passes = candidates > 0 ? 1 : 0;  // the candidates kernel ran pass 0
+    }
     for (;;) {
       if (!looped) {
         const int from = call.passes;
@@ -589,9 +591,9 @@ class KernelDecoder {
           JK_CUDA(LaunchHuffmanSync(call, pass, stream));
           trace.Mark("pass", pass);
         }
+        JK_CUDA(LaunchHuffmanStarts(call, stream));
+        trace.Mark("starts");
       }
-      JK_CUDA(LaunchHuffmanStarts(call, stream));
-      trace.Mark("starts");
       JK_CUDA(LaunchHuffmanDecode(call, stream));
       trace.Mark("decode");
       JK_CUDA(cudaMemcpyAsync(readback, call.status, images * sizeof(uint32_t), cudaMemcpyDeviceToHost, stream));

@@ -48,21 +48,6 @@ __global__ void __launch_bounds__(kChunkThreads) CandidatesKernel(HuffmanCall ca
   huff::CandidateAt<true>(call, scan, group * kChunkThreads + threadIdx.x, j);
 }
 
-// Every sync pass in one cooperative launch (a call small enough for all its thread blocks to be resident at
-// once): a grid-wide barrier between passes instead of a launch each, and the loop stops at the settled pass —
-// no passes queued in vain after it, no second round from the host when a call needs more than a round.
-__global__ void __launch_bounds__(kChunkThreads) SyncLoopKernel(HuffmanCall call) {
-  __shared__ GpuScan scan;
-  cooperative_groups::grid_group grid = cooperative_groups::this_grid();
-  const int index = blockIdx.x * kChunkThreads + threadIdx.x;
-  LoadScan(ScanOfTile(call, blockIdx.x), &scan);
-  for (int pass = call.candidateCount > 0 ? 1 : 0; pass < call.passes; ++pass) {
-    if (!huff::PassNeeded(call, pass)) break;  // the pass before changed no exit: settled
-    if (pass == 0 || huff::SyncNeedsDecode(call, index, pass)) huff::SyncAt<true>(call, scan, index, pass);
-    grid.sync();
-  }
-}
-
 // A segmented running sum: `head` starts a new segment (a restart interval's first chunk).
 struct Segmented {
   uint32_t head;
@@ -89,10 +74,15 @@ struct LinkedThen {
   }
 };
 
+using LinkScan = cub::BlockScan<Linked, kChunkThreads>;
+using SumScan = cub::BlockScan<Segmented, kChunkThreads>;
+
 // The scans over each image's chunks run in three steps, each spread over the whole GPU (one thread block of an
 // image alone left every other SM idle and waited on memory: 0.17 ms for one 1080p photo's links): every thread
 // block of chunks (a tile; an image's chunks are whole tiles) scans its own and keeps its aggregate; one thread
 // block per image scans its tiles' aggregates into each tile's prefix; every tile scans again from its prefix.
+// Each step is a function of the tile (or image) it works on: the kernels below run one step each, and the
+// settle kernel (a call whose thread blocks fit on the GPU at once) runs them all with grid-wide barriers between.
 // Per tile: an aggregate, then a prefix, of up to 8 words each.
 constexpr int kTileWords = kTileWordsPerTile;
 
@@ -107,14 +97,13 @@ __device__ T* TilePrefix(const HuffmanCall& call, int tile) {
   return reinterpret_cast<T*>(call.tiles + static_cast<int64_t>(tile) * kTileWords + kTileWords / 2);
 }
 
-// One thread block per image: each of its tiles' prefix, from `start` (a segment's start) and their aggregates.
-template <typename T, typename Op, bool kSettledOnly>
-__global__ void __launch_bounds__(kChunkThreads) TilePrefixKernel(HuffmanCall call, T start) {
+// Step 2 for image `image`: each of its tiles' prefix, from `start` (a segment's start) and their aggregates.
+template <typename T, typename Op>
+__device__ void ImagePrefixes(const HuffmanCall& call, int image, T start,
+                              typename cub::BlockScan<T, kChunkThreads>::TempStorage& storage) {
   using Scan = cub::BlockScan<T, kChunkThreads>;
-  __shared__ typename Scan::TempStorage storage;
-  if (kSettledOnly && huff::SettledPass(call) < 0) return;
-  const int first = call.imageChunks[blockIdx.x] / kChunkThreads;
-  const int end = call.imageChunks[blockIdx.x + 1] / kChunkThreads;
+  const int first = call.imageChunks[image] / kChunkThreads;
+  const int end = call.imageChunks[image + 1] / kChunkThreads;
   T carry = start;
   for (int base = first; base < end; base += kChunkThreads) {
     const int tile = base + threadIdx.x;
@@ -127,13 +116,14 @@ __global__ void __launch_bounds__(kChunkThreads) TilePrefixKernel(HuffmanCall ca
   }
 }
 
-// Step 1 of a scan: the thread block's (tile's) aggregate of every thread's `x`, kept for the prefix step.
+// Step 1 of a scan: tile `tile`'s aggregate of every thread's `x`, kept for the prefix step.
 template <typename T, typename Op>
 __device__ void KeepTileAggregate(const HuffmanCall& call,
-                                  typename cub::BlockScan<T, kChunkThreads>::TempStorage& storage, const T& x) {
+                                  typename cub::BlockScan<T, kChunkThreads>::TempStorage& storage, int tile,
+                                  const T& x) {
   T inclusive, aggregate;
   cub::BlockScan<T, kChunkThreads>(storage).InclusiveScan(x, inclusive, Op(), aggregate);
-  if (threadIdx.x == 0) *TileAggregate<T>(call, blockIdx.x) = aggregate;
+  if (threadIdx.x == 0) *TileAggregate<T>(call, tile) = aggregate;
 }
 
 // A chunk's link (kept in call.links) as a segment of the composition.
@@ -151,19 +141,16 @@ __device__ Linked LinkedOf(const HuffmanCall& call, int index, bool compute) {
 }
 
 // Resolve, step 1: each chunk's link to the next chunk's candidates; the tile's composition.
-__global__ void __launch_bounds__(kChunkThreads) ResolveTilesKernel(HuffmanCall call) {
-  __shared__ typename cub::BlockScan<Linked, kChunkThreads>::TempStorage storage;
-  KeepTileAggregate<Linked, LinkedThen>(call, storage, LinkedOf(call, blockIdx.x * kChunkThreads + threadIdx.x, true));
+__device__ void ResolveTile(const HuffmanCall& call, LinkScan::TempStorage& storage, int tile) {
+  KeepTileAggregate<Linked, LinkedThen>(call, storage, tile, LinkedOf(call, tile * kChunkThreads + threadIdx.x, true));
 }
 
 // Resolve, step 3: each chunk takes the candidate its interval's exact start links to.
-__global__ void __launch_bounds__(kChunkThreads) ResolveApplyKernel(HuffmanCall call) {
-  using Scan = cub::BlockScan<Linked, kChunkThreads>;
-  __shared__ typename Scan::TempStorage storage;
-  const int index = blockIdx.x * kChunkThreads + threadIdx.x;
+__device__ void ResolveApply(const HuffmanCall& call, LinkScan::TempStorage& storage, int tile) {
+  const int index = tile * kChunkThreads + threadIdx.x;
   const Linked x = LinkedOf(call, index, false);
   Linked before, aggregate;
-  Scan(storage).ExclusiveScan(x, before, *TilePrefix<Linked>(call, blockIdx.x), LinkedThen(), aggregate);
+  LinkScan(storage).ExclusiveScan(x, before, *TilePrefix<Linked>(call, tile), LinkedThen(), aggregate);
   if (!x.head) huff::TakeCandidate(call, index, static_cast<uint32_t>(before.link & 7u));
 }
 
@@ -194,24 +181,19 @@ __device__ Segmented DcOf(const HuffmanCall& call, int index, const GpuChunk& ch
 // Starts: exclusive sums within each interval of (1) the blocks starting in each chunk, giving its first block and
 // so the components of its DC sums' positions, then (2) those DC sums per component, giving its DC predictions.
 // Step 1: the tile's block count.
-__global__ void __launch_bounds__(kChunkThreads) StartsTilesKernel(HuffmanCall call) {
-  __shared__ typename cub::BlockScan<Segmented, kChunkThreads>::TempStorage storage;
-  if (huff::SettledPass(call) < 0) return;  // the decode kernel marks the images
+__device__ void StartsTile(const HuffmanCall& call, SumScan::TempStorage& storage, int tile) {
   GpuChunk chunk;
-  KeepTileAggregate<Segmented, SegmentedSum>(call, storage,
-                                             BlocksOf(call, blockIdx.x * kChunkThreads + threadIdx.x, &chunk));
+  KeepTileAggregate<Segmented, SegmentedSum>(call, storage, tile,
+                                             BlocksOf(call, tile * kChunkThreads + threadIdx.x, &chunk));
 }
 
 // Step 3 of the blocks, step 1 of the DC sums: each chunk's first block; the tile's DC sums.
-__global__ void __launch_bounds__(kChunkThreads) StartsDcKernel(HuffmanCall call) {
-  using Scan = cub::BlockScan<Segmented, kChunkThreads>;
-  __shared__ typename Scan::TempStorage storage;
-  if (huff::SettledPass(call) < 0) return;
-  const int index = blockIdx.x * kChunkThreads + threadIdx.x;
+__device__ void StartsDc(const HuffmanCall& call, SumScan::TempStorage& storage, int tile) {
+  const int index = tile * kChunkThreads + threadIdx.x;
   GpuChunk chunk;
   const Segmented x = BlocksOf(call, index, &chunk);
   Segmented before, aggregate;
-  Scan(storage).ExclusiveScan(x, before, *TilePrefix<Segmented>(call, blockIdx.x), SegmentedSum(), aggregate);
+  SumScan(storage).ExclusiveScan(x, before, *TilePrefix<Segmented>(call, tile), SegmentedSum(), aggregate);
   uint32_t firstBlock = 0;
   if (chunk.image >= 0) {
     firstBlock = static_cast<uint32_t>(chunk.interval) * call.scans[chunk.image].intervalBlocks +
@@ -219,23 +201,100 @@ __global__ void __launch_bounds__(kChunkThreads) StartsDcKernel(HuffmanCall call
     call.starts[static_cast<int64_t>(index) * kStartWords] = firstBlock;
   }
   __syncthreads();
-  KeepTileAggregate<Segmented, SegmentedSum>(call, storage, DcOf(call, index, chunk, firstBlock));
+  KeepTileAggregate<Segmented, SegmentedSum>(call, storage, tile, DcOf(call, index, chunk, firstBlock));
 }
 
 // Step 3 of the DC sums: each chunk's DC predictions.
-__global__ void __launch_bounds__(kChunkThreads) StartsApplyKernel(HuffmanCall call) {
-  using Scan = cub::BlockScan<Segmented, kChunkThreads>;
-  __shared__ typename Scan::TempStorage storage;
-  if (huff::SettledPass(call) < 0) return;
-  const int index = blockIdx.x * kChunkThreads + threadIdx.x;
+__device__ void StartsApply(const HuffmanCall& call, SumScan::TempStorage& storage, int tile) {
+  const int index = tile * kChunkThreads + threadIdx.x;
   const GpuChunk chunk = call.chunks[index];
   uint32_t* out = call.starts + static_cast<int64_t>(index) * kStartWords;
   const Segmented y = DcOf(call, index, chunk, chunk.image >= 0 ? out[0] : 0u);
   Segmented before, aggregate;
-  Scan(storage).ExclusiveScan(y, before, *TilePrefix<Segmented>(call, blockIdx.x), SegmentedSum(), aggregate);
+  SumScan(storage).ExclusiveScan(y, before, *TilePrefix<Segmented>(call, tile), SegmentedSum(), aggregate);
   if (chunk.image >= 0) {
     for (int c = 0; c < 4; ++c) out[1 + c] = y.head ? 0u : before.v[c];
   }
+}
+
+// A segment's start: the scans' initial values.
+__device__ Segmented SegmentStart() { return Segmented{1, {0, 0, 0, 0}}; }
+__device__ Linked LinkStart() { return Linked{1, huff::kIdentityLink}; }
+
+// One kernel per step (calls too large for the settle kernel).
+__global__ void __launch_bounds__(kChunkThreads) ResolveTilesKernel(HuffmanCall call) {
+  __shared__ LinkScan::TempStorage storage;
+  ResolveTile(call, storage, blockIdx.x);
+}
+
+__global__ void __launch_bounds__(kChunkThreads) ResolvePrefixKernel(HuffmanCall call) {
+  __shared__ LinkScan::TempStorage storage;
+  ImagePrefixes<Linked, LinkedThen>(call, blockIdx.x, LinkStart(), storage);
+}
+
+__global__ void __launch_bounds__(kChunkThreads) ResolveApplyKernel(HuffmanCall call) {
+  __shared__ LinkScan::TempStorage storage;
+  ResolveApply(call, storage, blockIdx.x);
+}
+
+// The starts' kernels do nothing when no pass settled (the decode kernel marks the images).
+__global__ void __launch_bounds__(kChunkThreads) StartsTilesKernel(HuffmanCall call) {
+  __shared__ SumScan::TempStorage storage;
+  if (huff::SettledPass(call) >= 0) StartsTile(call, storage, blockIdx.x);
+}
+
+__global__ void __launch_bounds__(kChunkThreads) StartsPrefixKernel(HuffmanCall call) {
+  __shared__ SumScan::TempStorage storage;
+  if (huff::SettledPass(call) >= 0) ImagePrefixes<Segmented, SegmentedSum>(call, blockIdx.x, SegmentStart(), storage);
+}
+
+__global__ void __launch_bounds__(kChunkThreads) StartsDcKernel(HuffmanCall call) {
+  __shared__ SumScan::TempStorage storage;
+  if (huff::SettledPass(call) >= 0) StartsDc(call, storage, blockIdx.x);
+}
+
+__global__ void __launch_bounds__(kChunkThreads) StartsApplyKernel(HuffmanCall call) {
+  __shared__ SumScan::TempStorage storage;
+  if (huff::SettledPass(call) >= 0) StartsApply(call, storage, blockIdx.x);
+}
+
+// Resolve (when `resolve`), every sync pass and the starts in one cooperative launch, for a call whose thread
+// blocks fit on the GPU at once (a block per tile; there are at least as many tiles as images): grid-wide
+// barriers instead of a launch per step (eight launches of 2–8 µs each for one 1080p photo), and the pass loop
+// stops at the settled pass — no passes queued in vain after it, no second round from the host.
+__global__ void __launch_bounds__(kChunkThreads) SettleKernel(HuffmanCall call, int resolve) {
+  __shared__ GpuScan scan;
+  __shared__ union {
+    LinkScan::TempStorage link;
+    SumScan::TempStorage sum;
+  } storage;
+  cooperative_groups::grid_group grid = cooperative_groups::this_grid();
+  const int tile = blockIdx.x, index = tile * kChunkThreads + threadIdx.x;
+  if (resolve != 0) {
+    ResolveTile(call, storage.link, tile);
+    grid.sync();
+    if (tile < call.images) ImagePrefixes<Linked, LinkedThen>(call, tile, LinkStart(), storage.link);
+    grid.sync();
+    ResolveApply(call, storage.link, tile);
+    grid.sync();
+  }
+  LoadScan(ScanOfTile(call, tile), &scan);
+  for (int pass = call.candidateCount > 0 ? 1 : 0; pass < call.passes; ++pass) {
+    if (!huff::PassNeeded(call, pass)) break;  // the pass before changed no exit: settled
+    if (pass == 0 || huff::SyncNeedsDecode(call, index, pass)) huff::SyncAt<true>(call, scan, index, pass);
+    grid.sync();
+  }
+  if (huff::SettledPass(call) < 0) return;  // the same for every block: the counters are final
+  __syncthreads();
+  StartsTile(call, storage.sum, tile);
+  grid.sync();
+  if (tile < call.images) ImagePrefixes<Segmented, SegmentedSum>(call, tile, SegmentStart(), storage.sum);
+  grid.sync();
+  StartsDc(call, storage.sum, tile);
+  grid.sync();
+  if (tile < call.images) ImagePrefixes<Segmented, SegmentedSum>(call, tile, SegmentStart(), storage.sum);
+  grid.sync();
+  StartsApply(call, storage.sum, tile);
 }
 
 __global__ void __launch_bounds__(kChunkThreads) DecodeKernel(HuffmanCall call) {
@@ -255,7 +314,7 @@ __global__ void __launch_bounds__(kChunkThreads) DecodeKernel(HuffmanCall call) 
 
 unsigned Grid(int chunks) { return static_cast<unsigned>((chunks + kChunkThreads - 1) / kChunkThreads); }
 
-// How many thread blocks of the sync loop kernel can be resident at once on the current device (asked once per
+// How many thread blocks of the settle kernel can be resident at once on the current device (asked once per
 // device): -1 when it takes no cooperative launch.
 cudaError_t ResidentBlocks(int* out) {
   static std::atomic<int> capacity[64] = {};
@@ -269,7 +328,7 @@ cudaError_t ResidentBlocks(int* out) {
     int cooperative = 0, sms = 0, perSm = 0;
     if ((error = cudaDeviceGetAttribute(&cooperative, cudaDevAttrCooperativeLaunch, device)) != cudaSuccess ||
         (error = cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device)) != cudaSuccess ||
-        (error = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&perSm, SyncLoopKernel, kChunkThreads, 0)) !=
+        (error = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&perSm, SettleKernel, kChunkThreads, 0)) !=
             cudaSuccess) {
       return error;
     }
@@ -307,13 +366,12 @@ cudaError_t LaunchHuffmanResolve(const HuffmanCall& call, cudaStream_t stream) {
   if (call.chunkCount <= 0 || call.candidateCount <= 0) return cudaSuccess;
   const unsigned tiles = Grid(call.chunkCount);
   ResolveTilesKernel<<<tiles, kChunkThreads, 0, stream>>>(call);
-  TilePrefixKernel<Linked, LinkedThen, false><<<call.images, kChunkThreads, 0, stream>>>(
-      call, Linked{1, huff::kIdentityLink});
+  ResolvePrefixKernel<<<call.images, kChunkThreads, 0, stream>>>(call);
   ResolveApplyKernel<<<tiles, kChunkThreads, 0, stream>>>(call);
   return cudaGetLastError();
 }
 
-cudaError_t LaunchHuffmanSyncLoop(const HuffmanCall& call, cudaStream_t stream, bool* launched) {
+cudaError_t LaunchHuffmanSettle(const HuffmanCall& call, bool resolve, cudaStream_t stream, bool* launched) {
   *launched = false;
   if (call.chunkCount <= 0) return cudaSuccess;
   int blocks = -1;
@@ -325,8 +383,9 @@ cudaError_t LaunchHuffmanSyncLoop(const HuffmanCall& call, cudaStream_t stream, 
   const unsigned grid = Grid(call.chunkCount);
   if (blocks < 0 || grid > static_cast<unsigned>(blocks) / 4) return cudaSuccess;
   HuffmanCall copy = call;
-  void* args[] = {&copy};
-  error = cudaLaunchCooperativeKernel(reinterpret_cast<const void*>(SyncLoopKernel), dim3(grid), dim3(kChunkThreads),
+  int withResolve = resolve && call.candidateCount > 0 ? 1 : 0;
+  void* args[] = {&copy, &withResolve};
+  error = cudaLaunchCooperativeKernel(reinterpret_cast<const void*>(SettleKernel), dim3(grid), dim3(kChunkThreads),
                                       args, 0, stream);
   *launched = error == cudaSuccess;
   return error;
@@ -335,11 +394,10 @@ cudaError_t LaunchHuffmanSyncLoop(const HuffmanCall& call, cudaStream_t stream, 
 cudaError_t LaunchHuffmanStarts(const HuffmanCall& call, cudaStream_t stream) {
   if (call.images <= 0 || call.chunkCount <= 0) return cudaSuccess;
   const unsigned tiles = Grid(call.chunkCount);
-  const Segmented start{1, {0, 0, 0, 0}};
   StartsTilesKernel<<<tiles, kChunkThreads, 0, stream>>>(call);
-  TilePrefixKernel<Segmented, SegmentedSum, true><<<call.images, kChunkThreads, 0, stream>>>(call, start);
+  StartsPrefixKernel<<<call.images, kChunkThreads, 0, stream>>>(call);
   StartsDcKernel<<<tiles, kChunkThreads, 0, stream>>>(call);
-  TilePrefixKernel<Segmented, SegmentedSum, true><<<call.images, kChunkThreads, 0, stream>>>(call, start);
+  StartsPrefixKernel<<<call.images, kChunkThreads, 0, stream>>>(call);
   StartsApplyKernel<<<tiles, kChunkThreads, 0, stream>>>(call);
   return cudaGetLastError();
 }

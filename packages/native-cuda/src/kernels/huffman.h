@@ -122,10 +122,11 @@ struct HuffmanCall {
 
 // One sync pass (pass 0 guesses every entry inside an interval); queue passes 0 … call.passes − 1 back to back.
 cudaError_t LaunchHuffmanSync(const HuffmanCall& call, int pass, cudaStream_t stream);
-// Every pass (from 1 when the candidates kernel ran pass 0) up to call.passes − 1 in one cooperative launch,
-// stopping at the settled one, when the call's thread blocks fit on the device at once (`*launched`); otherwise
-// nothing is queued and the caller queues passes.
-cudaError_t LaunchHuffmanSyncLoop(const HuffmanCall& call, cudaStream_t stream, bool* launched);
+// The resolve step (when `resolve` and the call has candidates), every pass (from 1 when the candidates kernel
+// ran pass 0) up to call.passes − 1, stopping at the settled one, and the starts, in one cooperative launch, when
+// the call's thread blocks fit on the device at once (`*launched`); otherwise nothing is queued and the caller
+// queues the resolve step, the passes and the starts.
+cudaError_t LaunchHuffmanSettle(const HuffmanCall& call, bool resolve, cudaStream_t stream, bool* launched);
 // Pass 0 with candidates (call.candidateCount of them per chunk, the first being the sync kernel's own guess);
 // the passes after it start at 1.
 cudaError_t LaunchHuffmanCandidates(const HuffmanCall& call, cudaStream_t stream);
