@@ -1,8 +1,8 @@
 // See kernel-decode.h. One call, on the slot's stream:
-//   1. host: each image's headers (baseline-scan.cc) and its entropy-coded data into pinned staging — copied as
-//      it is when the scan has no restart markers (CopyEntropyRaw; the unstuffing kernels of kernels/unstuff.h
-//      remove the stuffing), else unstuffed — with the scan descriptions, chunk list, interval offsets and
-//      quantisation tables; one upload;
+//   1. host: each image's headers (baseline-scan.cc); its entropy-coded data uploaded as it is from the caller's
+//      buffer when the scan has no restart markers and the file ends with EOI (the unstuffing kernels of
+//      kernels/unstuff.h remove the stuffing and fix the chunk list), else unstuffed into pinned staging; with
+//      the scan descriptions, chunk list, interval offsets and quantisation tables, one upload;
 //   2. sync passes until a pass changes no chunk's exit (pass 0 starts each chunk's guess a lead-in early): a
 //      small call in one cooperative launch that stops at the settled pass, a large one queued in rounds without
 //      readbacks (passes after the settled one return at once); then the starts and decode kernels (the decode
