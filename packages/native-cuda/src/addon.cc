@@ -44,7 +44,7 @@ Napi::Object DeviceObject(Napi::Env env, const DeviceInfo& info) {
 // probe(ordinal): Promise<DeviceFacts>; rejects with code E_BACKEND_INIT and the reason.
 class ProbeWorker : public PromiseWorker {
  public:
-  ProbeWorker(Napi::Env env, int ordinal) : PromiseWorker(env, "jpegkit:cuda:probe"), ordinal_(ordinal) {}
+  ProbeWorker(Napi::Env env, int ordinal) : PromiseWorker(env), ordinal_(ordinal) {}
 
  private:
   void Run() override {
@@ -59,7 +59,7 @@ class ProbeWorker : public PromiseWorker {
 // loadNvjpeg(): Promise<{ path, version }>; rejects with E_BACKEND_INIT, the reason and `detail` (dlerror).
 class LoadNvjpegWorker : public PromiseWorker {
  public:
-  explicit LoadNvjpegWorker(Napi::Env env) : PromiseWorker(env, "jpegkit:cuda:loadNvjpeg") {}
+  explicit LoadNvjpegWorker(Napi::Env env) : PromiseWorker(env) {}
 
  private:
   void Run() override {
@@ -82,7 +82,7 @@ class LoadNvjpegWorker : public PromiseWorker {
 class CreateEngineWorker : public PromiseWorker {
  public:
   CreateEngineWorker(Napi::Env env, EngineOptions options)
-      : PromiseWorker(env, "jpegkit:cuda:createEngine"), options_(options) {}
+      : PromiseWorker(env), options_(options) {}
 
  private:
   void Run() override { failure_ = Engine::Create(options_, &engine_, &facts_); }

@@ -18,7 +18,7 @@ class DecodeWorker : public PromiseWorker {
  public:
   DecodeWorker(Napi::Env env, std::shared_ptr<Engine> engine, std::vector<DecodeItem> items, bool batch,
                DecodeRoute route)
-      : PromiseWorker(env, batch ? "jpegkit:cuda:decodeBatch" : "jpegkit:cuda:decode"),
+      : PromiseWorker(env),
         engine_(std::move(engine)),
         items_(std::move(items)),
         batch_(batch),

@@ -14,7 +14,7 @@ namespace {
 class DownloadWorker : public PromiseWorker {
  public:
   DownloadWorker(Napi::Env env, DeviceImageData image, Napi::Uint8Array out, size_t stride)
-      : PromiseWorker(env, "jpegkit:cuda:download"),
+      : PromiseWorker(env),
         image_(std::move(image)),
         out_(Napi::Persistent(out)),
         target_(out.Data()),

@@ -65,7 +65,7 @@ Failure SourceOf(Engine* engine, EncodeJob& job, uint8_t* staging, cudaStream_t 
 class EncodeWorker : public PromiseWorker {
  public:
   EncodeWorker(Napi::Env env, std::shared_ptr<Engine> engine, EncodeJob job)
-      : PromiseWorker(env, "jpegkit:cuda:encode"), engine_(std::move(engine)), job_(std::move(job)) {}
+      : PromiseWorker(env), engine_(std::move(engine)), job_(std::move(job)) {}
 
  private:
   void Run() override {
@@ -96,7 +96,7 @@ class EncodeWorker : public PromiseWorker {
 class EncodeBatchWorker : public PromiseWorker {
  public:
   EncodeBatchWorker(Napi::Env env, std::shared_ptr<Engine> engine, std::vector<EncodeJob> jobs)
-      : PromiseWorker(env, "jpegkit:cuda:encodeBatch"), engine_(std::move(engine)), jobs_(std::move(jobs)) {}
+      : PromiseWorker(env), engine_(std::move(engine)), jobs_(std::move(jobs)) {}
 
  private:
   void Run() override {

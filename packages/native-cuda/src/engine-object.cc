@@ -13,7 +13,7 @@ namespace {
 class DisposeWorker : public PromiseWorker {
  public:
   DisposeWorker(Napi::Env env, std::shared_ptr<Engine> engine)
-      : PromiseWorker(env, "jpegkit:cuda:dispose"), engine_(std::move(engine)) {}
+      : PromiseWorker(env), engine_(std::move(engine)) {}
 
  private:
   void Run() override {

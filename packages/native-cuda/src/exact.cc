@@ -148,7 +148,7 @@ bool ParseSpec(Napi::Env env, const Napi::Value& value, ExactRequest* request) {
 class ExactDecodeWorker : public PromiseWorker {
  public:
   ExactDecodeWorker(Napi::Env env, std::shared_ptr<Engine> engine, ExactRequest request)
-      : PromiseWorker(env, "jpegkit:cuda:decodeExact"), engine_(std::move(engine)), request_(std::move(request)) {}
+      : PromiseWorker(env), engine_(std::move(engine)), request_(std::move(request)) {}
 
  private:
   void Run() override {

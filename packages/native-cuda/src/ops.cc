@@ -39,7 +39,7 @@ struct OpsJob {
 class OpsWorker : public PromiseWorker {
  public:
   OpsWorker(Napi::Env env, std::shared_ptr<Engine> engine, OpsJob job)
-      : PromiseWorker(env, "jpegkit:cuda:runOps"), engine_(std::move(engine)), job_(std::move(job)) {}
+      : PromiseWorker(env), engine_(std::move(engine)), job_(std::move(job)) {}
 
  private:
   void Run() override {

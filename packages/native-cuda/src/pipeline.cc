@@ -39,7 +39,7 @@ class PipelineWorker : public PromiseWorker {
  public:
   PipelineWorker(Napi::Env env, std::shared_ptr<Engine> engine, std::vector<DecodeItem> items,
                  std::vector<ProgramRef> programs, EncodeSettings settings, DecodeRoute route)
-      : PromiseWorker(env, "jpegkit:cuda:runPipelineBatch"),
+      : PromiseWorker(env),
         engine_(std::move(engine)),
         items_(std::move(items)),
         programs_(std::move(programs)),

@@ -14,8 +14,6 @@
 #include <new>
 #include <string>
 #include <thread>
-#include <utility>
-#include <vector>
 
 #include "addon-data.h"
 
@@ -124,6 +122,14 @@ class Executor {
     if (wake) ready_.notify_one();
   }
 
+  // Threads for `change` more (or, negative, fewer) calls at once: started up to the most ever wanted (at most
+  // 1,024); never stopped (an idle one sleeps).
+  void Grow(int change) {
+    std::lock_guard<std::mutex> lock(growing_);
+    wanted_ = std::max(0, wanted_ + change);
+    for (; started_ < std::min(1024, wanted_); ++started_) std::thread([this] { Loop(); }).detach();
+  }
+
  private:
   Executor() {
     // The threads run this library's code until the process ends: it must stay loaded when the environment that
@@ -137,17 +143,6 @@ class Executor {
     const int n = v == nullptr ? 4 : std::atoi(v);
     Grow(n < 1 ? 4 : n);
   }
-
- public:
-  // Threads for `change` more (or, negative, fewer) calls at once: started up to the most ever wanted (at most
-  // 1,024); never stopped (an idle one sleeps).
-  void Grow(int change) {
-    std::lock_guard<std::mutex> lock(growing_);
-    wanted_ = std::max(0, wanted_ + change);
-    for (; started_ < std::min(1024, wanted_); ++started_) std::thread([this] { Loop(); }).detach();
-  }
-
- private:
 
   static std::chrono::microseconds SpinTime() {
     const char* v = std::getenv("JPEGKIT_CUDA_SPIN_US");
@@ -208,7 +203,7 @@ Completions* MakeCompletions(Napi::Env env) {
   return completions->Open() ? completions : nullptr;
 }
 
-PromiseWorker::PromiseWorker(Napi::Env env, [[maybe_unused]] const char* name)
+PromiseWorker::PromiseWorker(Napi::Env env)
     : deferred_(Napi::Promise::Deferred::New(env)), completions_(GetAddonData(env)->completions) {}
 
 Napi::Promise PromiseWorker::Start() {

@@ -41,7 +41,7 @@ class PromiseWorker {
   void Complete(Napi::Env env);
 
  protected:
-  PromiseWorker(Napi::Env env, const char* name);
+  explicit PromiseWorker(Napi::Env env);
 
   virtual void Run() = 0;
   virtual Napi::Value Resolve(Napi::Env env) = 0;
