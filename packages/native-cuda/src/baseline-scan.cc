@@ -1,8 +1,9 @@
 // See baseline-scan.h.
 #include "baseline-scan.h"
 
-#include <algorithm>
 #include <cstring>
+
+#include "kernels/huffman-math.cuh"
 
 namespace jpegkit {
 
@@ -116,8 +117,7 @@ size_t WriteChunks(const std::vector<uint32_t>& intervalStarts, int image, int c
   const size_t intervals = intervalStarts.size() - 1;
   size_t n = 0;
   for (size_t j = 0; j < intervals; ++j) {
-    const uint64_t bits = static_cast<uint64_t>(intervalStarts[j + 1] - intervalStarts[j]) * 8;
-    const int count = std::max<int>(1, static_cast<int>((bits + chunkBits - 1) / chunkBits));
+    const int count = static_cast<int>(huff::ChunksOf(intervalStarts[j + 1] - intervalStarts[j], chunkBits));
     if (n + static_cast<size_t>(count) > room) return 0;
     for (int place = 0; place < count; ++place) {
       out[n++] = GpuChunk{image, static_cast<int32_t>(j), place, place + 1 == count ? 1 : 0};
@@ -125,7 +125,7 @@ size_t WriteChunks(const std::vector<uint32_t>& intervalStarts, int image, int c
   }
   while (n % kChunkThreads != 0) {
     if (n >= room) return 0;
-    out[n++] = GpuChunk{-1, 0, 0, 1};
+    out[n++] = huff::PaddingChunk();
   }
   return n;
 }

@@ -293,6 +293,15 @@ JK_HUFF_FN bool DecodeChunk(const GpuScan& scan, const HuffTable* tables, const 
 #define JK_HUFF_OR(p, v) (*(p) |= (v))
 #endif
 
+// The chunks an interval of `bytes` bytes is cut into (at least one), and the record that pads an image's chunks
+// to whole thread blocks: WriteChunks (src/baseline-scan.cc) cuts by them, the unstuffing kernels (unstuff.cuh)
+// recut by them once the unstuffed size is known.
+JK_HUFF_FN uint32_t ChunksOf(uint32_t bytes, int chunkBits) {
+  const uint64_t bits = static_cast<uint64_t>(bytes) * 8, size = static_cast<uint64_t>(chunkBits);
+  return bits == 0 ? 1u : static_cast<uint32_t>((bits + size - 1) / size);
+}
+JK_HUFF_FN GpuChunk PaddingChunk() { return GpuChunk{-1, 0, 0, 1}; }
+
 JK_HUFF_FN HuffEntry IntervalEntry(const GpuScan& scan, const GpuChunk& chunk, int chunkBits) {
   return HuffEntry{scan.intervalStarts[chunk.interval] * 8 + static_cast<uint32_t>(chunk.place) * chunkBits, 0};
 }

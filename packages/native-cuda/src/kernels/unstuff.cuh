@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "huffman.h"
+#include "huffman-math.cuh"
 #include "unstuff.h"
 
 namespace jpegkit {
@@ -76,18 +76,15 @@ JK_UNSTUFF_FN uint32_t KeepBytes(const Piece& p, uint8_t* to) {
   return n;
 }
 
-// A chunk the host cut from the raw data's size, once the unstuffed data's size is known (WriteChunks' count of an
-// interval's chunks, from that size): padding when it starts past the end, its interval's last when the end
-// falls in it.
+// A chunk the host cut from the raw data's size, once the unstuffed data's size is known: padding when it starts
+// past the end, its interval's last when the end falls in it (the cut WriteChunks would have made).
 JK_UNSTUFF_FN void FixChunk(GpuChunk& chunk, uint32_t dataBytes, int chunkBits) {
   if (chunk.image < 0) return;
-  const uint64_t bits = static_cast<uint64_t>(dataBytes) * 8;
-  const uint64_t size = static_cast<uint64_t>(chunkBits);
-  const uint64_t count = bits == 0 ? 1 : (bits + size - 1) / size;
-  if (static_cast<uint64_t>(chunk.place) >= count) {
-    chunk = GpuChunk{-1, 0, 0, 1};
+  const uint32_t count = huff::ChunksOf(dataBytes, chunkBits);
+  if (static_cast<uint32_t>(chunk.place) >= count) {
+    chunk = huff::PaddingChunk();
   } else {
-    chunk.last = static_cast<uint64_t>(chunk.place) + 1 == count ? 1 : 0;
+    chunk.last = static_cast<uint32_t>(chunk.place) + 1 == count ? 1 : 0;
   }
 }
 

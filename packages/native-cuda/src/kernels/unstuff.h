@@ -43,8 +43,8 @@ struct RawScanJob {
 constexpr int kUnstuffPieceBytes = 32;
 constexpr int kUnstuffThreads = 128;
 constexpr int kUnstuffTileBytes = kUnstuffPieceBytes * kUnstuffThreads;
-// Bytes the raw data must be readable past its end (whole pieces are loaded), and its alignment.
-constexpr uint32_t kUnstuffSlack = 64, kUnstuffAlign = 16;
+// Bytes the raw data must be readable past its end (whole pieces are loaded).
+constexpr uint32_t kUnstuffSlack = 64;
 
 // Tiles (words of tileCounts) an image of `outBound` output bytes needs.
 JK_UNSTUFF_FN constexpr uint32_t UnstuffTiles(uint32_t outBound) {
