@@ -130,7 +130,7 @@ class Trace {
   std::string notes_;
 };
 
-// Candidates per chunk at most (JPEGKIT_CUDA_CANDIDATES, for measurements: 0 or 1 turns them off, up to 8). By
+// Candidates per chunk at most (JPEGKIT_CUDA_CANDIDATES, for measurements: 0 or 1 turns them off, up to 7). By
 // default 6: one per block of a 4:2:0 MCU; 12 (each block, from a block's start and from inside one) made
 // pass 0 slower than they saved on an H200.
 constexpr int kDefaultCandidates = 6;
@@ -452,7 +452,9 @@ class KernelDecoder {
         AlignUp(tilesAt + static_cast<size_t>(chunkCount / kChunkThreads) * kTileWordsPerTile * sizeof(uint32_t));
     const size_t statusAt = changedAt + kMaxSyncPasses * sizeof(uint32_t);
     const size_t candidatesAt = AlignUp(statusAt + images * sizeof(uint32_t));
-    const size_t linksAt = AlignUp(candidatesAt + static_cast<size_t>(chunkCount) * candidates * sizeof(HuffCandidate));
+    // Each chunk's candidates and its decoded slot (huffman.h).
+    const size_t slots = candidates > 0 ? static_cast<size_t>(candidates) + 1 : 0;
+    const size_t linksAt = AlignUp(candidatesAt + static_cast<size_t>(chunkCount) * slots * sizeof(HuffCandidate));
     const size_t stateBytes = linksAt + (candidates > 0 ? static_cast<size_t>(chunkCount) * sizeof(uint64_t) : 0);
     DevicePool& pool = *engine_->pool();
     std::shared_ptr<DeviceAllocation> input, state, coefficients, planes;
@@ -552,20 +554,17 @@ class KernelDecoder {
     uint32_t* readback = reinterpret_cast<uint32_t*>(host + readbackAt);
     std::vector<bool> unclean(images, false);  // kUnclean seen in an earlier round of passes
 
-    // Passes go in rounds of kPassRound queued back to back, with no readback between them: a pass after the
-    // settled one returns at once, and the starts and decode kernels find the settled pass themselves. A call
-    // still unsettled at the end of a round (high-quality data resynchronises slowly) queues another.
+    // Passes (rounds, with candidates) go in groups of kPassRound queued back to back, with no readback between
+    // them: one after the settled one returns at once, and the starts and decode kernels find the settled one
+    // themselves. A call still unsettled at the end of a group (high-quality data resynchronises slowly) queues
+    // another.
     trace.Mark("upload");
-    // A call whose thread blocks fit on the GPU at once runs the resolve step, every pass (stopping at the
-    // settled one) and the starts in one cooperative launch (JPEGKIT_CUDA_SYNC_LOOP=0 turns it off, to compare).
-    static const bool resolve = [] {
-      const char* v = std::getenv("JPEGKIT_CUDA_RESOLVE");
-      return v == nullptr || std::strcmp(v, "0") != 0;
-    }();
     if (candidates > 0) {
       JK_CUDA(LaunchHuffmanCandidates(call, stream));
       trace.Mark("candidates");
     }
+    // A call whose thread blocks fit on the GPU at once runs every pass (round), stopping at the settled one, and
+    // the starts in one cooperative launch (JPEGKIT_CUDA_SYNC_LOOP=0 turns it off, to compare).
     bool looped = false;
     static const bool loopAllowed = [] {
       const char* v = std::getenv("JPEGKIT_CUDA_SYNC_LOOP");
@@ -573,16 +572,11 @@ class KernelDecoder {
     }();
     if (loopAllowed) {
       call.passes = kMaxSyncPasses;
-      JK_CUDA(LaunchHuffmanSettle(call, resolve, stream, &looped));
+      JK_CUDA(LaunchHuffmanSettle(call, stream, &looped));
       if (looped) trace.Mark("settle");
     }
-    if (!looped) {
-      if (candidates > 0 && resolve) {
-        JK_CUDA(LaunchHuffmanResolve(call, stream));
-        trace.Mark("resolve");
-      }
-      call.passes = candidates > 0 ? 1 : 0;  // the candidates kernel ran pass 0
-    }
+    // Otherwise from pass 0 (without candidates) or round 0 (the first resolve step, after the candidates kernel).
+    if (!looped) call.passes = 0;
     for (;;) {
       if (!looped) {
         const int from = call.passes;
@@ -647,7 +641,7 @@ class KernelDecoder {
     uint32_t changed[kMaxSyncPasses] = {};
     if (cudaMemcpy(changed, call.changed, sizeof changed, cudaMemcpyDeviceToHost) != cudaSuccess) return;
     std::string list;
-    for (int p = 1; p < call.passes; ++p) {
+    for (int p = call.candidateCount > 0 ? 0 : 1; p < call.passes; ++p) {
       list += (list.empty() ? "" : ",") + std::to_string(changed[p]);
       if (changed[p] == 0) break;
     }

@@ -370,11 +370,16 @@ int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, int
   call.starts = starts.data();
   call.changed = changed;
   call.status = &status;
-  // Pass 0 with candidates (--candidates K): every candidate of every chunk, as the candidates kernel runs them.
+  // Pass 0 with candidates (--candidates K): every candidate of every chunk, as the candidates kernel runs them,
+  // then the rounds (huffman.h); without, the sync passes. As the kernels run them, one chunk at a time.
   if (candidates > huff::kMaxCandidates) candidates = huff::kMaxCandidates;
-  std::vector<HuffCandidate> candidateRecords(static_cast<size_t>(count) * (candidates > 0 ? candidates : 0));
+  std::vector<HuffCandidate> candidateRecords(static_cast<size_t>(count) * (candidates > 0 ? candidates + 1 : 0));
+  std::vector<uint64_t> links(count);
   call.candidateCount = candidates > 0 ? candidates : 0;
   call.candidates = candidateRecords.data();
+  call.links = links.data();
+  call.passes = kMaxSyncPasses;
+  int redone = 0;
   if (candidates > 0) {
     for (int j = 0; j < candidates; ++j) {
       for (int i = 0; i < count; ++i) {
@@ -382,34 +387,41 @@ int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, int
         else huff::CandidateAt<false>(call, scan, i, j);
       }
     }
-    // Each chunk's exact candidate by composing the links from its interval's first chunk (the resolve kernel's
-    // segmented scan, in order).
-    std::vector<uint64_t> links(count);
-    call.links = links.data();
-    for (int i = 0; i < count; ++i) links[i] = huff::LinkOf(call, i);
-    huff::CandidateLink prefix = huff::kIdentityLink;
-    for (int i = 0; i < count; ++i) {
-      if (chunks[i].image < 0) continue;
-      if (chunks[i].place == 0) prefix = huff::kIdentityLink;
-      huff::TakeCandidate(call, i, static_cast<uint32_t>(prefix & 7u));
-      prefix = huff::ThenLink(prefix, links[i]);
+    for (int round = 0; round < call.passes && huff::RoundNeeded(call, round); ++round) {
+      if (round > 0) {
+        std::vector<char> decode(count);
+        for (int i = 0; i < count; ++i) decode[i] = huff::RoundNeedsDecode(call, i);
+        for (int i = 0; i < count; ++i) {
+          if (!decode[i]) continue;
+          if (i & 1) huff::DecodeSlotAt<true>(call, scan, i);
+          else huff::DecodeSlotAt<false>(call, scan, i);
+          ++redone;
+        }
+      }
+      // Each chunk's slot by composing the links from its interval's first chunk (the resolve step's segmented
+      // scan, in order).
+      for (int i = 0; i < count; ++i) links[i] = huff::LinkOf(call, i);
+      huff::CandidateLink prefix = huff::kIdentityLink;
+      for (int i = 0; i < count; ++i) {
+        if (chunks[i].image < 0) continue;
+        if (chunks[i].place != 0) huff::TakeSlot(call, i, static_cast<uint32_t>(prefix & 0xffu), round);
+        prefix = chunks[i].place == 0 ? links[i] : huff::ThenLink(prefix, links[i]);
+      }
+    }
+  } else {
+    // A pass runs while the one before changed an exit; a chunk whose entry did not change only copies its exit.
+    for (int pass = 0; pass < call.passes && huff::PassNeeded(call, pass); ++pass) {
+      for (int i = 0; i < count; ++i) {
+        if (pass > 0 && !huff::SyncNeedsDecode(call, i, pass)) continue;
+        // Both ways of keeping the DC sums (the kernels use each), alternating by chunk.
+        if (i & 1) huff::SyncAt<true>(call, scan, i, pass);
+        else huff::SyncAt<false>(call, scan, i, pass);
+        if (pass > 0) ++redone;
+      }
     }
   }
-  // The kernels' rules: a pass runs while the one before changed an exit; a chunk whose entry did not change
-  // only copies its exit (or takes a candidate's).
-  call.passes = kMaxSyncPasses;
-  int redone = 0;
-  for (int pass = candidates > 0 ? 1 : 0; pass < call.passes && huff::PassNeeded(call, pass); ++pass) {
-    for (int i = 0; i < count; ++i) {
-      if (pass > 0 && !huff::SyncNeedsDecode(call, i, pass)) continue;
-      // Both ways of keeping the DC sums (the kernels use each), alternating by chunk.
-      if (i & 1) huff::SyncAt<true>(call, scan, i, pass);
-      else huff::SyncAt<false>(call, scan, i, pass);
-      if (pass > 0) ++redone;
-    }
-  }
-  const int settled = huff::SettledPass(call);
-  if (settled < 0) return Fail("the chunks did not synchronise", 5);
+  const int buffer = huff::SettledExits(call);
+  if (buffer < 0) return Fail("the chunks did not synchronise", 5);
   // Starts: segmented exclusive sums within each interval (what the starts kernel does with block scans).
   uint32_t blocks = 0, dc[4] = {0, 0, 0, 0};
   for (int i = 0; i < count; ++i) {
@@ -428,14 +440,21 @@ int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, int
     }
     blocks += own[0];
   }
-  for (int i = 0; i < count; ++i) huff::DecodeAt(call, scan, i, settled, huff::kNatural);
+  for (int i = 0; i < count; ++i) huff::DecodeAt(call, scan, i, buffer, huff::kNatural);
   if (status != 0) return Fail("the decoder flagged the data (libjpeg would warn)", 5);
   std::string passChanges;
-  for (int p = 1; p <= settled; ++p) passChanges += (p > 1 ? "," : "") + std::to_string(changed[p]);
+  int settled = 0;  // the pass (round) that settled
+  for (int p = candidates > 0 ? 0 : 1; p < call.passes; ++p) {
+    passChanges += (passChanges.empty() ? "" : ",") + std::to_string(changed[p]);
+    if (changed[p] == 0) {
+      settled = p;
+      break;
+    }
+  }
   std::fprintf(stderr,
-               "exact-host-test: %d chunks of %d bits (lead %d, %d candidates), settled after pass %d (changed %s), "
+               "exact-host-test: %d chunks of %d bits (lead %d, %d candidates), settled after %s %d (changed %s), "
                "%d chunks redone, unstuffed %s\n",
-               count, chunkBits, leadBits, candidates, settled, passChanges.c_str(), redone,
+               count, chunkBits, leadBits, candidates, candidates > 0 ? "round" : "pass", settled, passChanges.c_str(), redone,
                onGpu ? "the GPU's way" : "on the host");
   return 0;
 }

@@ -325,37 +325,38 @@ JK_HUFF_FN int SettledPass(const HuffmanCall& call) {
   return -1;
 }
 
-// Chunk `index` takes `candidate` as its decode from that entry: entry, exit (into `exits`, a pass's buffer)
-// and counts.
-JK_HUFF_FN void UseCandidate(const HuffmanCall& call, int index, const HuffCandidate& candidate, HuffEntry* exits) {
-  call.used[index] = candidate.entry;
-  exits[index] = candidate.exit;
-  uint32_t* counts = call.counts + static_cast<int64_t>(index) * kCountWords;
-  for (int i = 0; i < kCountWords; ++i) counts[i] = candidate.counts[i];
+// With candidates, rounds instead of passes (huffman.h): round `round` has work only while the one before left
+// chunks off the exact chain (round 0, the first resolve, always runs); a round that left none settled the call.
+JK_HUFF_FN bool RoundNeeded(const HuffmanCall& call, int round) { return round == 0 || call.changed[round - 1] != 0; }
+
+// Which of `exits` holds each chunk's final exit once the call settled: -1 while it has not.
+JK_HUFF_FN int SettledExits(const HuffmanCall& call) {
+  if (call.candidateCount > 0) {
+    for (int r = 0; r < call.passes; ++r) {
+      if (call.changed[r] == 0) return 0;
+    }
+    return -1;
+  }
+  const int pass = SettledPass(call);
+  return pass < 0 ? -1 : pass & 1;
 }
 
-// Pass `pass` ≥ 1 of chunk `index`, when its entry (the exit the chunk before reached in the pass before) is the
-// one it last decoded from: copies its exit and returns false; when it is one of the chunk's candidates (pass 0's
-// other guesses, huffman.h): takes that candidate's exit and counts and returns false; true when SyncAt has to
+// Slots per chunk of `call.candidates`: its candidates, then the decoded slot (huffman.h).
+JK_HUFF_FN int SlotsOf(const HuffmanCall& call) { return call.candidateCount + 1; }
+
+JK_HUFF_FN HuffCandidate& SlotOf(const HuffmanCall& call, int index, int slot) {
+  return call.candidates[static_cast<int64_t>(index) * SlotsOf(call) + slot];
+}
+
+// Pass `pass` ≥ 1 of chunk `index` (calls without candidates), when its entry (the exit the chunk before reached in
+// the pass before) is the one it last decoded from: copies its exit and returns false; true when SyncAt has to
 // decode it.
 JK_HUFF_FN bool SyncNeedsDecode(const HuffmanCall& call, int index, int pass) {
   const GpuChunk chunk = call.chunks[index];
   if (chunk.image < 0 || (chunk.place == 0 && chunk.last)) return false;
   if (chunk.place != 0) {
     const HuffEntry entry = call.exits[(pass + 1) & 1][index - 1];
-    const bool shared = call.scans[chunk.image].sharedTables != 0;
-    if (!SameEntry(entry, call.used[index], shared)) {
-      for (int j = 0; j < call.candidateCount; ++j) {
-        const HuffCandidate& candidate = call.candidates[static_cast<int64_t>(index) * call.candidateCount + j];
-        if (!SameEntry(entry, candidate.entry, shared)) continue;
-        UseCandidate(call, index, candidate, call.exits[pass & 1]);
-        if (!chunk.last && !SameEntry(candidate.exit, call.exits[(pass + 1) & 1][index], shared)) {
-          JK_HUFF_ADD(call.changed + pass, 1u);
-        }
-        return false;
-      }
-      return true;
-    }
+    if (!SameEntry(entry, call.used[index], call.scans[chunk.image].sharedTables != 0)) return true;
   }
   call.exits[pass & 1][index] = call.exits[(pass + 1) & 1][index];
   return false;
@@ -432,8 +433,11 @@ template <bool kSumsInRegisters = false>
 JK_HUFF_FN void CandidateAt(const HuffmanCall& call, const GpuScan& scan, int index, int j) {
   const GpuChunk chunk = call.chunks[index];
   if (chunk.image < 0) return;
-  HuffCandidate& out = call.candidates[static_cast<int64_t>(index) * call.candidateCount + j];
-  if (j == 0) SyncAt<kSumsInRegisters>(call, scan, index, 0);
+  HuffCandidate& out = SlotOf(call, index, j);
+  if (j == 0) {
+    SyncAt<kSumsInRegisters>(call, scan, index, 0);
+    SlotOf(call, index, call.candidateCount).entry = HuffEntry{kNoCandidate, 0};  // no decoded slot yet
+  }
   if (j >= (chunk.place == 0 ? 1 : CandidatesOf(scan, call.candidateCount))) {
     out.entry = HuffEntry{kNoCandidate, 0};
     return;
@@ -455,67 +459,75 @@ JK_HUFF_FN void CandidateAt(const HuffmanCall& call, const GpuScan& scan, int in
   for (int i = 0; i < kMaxMcuBlocks; ++i) out.counts[1 + i] = dc[i];
 }
 
-// --- resolving the candidates (huffman.h): each chunk's exact candidate, by composing the links ------------------
+// --- rounds (huffman.h): each chunk's exact slot, by composing the links; decoding where they break ------------
 
-// A link: for each candidate j of a chunk (byte j, up to kMaxCandidates of them), the candidate of the next chunk
-// whose entry is j's exit; 0 (that chunk's own guess) where none is. Candidate 0 of an interval's first chunk is
-// exact, so the composed links from there name every chunk's exact candidate wherever each chunk's candidates
-// included it; where one did not, the sync passes find the right exit from there on.
+// A link: for each slot j of a chunk (byte j), the slot of the next chunk whose entry is j's exit, or where none
+// is (or j is empty), slot 0 with kMissBit set. Slot 0 of an interval's first chunk is exact, so the links composed
+// from there name each chunk's slot; the chunks past a miss bit are on a guessed chain, which usually meets the
+// exact one again within a chunk or two — so the chunk where it broke decodes from its predecessor's exit in the
+// next round, and the chunks after it most often find slots that already hold their exact decode.
 using CandidateLink = uint64_t;
 constexpr CandidateLink kIdentityLink = 0x0706050403020100ull;
-constexpr int kMaxCandidates = 8;
+constexpr uint32_t kMissBit = 8;
+constexpr int kMaxSlots = 8;
+constexpr int kMaxCandidates = kMaxSlots - 1;
 
 JK_HUFF_FN CandidateLink LinkOf(const HuffmanCall& call, int index) {
   const GpuChunk chunk = call.chunks[index];
-  if (chunk.image < 0 || chunk.last) return 0;
+  if (chunk.image < 0 || chunk.last) return kIdentityLink;  // a segment's end: the next chunk starts its own
   const bool shared = call.scans[chunk.image].sharedTables != 0;
-  const int k = call.candidateCount;
-  const HuffCandidate* own = call.candidates + static_cast<int64_t>(index) * k;
+  const int k = SlotsOf(call);
+  const HuffCandidate* own = &SlotOf(call, index, 0);
   const HuffCandidate* next = own + k;
   // Every entry and exit read first (independent loads), then compared.
-  HuffEntry exits[kMaxCandidates], entries[kMaxCandidates];
+  HuffEntry exits[kMaxSlots], entries[kMaxSlots];
 #if defined(__CUDA_ARCH__)
 #pragma unroll
 #endif
-  for (int j = 0; j < kMaxCandidates; ++j) {
+  for (int j = 0; j < kMaxSlots; ++j) {
     if (j < k) {
       exits[j] = own[j].entry.bit == kNoCandidate ? HuffEntry{kNoCandidate, 0} : own[j].exit;
       entries[j] = next[j].entry;
     }
   }
-  // Unrolled to the most candidates (the arrays stay in registers); the last match wins, as any does.
+  // Unrolled to the most slots (the arrays stay in registers); the last match wins, as any does.
   CandidateLink link = 0;
 #if defined(__CUDA_ARCH__)
 #pragma unroll
 #endif
-  for (int j = 0; j < kMaxCandidates; ++j) {
+  for (int j = 0; j < kMaxSlots; ++j) {
+    uint32_t to = kMissBit;
 #if defined(__CUDA_ARCH__)
 #pragma unroll
 #endif
-    for (int m = 0; m < kMaxCandidates; ++m) {
+    for (int m = 0; m < kMaxSlots; ++m) {
       if (j < k && m < k && exits[j].bit != kNoCandidate && entries[m].bit != kNoCandidate &&
           SameEntry(exits[j], entries[m], shared)) {
-        link = (link & ~(CandidateLink{255} << (8 * j))) | (static_cast<CandidateLink>(m) << (8 * j));
+        to = static_cast<uint32_t>(m);
       }
     }
+    link |= static_cast<CandidateLink>(to) << (8 * j);
   }
   return link;
 }
 
-// `first` then `second`: the candidate `second` links to from the one `first` links to (two byte permutes on the
-// GPU: the segmented scan composes links at every step).
+// `first` then `second`: the slot `second` links to from the one `first` links to, with a miss bit where either
+// missed (two byte permutes on the GPU: the segmented scan composes links at every step).
 JK_HUFF_FN CandidateLink ThenLink(CandidateLink first, CandidateLink second) {
+  constexpr CandidateLink kMissBits = 0x0808080808080808ull;
 #if defined(__CUDA_ARCH__)
-  const uint32_t lo = static_cast<uint32_t>(first), hi = static_cast<uint32_t>(first >> 32);
+  const CandidateLink slots = first & 0x0707070707070707ull;
+  const uint32_t lo = static_cast<uint32_t>(slots), hi = static_cast<uint32_t>(slots >> 32);
   // Byte indices (0–7) as the permute's selector nibbles.
   const uint32_t selectLo = (lo & 0xfu) | ((lo >> 4) & 0xf0u) | ((lo >> 8) & 0xf00u) | ((lo >> 12) & 0xf000u);
   const uint32_t selectHi = (hi & 0xfu) | ((hi >> 4) & 0xf0u) | ((hi >> 8) & 0xf00u) | ((hi >> 12) & 0xf000u);
   const uint32_t s0 = static_cast<uint32_t>(second), s1 = static_cast<uint32_t>(second >> 32);
-  return static_cast<CandidateLink>(__byte_perm(s0, s1, selectLo)) |
-         (static_cast<CandidateLink>(__byte_perm(s0, s1, selectHi)) << 32);
+  return (static_cast<CandidateLink>(__byte_perm(s0, s1, selectLo)) |
+          (static_cast<CandidateLink>(__byte_perm(s0, s1, selectHi)) << 32)) |
+         (first & kMissBits);
 #else
-  CandidateLink out = 0;
-  for (int j = 0; j < kMaxCandidates; ++j) {
+  CandidateLink out = first & kMissBits;
+  for (int j = 0; j < kMaxSlots; ++j) {
     const uint32_t via = static_cast<uint32_t>(first >> (8 * j)) & 7u;
     out |= ((second >> (8 * via)) & 255u) << (8 * j);
   }
@@ -523,18 +535,41 @@ JK_HUFF_FN CandidateLink ThenLink(CandidateLink first, CandidateLink second) {
 #endif
 }
 
-// Makes candidate `j` chunk `index`'s pass-0 result (its entry, exit and counts), as though its guess had been it.
-JK_HUFF_FN void TakeCandidate(const HuffmanCall& call, int index, uint32_t j) {
-  const GpuChunk chunk = call.chunks[index];
-  if (chunk.image < 0 || chunk.place == 0 || j == 0) return;
-  const HuffCandidate& candidate = call.candidates[static_cast<int64_t>(index) * call.candidateCount + j];
-  if (candidate.entry.bit == kNoCandidate) return;
-  UseCandidate(call, index, candidate, call.exits[0]);
+// Chunk `index` (not an interval's first) takes slot `to & 7` of the composed links as round `round`'s result: its
+// entry, exit (into exits[0]) and counts; a miss bit counts it in changed[round] (off the exact chain).
+JK_HUFF_FN void TakeSlot(const HuffmanCall& call, int index, uint32_t to, int round) {
+  const HuffCandidate& slot = SlotOf(call, index, static_cast<int>(to & 7u));
+  call.used[index] = slot.entry;
+  call.exits[0][index] = slot.exit;
+  uint32_t* counts = call.counts + static_cast<int64_t>(index) * kCountWords;
+  for (int i = 0; i < kCountWords; ++i) counts[i] = slot.counts[i];
+  if ((to & kMissBit) != 0) JK_HUFF_ADD(call.changed + round, 1u);
 }
 
-// The decode pass of chunk `index` once pass `pass` settled and the starts are known; flags the image in
-// `status` when libjpeg would warn.
-JK_HUFF_FN void DecodeAt(const HuffmanCall& call, const GpuScan& scan, int index, int pass, const uint8_t* natural) {
+// Round r ≥ 1 of chunk `index`: whether the exit the chunk before took differs from the entry of the slot it took
+// (the chain broke here, or upstream of here): it decodes again from that exit, into its decoded slot.
+JK_HUFF_FN bool RoundNeedsDecode(const HuffmanCall& call, int index) {
+  const GpuChunk chunk = call.chunks[index];
+  if (chunk.image < 0 || chunk.place == 0) return false;
+  return !SameEntry(call.exits[0][index - 1], call.used[index], call.scans[chunk.image].sharedTables != 0);
+}
+
+template <bool kSumsInRegisters = false>
+JK_HUFF_FN void DecodeSlotAt(const HuffmanCall& call, const GpuScan& scan, int index) {
+  const GpuChunk chunk = call.chunks[index];
+  HuffCandidate& out = SlotOf(call, index, call.candidateCount);
+  const HuffEntry entry = call.exits[0][index - 1];
+  uint32_t blocks, dc[kMaxMcuBlocks];
+  out.exit =
+      SyncChunk<kSumsInRegisters>(scan, scan.tables, entry, ChunkEnd(scan, chunk, call.chunkBits), &blocks, dc);
+  out.entry = entry;
+  out.counts[0] = blocks;
+  for (int i = 0; i < kMaxMcuBlocks; ++i) out.counts[1 + i] = dc[i];
+}
+
+// The decode pass of chunk `index` once the call settled (its final exits in call.exits[buffer], SettledExits) and
+// the starts are known; flags the image in `status` when libjpeg would warn.
+JK_HUFF_FN void DecodeAt(const HuffmanCall& call, const GpuScan& scan, int index, int buffer, const uint8_t* natural) {
   const GpuChunk chunk = call.chunks[index];
   if (chunk.image < 0) return;
   DecodeSpan span;
@@ -543,7 +578,7 @@ JK_HUFF_FN void DecodeAt(const HuffmanCall& call, const GpuScan& scan, int index
   span.nextBit = 0;
   span.nextBlock = 0;
   if (!span.last) {
-    span.nextBit = call.exits[pass & 1][index].bit;
+    span.nextBit = call.exits[buffer][index].bit;
     span.nextBlock = call.starts[static_cast<int64_t>(index + 1) * kStartWords];
   }
   span.endBit = scan.intervalStarts[chunk.interval + 1] * 8;

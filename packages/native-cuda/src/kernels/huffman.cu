@@ -24,15 +24,23 @@ __device__ const GpuScan& ScanOfTile(const HuffmanCall& call, int tile) {
   return call.scans[image < 0 ? 0 : image];
 }
 
+// Pass `pass` of a call without candidates, or the decode step of round `pass` ≥ 1 of one with them (huffman.h).
 __global__ void __launch_bounds__(kChunkThreads) SyncKernel(HuffmanCall call, int pass) {
   __shared__ GpuScan scan;
-  if (!huff::PassNeeded(call, pass)) return;  // an earlier pass settled
+  const bool rounds = call.candidateCount > 0;
+  if (rounds ? !huff::RoundNeeded(call, pass) : !huff::PassNeeded(call, pass)) return;  // the call settled
   const int index = blockIdx.x * kChunkThreads + threadIdx.x;
   // After pass 0 few chunks decode again: a thread block with none of them skips loading the scan.
-  const bool decode = pass == 0 || huff::SyncNeedsDecode(call, index, pass);
+  const bool decode =
+      rounds ? huff::RoundNeedsDecode(call, index) : pass == 0 || huff::SyncNeedsDecode(call, index, pass);
   if (!__syncthreads_or(decode)) return;
   LoadScan(ScanOfTile(call, blockIdx.x), &scan);
-  if (decode) huff::SyncAt(call, scan, index, pass);
+  if (!decode) return;
+  if (rounds) {
+    huff::DecodeSlotAt(call, scan, index);
+  } else {
+    huff::SyncAt(call, scan, index, pass);
+  }
 }
 
 // Pass 0 with candidates: thread block (b, j) runs candidate j of the chunks of thread block b of the sync kernel.
@@ -145,13 +153,13 @@ __device__ void ResolveTile(const HuffmanCall& call, LinkScan::TempStorage& stor
   KeepTileAggregate<Linked, LinkedThen>(call, storage, tile, LinkedOf(call, tile * kChunkThreads + threadIdx.x, true));
 }
 
-// Resolve, step 3: each chunk takes the candidate its interval's exact start links to.
-__device__ void ResolveApply(const HuffmanCall& call, LinkScan::TempStorage& storage, int tile) {
+// Resolve, step 3: each chunk takes the slot its interval's exact start links to (round `round`'s result).
+__device__ void ResolveApply(const HuffmanCall& call, LinkScan::TempStorage& storage, int tile, int round) {
   const int index = tile * kChunkThreads + threadIdx.x;
   const Linked x = LinkedOf(call, index, false);
   Linked before, aggregate;
   LinkScan(storage).ExclusiveScan(x, before, *TilePrefix<Linked>(call, tile), LinkedThen(), aggregate);
-  if (!x.head) huff::TakeCandidate(call, index, static_cast<uint32_t>(before.link & 7u));
+  if (!x.head) huff::TakeSlot(call, index, static_cast<uint32_t>(before.link & 0xffu), round);
 }
 
 // The blocks starting in chunk `index` as a segment of the blocks' sum.
@@ -221,48 +229,48 @@ __device__ void StartsApply(const HuffmanCall& call, SumScan::TempStorage& stora
 __device__ Segmented SegmentStart() { return Segmented{1, {0, 0, 0, 0}}; }
 __device__ Linked LinkStart() { return Linked{1, huff::kIdentityLink}; }
 
-// One kernel per step (calls too large for the settle kernel).
-__global__ void __launch_bounds__(kChunkThreads) ResolveTilesKernel(HuffmanCall call) {
+// One kernel per step (calls the settle kernel does not take). A round's kernels do nothing once the call settled.
+__global__ void __launch_bounds__(kChunkThreads) ResolveTilesKernel(HuffmanCall call, int round) {
   __shared__ LinkScan::TempStorage storage;
-  ResolveTile(call, storage, blockIdx.x);
+  if (huff::RoundNeeded(call, round)) ResolveTile(call, storage, blockIdx.x);
 }
 
-__global__ void __launch_bounds__(kChunkThreads) ResolvePrefixKernel(HuffmanCall call) {
+__global__ void __launch_bounds__(kChunkThreads) ResolvePrefixKernel(HuffmanCall call, int round) {
   __shared__ LinkScan::TempStorage storage;
-  ImagePrefixes<Linked, LinkedThen>(call, blockIdx.x, LinkStart(), storage);
+  if (huff::RoundNeeded(call, round)) ImagePrefixes<Linked, LinkedThen>(call, blockIdx.x, LinkStart(), storage);
 }
 
-__global__ void __launch_bounds__(kChunkThreads) ResolveApplyKernel(HuffmanCall call) {
+__global__ void __launch_bounds__(kChunkThreads) ResolveApplyKernel(HuffmanCall call, int round) {
   __shared__ LinkScan::TempStorage storage;
-  ResolveApply(call, storage, blockIdx.x);
+  if (huff::RoundNeeded(call, round)) ResolveApply(call, storage, blockIdx.x, round);
 }
 
 // The starts' kernels do nothing when no pass settled (the decode kernel marks the images).
 __global__ void __launch_bounds__(kChunkThreads) StartsTilesKernel(HuffmanCall call) {
   __shared__ SumScan::TempStorage storage;
-  if (huff::SettledPass(call) >= 0) StartsTile(call, storage, blockIdx.x);
+  if (huff::SettledExits(call) >= 0) StartsTile(call, storage, blockIdx.x);
 }
 
 __global__ void __launch_bounds__(kChunkThreads) StartsPrefixKernel(HuffmanCall call) {
   __shared__ SumScan::TempStorage storage;
-  if (huff::SettledPass(call) >= 0) ImagePrefixes<Segmented, SegmentedSum>(call, blockIdx.x, SegmentStart(), storage);
+  if (huff::SettledExits(call) >= 0) ImagePrefixes<Segmented, SegmentedSum>(call, blockIdx.x, SegmentStart(), storage);
 }
 
 __global__ void __launch_bounds__(kChunkThreads) StartsDcKernel(HuffmanCall call) {
   __shared__ SumScan::TempStorage storage;
-  if (huff::SettledPass(call) >= 0) StartsDc(call, storage, blockIdx.x);
+  if (huff::SettledExits(call) >= 0) StartsDc(call, storage, blockIdx.x);
 }
 
 __global__ void __launch_bounds__(kChunkThreads) StartsApplyKernel(HuffmanCall call) {
   __shared__ SumScan::TempStorage storage;
-  if (huff::SettledPass(call) >= 0) StartsApply(call, storage, blockIdx.x);
+  if (huff::SettledExits(call) >= 0) StartsApply(call, storage, blockIdx.x);
 }
 
-// Resolve (when `resolve`), every sync pass and the starts in one cooperative launch, for a call whose thread
-// blocks fit on the GPU at once (a block per tile; there are at least as many tiles as images): grid-wide
-// barriers instead of a launch per step (eight launches of 2–8 µs each for one 1080p photo), and the pass loop
-// stops at the settled pass — no passes queued in vain after it, no second round from the host.
-__global__ void __launch_bounds__(kChunkThreads) SettleKernel(HuffmanCall call, int resolve) {
+// Every round (with candidates) or every sync pass (without), then the starts, in one cooperative launch, for a
+// call whose thread blocks fit on the GPU at once (a block per tile; there are at least as many tiles as images):
+// grid-wide barriers instead of a launch per step, and the loop stops once the call settled — nothing queued in
+// vain after it, no second round from the host.
+__global__ void __launch_bounds__(kChunkThreads) SettleKernel(HuffmanCall call) {
   __shared__ GpuScan scan;
   __shared__ union {
     LinkScan::TempStorage link;
@@ -270,21 +278,27 @@ __global__ void __launch_bounds__(kChunkThreads) SettleKernel(HuffmanCall call, 
   } storage;
   cooperative_groups::grid_group grid = cooperative_groups::this_grid();
   const int tile = blockIdx.x, index = tile * kChunkThreads + threadIdx.x;
-  if (resolve != 0) {
-    ResolveTile(call, storage.link, tile);
-    grid.sync();
-    if (tile < call.images) ImagePrefixes<Linked, LinkedThen>(call, tile, LinkStart(), storage.link);
-    grid.sync();
-    ResolveApply(call, storage.link, tile);
-    grid.sync();
-  }
   LoadScan(ScanOfTile(call, tile), &scan);
-  for (int pass = call.candidateCount > 0 ? 1 : 0; pass < call.passes; ++pass) {
-    if (!huff::PassNeeded(call, pass)) break;  // the pass before changed no exit: settled
-    if (pass == 0 || huff::SyncNeedsDecode(call, index, pass)) huff::SyncAt<true>(call, scan, index, pass);
-    grid.sync();
+  if (call.candidateCount > 0) {
+    for (int round = 0; round < call.passes && huff::RoundNeeded(call, round); ++round) {
+      if (round > 0) {
+        if (huff::RoundNeedsDecode(call, index)) huff::DecodeSlotAt<true>(call, scan, index);
+        grid.sync();
+      }
+      ResolveTile(call, storage.link, tile);
+      grid.sync();
+      if (tile < call.images) ImagePrefixes<Linked, LinkedThen>(call, tile, LinkStart(), storage.link);
+      grid.sync();
+      ResolveApply(call, storage.link, tile, round);
+      grid.sync();
+    }
+  } else {
+    for (int pass = 0; pass < call.passes && huff::PassNeeded(call, pass); ++pass) {
+      if (pass == 0 || huff::SyncNeedsDecode(call, index, pass)) huff::SyncAt<true>(call, scan, index, pass);
+      grid.sync();
+    }
   }
-  if (huff::SettledPass(call) < 0) return;  // the same for every block: the counters are final
+  if (huff::SettledExits(call) < 0) return;  // the same for every block: the counters are final
   __syncthreads();
   StartsTile(call, storage.sum, tile);
   grid.sync();
@@ -300,8 +314,8 @@ __global__ void __launch_bounds__(kChunkThreads) SettleKernel(HuffmanCall call, 
 __global__ void __launch_bounds__(kChunkThreads) DecodeKernel(HuffmanCall call) {
   __shared__ GpuScan scan;
   const int index = blockIdx.x * kChunkThreads + threadIdx.x;
-  const int pass = huff::SettledPass(call);
-  if (pass < 0) {
+  const int buffer = huff::SettledExits(call);
+  if (buffer < 0) {
     const GpuChunk chunk = call.chunks[index];
     if (chunk.image >= 0 && chunk.place == 0 && chunk.interval == 0) atomicOr(call.status + chunk.image, kUnsettled);
     return;
@@ -309,7 +323,7 @@ __global__ void __launch_bounds__(kChunkThreads) DecodeKernel(HuffmanCall call) 
   __shared__ uint8_t natural[80];
   if (threadIdx.x < 80) natural[threadIdx.x] = huff::kNaturalDevice[threadIdx.x];
   LoadScan(ScanOfTile(call, blockIdx.x), &scan);
-  huff::DecodeAt(call, scan, index, pass, natural);
+  huff::DecodeAt(call, scan, index, buffer, natural);
 }
 
 unsigned Grid(int chunks) { return static_cast<unsigned>((chunks + kChunkThreads - 1) / kChunkThreads); }
@@ -343,7 +357,15 @@ cudaError_t ResidentBlocks(int* out) {
 
 cudaError_t LaunchHuffmanSync(const HuffmanCall& call, int pass, cudaStream_t stream) {
   if (call.chunkCount <= 0) return cudaSuccess;
-  SyncKernel<<<Grid(call.chunkCount), kChunkThreads, 0, stream>>>(call, pass);
+  const unsigned tiles = Grid(call.chunkCount);
+  if (call.candidateCount <= 0) {
+    SyncKernel<<<tiles, kChunkThreads, 0, stream>>>(call, pass);
+    return cudaGetLastError();
+  }
+  if (pass > 0) SyncKernel<<<tiles, kChunkThreads, 0, stream>>>(call, pass);
+  ResolveTilesKernel<<<tiles, kChunkThreads, 0, stream>>>(call, pass);
+  ResolvePrefixKernel<<<call.images, kChunkThreads, 0, stream>>>(call, pass);
+  ResolveApplyKernel<<<tiles, kChunkThreads, 0, stream>>>(call, pass);
   return cudaGetLastError();
 }
 
@@ -362,16 +384,7 @@ cudaError_t LaunchHuffmanCandidates(const HuffmanCall& call, cudaStream_t stream
   return cudaGetLastError();
 }
 
-cudaError_t LaunchHuffmanResolve(const HuffmanCall& call, cudaStream_t stream) {
-  if (call.chunkCount <= 0 || call.candidateCount <= 0) return cudaSuccess;
-  const unsigned tiles = Grid(call.chunkCount);
-  ResolveTilesKernel<<<tiles, kChunkThreads, 0, stream>>>(call);
-  ResolvePrefixKernel<<<call.images, kChunkThreads, 0, stream>>>(call);
-  ResolveApplyKernel<<<tiles, kChunkThreads, 0, stream>>>(call);
-  return cudaGetLastError();
-}
-
-cudaError_t LaunchHuffmanSettle(const HuffmanCall& call, bool resolve, cudaStream_t stream, bool* launched) {
+cudaError_t LaunchHuffmanSettle(const HuffmanCall& call, cudaStream_t stream, bool* launched) {
   *launched = false;
   if (call.chunkCount <= 0) return cudaSuccess;
   int blocks = -1;
@@ -383,8 +396,7 @@ cudaError_t LaunchHuffmanSettle(const HuffmanCall& call, bool resolve, cudaStrea
   const unsigned grid = Grid(call.chunkCount);
   if (blocks < 0 || grid > static_cast<unsigned>(blocks) / 4) return cudaSuccess;
   HuffmanCall copy = call;
-  int withResolve = resolve && call.candidateCount > 0 ? 1 : 0;
-  void* args[] = {&copy, &withResolve};
+  void* args[] = {&copy};
   error = cudaLaunchCooperativeKernel(reinterpret_cast<const void*>(SettleKernel), dim3(grid), dim3(kChunkThreads),
                                       args, 0, stream);
   *launched = error == cudaSuccess;

@@ -91,9 +91,18 @@ constexpr int kTileWordsPerTile = 16;
 // guess that starts in the wrong block of the MCU decodes with the wrong tables and seldom finds its way back, so
 // it stays wrong until the chain of exact exits reaches it, a pass per chunk, each a whole chunk's decode. Pass 0
 // therefore also decodes each chunk from its guess's bit as though each other block of the MCU came next, and
-// keeps every candidate's entry (its state at the chunk's start), exit and counts; a later pass whose entry is
-// one of them takes that candidate's exit and counts instead of decoding. `entry.bit` is kNoCandidate where a
-// chunk has no such candidate.
+// keeps every candidate's entry (its state at the chunk's start), exit and counts in a slot of its own; one more
+// slot per chunk, the decoded slot, holds its latest decode from an exit of the chunk before. `entry.bit` is
+// kNoCandidate where a slot holds nothing.
+//
+// Such a call settles in rounds rather than passes. Round r: (r ≥ 1) every chunk whose entry differs from the
+// exit the chunk before took decodes again from that exit, into its decoded slot; then the resolve step links
+// each chunk's slots to the next chunk's (the slot whose entry is the exit) and composes the links from each
+// interval's exact first chunk (a segmented scan), so each chunk takes the slot its chain reaches. Where a link
+// misses, the chain goes on from the next chunk's slot 0 marked off the exact chain; changed[r] counts the chunks
+// so marked, and a round that marks none settled the call. Each round puts at least the first chunk of every
+// broken chain on the exact one, and the chunks after it mostly hold their exact entry among their slots
+// already: photos settle in two or three rounds where the passes took up to twenty (a pass per chunk of a chain).
 struct alignas(16) HuffCandidate {
   HuffEntry entry, exit;  // one 16-byte load
   uint32_t counts[kCountWords];
@@ -106,37 +115,34 @@ struct HuffmanCall {
   const GpuChunk* chunks;  // device, `chunkCount` (padded)
   int32_t chunkCount, chunkBits, images;
   int32_t leadBits;  // pass 0 starts a chunk's guess this many bits early, so it is usually exact at the chunk
-  int32_t passes;    // sync passes queued so far (at most kMaxSyncPasses); those after a settled one return at once
+  int32_t passes;    // passes (rounds) queued so far (at most kMaxSyncPasses); those after a settled one return at once
   int32_t candidateCount;      // candidates per chunk (0: none; pass 0 is then the sync kernel's)
-  HuffCandidate* candidates;   // device: candidateCount per chunk, when candidateCount > 0
-  uint64_t* links;             // device: per chunk, its candidates' links to the next chunk's (huff::LinkOf)
+  HuffCandidate* candidates;   // device: candidateCount + 1 slots per chunk, when candidateCount > 0
+  uint64_t* links;             // device: per chunk, its slots' links to the next chunk's (huff::LinkOf)
   const int32_t* imageChunks;  // device: first chunk of each image, then chunkCount (images + 1)
-  HuffEntry* exits[2];     // double-buffered by pass
+  HuffEntry* exits[2];     // double-buffered by pass (rounds use exits[0])
   HuffEntry* used;         // the entry each chunk last decoded from
   uint32_t* counts;        // kCountWords per chunk
   uint32_t* starts;        // kStartWords per chunk
   uint32_t* tiles;         // kTileWordsPerTile per thread block of chunks (the scans' aggregates and prefixes)
-  uint32_t* changed;       // kMaxSyncPasses counters
+  uint32_t* changed;       // kMaxSyncPasses counters: exits changed by each pass, chunks off the chain after each round
   uint32_t* status;        // per image: kFlagged, kUnsettled (the image goes elsewhere)
 };
 
-// One sync pass (pass 0 guesses every entry inside an interval); queue passes 0 … call.passes − 1 back to back.
+// One sync pass (pass 0 guesses every entry inside an interval), or with candidates one round (round 0 is the
+// first resolve step); queue passes 0 … call.passes − 1 back to back (rounds from 0 after the candidates kernel).
 cudaError_t LaunchHuffmanSync(const HuffmanCall& call, int pass, cudaStream_t stream);
-// The resolve step (when `resolve` and the call has candidates), every pass (from 1 when the candidates kernel
-// ran pass 0) up to call.passes − 1, stopping at the settled one, and the starts, in one cooperative launch, when
-// the call's thread blocks fit on the device at once (`*launched`); otherwise nothing is queued and the caller
-// queues the resolve step, the passes and the starts.
-cudaError_t LaunchHuffmanSettle(const HuffmanCall& call, bool resolve, cudaStream_t stream, bool* launched);
+// Every round (or pass) up to call.passes − 1, stopping at the settled one, and the starts, in one cooperative
+// launch, when the call's thread blocks fit on the device at once (`*launched`); otherwise nothing is queued and
+// the caller queues the rounds (passes) and the starts.
+cudaError_t LaunchHuffmanSettle(const HuffmanCall& call, cudaStream_t stream, bool* launched);
 // Pass 0 with candidates (call.candidateCount of them per chunk, the first being the sync kernel's own guess);
-// the passes after it start at 1.
+// the rounds follow.
 cudaError_t LaunchHuffmanCandidates(const HuffmanCall& call, cudaStream_t stream);
-// Then each chunk's exact candidate (where the candidates hold it), as pass 0's result: the links between
-// neighbouring chunks' candidates, composed from each interval's exact start.
-cudaError_t LaunchHuffmanResolve(const HuffmanCall& call, cudaStream_t stream);
 // Threads of the sync kernels this device keeps resident at once (0 when it cannot tell): a call whose chunks
 // times candidates fit in them costs pass 0 no more time with candidates than without.
 int HuffmanResidentThreads();
-// Each chunk's first block and DC predictions from the settled pass's counts.
+// Each chunk's first block and DC predictions from the settled pass's (round's) counts.
 cudaError_t LaunchHuffmanStarts(const HuffmanCall& call, cudaStream_t stream);
 // Decodes every chunk into the coefficient planes (whole blocks: no zeroing needed) from the settled pass; marks
 // every image kUnsettled when no pass settled.
