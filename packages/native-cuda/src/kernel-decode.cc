@@ -452,10 +452,11 @@ class KernelDecoder {
         AlignUp(tilesAt + static_cast<size_t>(chunkCount / kChunkThreads) * kTileWordsPerTile * sizeof(uint32_t));
     const size_t statusAt = changedAt + kMaxSyncPasses * sizeof(uint32_t);
     const size_t candidatesAt = AlignUp(statusAt + images * sizeof(uint32_t));
-    // Each chunk's candidates and its decoded slot (huffman.h).
-    const size_t slots = candidates > 0 ? static_cast<size_t>(candidates) + 1 : 0;
+    // Each chunk's candidates and its two decoded slots, links and taken slot (huffman.h).
+    const size_t slots = candidates > 0 ? static_cast<size_t>(candidates) + 2 : 0;
     const size_t linksAt = AlignUp(candidatesAt + static_cast<size_t>(chunkCount) * slots * sizeof(HuffCandidate));
-    const size_t stateBytes = linksAt + (candidates > 0 ? static_cast<size_t>(chunkCount) * sizeof(uint64_t) : 0);
+    const size_t takenAt = AlignUp(linksAt + static_cast<size_t>(chunkCount) * sizeof(uint64_t));
+    const size_t stateBytes = candidates > 0 ? takenAt + static_cast<size_t>(chunkCount) * sizeof(uint32_t) : linksAt;
     DevicePool& pool = *engine_->pool();
     std::shared_ptr<DeviceAllocation> input, state, coefficients, planes;
     SlotScratch& scratch = slot_.kernelScratch;
@@ -551,6 +552,7 @@ class KernelDecoder {
     call.candidateCount = candidates;
     call.candidates = candidates > 0 ? reinterpret_cast<HuffCandidate*>(s + candidatesAt) : nullptr;
     call.links = candidates > 0 ? reinterpret_cast<uint64_t*>(s + linksAt) : nullptr;
+    call.slots = candidates > 0 ? reinterpret_cast<uint32_t*>(s + takenAt) : nullptr;
     uint32_t* readback = reinterpret_cast<uint32_t*>(host + readbackAt);
     std::vector<bool> unclean(images, false);  // kUnclean seen in an earlier round of passes
 

@@ -373,11 +373,13 @@ int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, int
   // Pass 0 with candidates (--candidates K): every candidate of every chunk, as the candidates kernel runs them,
   // then the rounds (huffman.h); without, the sync passes. As the kernels run them, one chunk at a time.
   if (candidates > huff::kMaxCandidates) candidates = huff::kMaxCandidates;
-  std::vector<HuffCandidate> candidateRecords(static_cast<size_t>(count) * (candidates > 0 ? candidates + 1 : 0));
+  std::vector<HuffCandidate> candidateRecords(static_cast<size_t>(count) * (candidates > 0 ? candidates + 2 : 0));
   std::vector<uint64_t> links(count);
+  std::vector<uint32_t> taken(count);
   call.candidateCount = candidates > 0 ? candidates : 0;
   call.candidates = candidateRecords.data();
   call.links = links.data();
+  call.slots = taken.data();
   call.passes = kMaxSyncPasses;
   int redone = 0;
   if (candidates > 0) {
@@ -389,12 +391,14 @@ int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, int
     }
     for (int round = 0; round < call.passes && huff::RoundNeeded(call, round); ++round) {
       if (round > 0) {
+        // Which chunks decode, and from where, before any of them does (the kernels' decode step).
         std::vector<char> decode(count);
-        for (int i = 0; i < count; ++i) decode[i] = huff::RoundNeedsDecode(call, i);
+        std::vector<HuffEntry> entries(count);
+        for (int i = 0; i < count; ++i) decode[i] = huff::RoundNeedsDecode(call, i, &entries[i]);
         for (int i = 0; i < count; ++i) {
           if (!decode[i]) continue;
-          if (i & 1) huff::DecodeSlotAt<true>(call, scan, i);
-          else huff::DecodeSlotAt<false>(call, scan, i);
+          if (i & 1) huff::DecodeSlotAt<true>(call, scan, i, entries[i]);
+          else huff::DecodeSlotAt<false>(call, scan, i, entries[i]);
           ++redone;
         }
       }
@@ -404,10 +408,13 @@ int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, int
       huff::CandidateLink prefix = huff::kIdentityLink;
       for (int i = 0; i < count; ++i) {
         if (chunks[i].image < 0) continue;
-        if (chunks[i].place != 0) huff::TakeSlot(call, i, static_cast<uint32_t>(prefix & 0xffu), round);
+        const uint32_t to = chunks[i].place == 0 ? 0u : static_cast<uint32_t>(prefix & 0xffu);
+        huff::TakeSlot(call, i, to);
+        if ((to & huff::kMissBit) != 0) ++changed[round];
         prefix = chunks[i].place == 0 ? links[i] : huff::ThenLink(prefix, links[i]);
       }
     }
+    for (int i = 0; i < count; ++i) huff::UseTakenSlot(call, i);
   } else {
     // A pass runs while the one before changed an exit; a chunk whose entry did not change only copies its exit.
     for (int pass = 0; pass < call.passes && huff::PassNeeded(call, pass); ++pass) {

@@ -341,8 +341,8 @@ JK_HUFF_FN int SettledExits(const HuffmanCall& call) {
   return pass < 0 ? -1 : pass & 1;
 }
 
-// Slots per chunk of `call.candidates`: its candidates, then the decoded slot (huffman.h).
-JK_HUFF_FN int SlotsOf(const HuffmanCall& call) { return call.candidateCount + 1; }
+// Slots per chunk of `call.candidates`: its candidates, then its two decoded slots (huffman.h).
+JK_HUFF_FN int SlotsOf(const HuffmanCall& call) { return call.candidateCount + 2; }
 
 JK_HUFF_FN HuffCandidate& SlotOf(const HuffmanCall& call, int index, int slot) {
   return call.candidates[static_cast<int64_t>(index) * SlotsOf(call) + slot];
@@ -436,7 +436,8 @@ JK_HUFF_FN void CandidateAt(const HuffmanCall& call, const GpuScan& scan, int in
   HuffCandidate& out = SlotOf(call, index, j);
   if (j == 0) {
     SyncAt<kSumsInRegisters>(call, scan, index, 0);
-    SlotOf(call, index, call.candidateCount).entry = HuffEntry{kNoCandidate, 0};  // no decoded slot yet
+    SlotOf(call, index, call.candidateCount).entry = HuffEntry{kNoCandidate, 0};  // no decoded slots yet
+    SlotOf(call, index, call.candidateCount + 1).entry = HuffEntry{kNoCandidate, 0};
   }
   if (j >= (chunk.place == 0 ? 1 : CandidatesOf(scan, call.candidateCount))) {
     out.entry = HuffEntry{kNoCandidate, 0};
@@ -470,9 +471,11 @@ using CandidateLink = uint64_t;
 constexpr CandidateLink kIdentityLink = 0x0706050403020100ull;
 constexpr uint32_t kMissBit = 8;
 constexpr int kMaxSlots = 8;
-constexpr int kMaxCandidates = kMaxSlots - 1;
+constexpr int kMaxCandidates = kMaxSlots - 2;
 
-JK_HUFF_FN CandidateLink LinkOf(const HuffmanCall& call, int index) {
+// `nextSlot` ≥ 0: the next chunk's decoded slot being written in this round, from `nextEntry` (a round's decode
+// step links its chunks before every decode is written: the entry is known before).
+JK_HUFF_FN CandidateLink LinkOf(const HuffmanCall& call, int index, int nextSlot = -1, HuffEntry nextEntry = {}) {
   const GpuChunk chunk = call.chunks[index];
   if (chunk.image < 0 || chunk.last) return kIdentityLink;  // a segment's end: the next chunk starts its own
   const bool shared = call.scans[chunk.image].sharedTables != 0;
@@ -487,7 +490,7 @@ JK_HUFF_FN CandidateLink LinkOf(const HuffmanCall& call, int index) {
   for (int j = 0; j < kMaxSlots; ++j) {
     if (j < k) {
       exits[j] = own[j].entry.bit == kNoCandidate ? HuffEntry{kNoCandidate, 0} : own[j].exit;
-      entries[j] = next[j].entry;
+      entries[j] = j == nextSlot ? nextEntry : next[j].entry;
     }
   }
   // Unrolled to the most slots (the arrays stay in registers); the last match wins, as any does.
@@ -535,36 +538,53 @@ JK_HUFF_FN CandidateLink ThenLink(CandidateLink first, CandidateLink second) {
 #endif
 }
 
-// Chunk `index` (not an interval's first) takes slot `to & 7` of the composed links as round `round`'s result: its
-// entry, exit (into exits[0]) and counts; a miss bit counts it in changed[round] (off the exact chain).
-JK_HUFF_FN void TakeSlot(const HuffmanCall& call, int index, uint32_t to, int round) {
-  const HuffCandidate& slot = SlotOf(call, index, static_cast<int>(to & 7u));
-  call.used[index] = slot.entry;
-  call.exits[0][index] = slot.exit;
-  uint32_t* counts = call.counts + static_cast<int64_t>(index) * kCountWords;
-  for (int i = 0; i < kCountWords; ++i) counts[i] = slot.counts[i];
-  if ((to & kMissBit) != 0) JK_HUFF_ADD(call.changed + round, 1u);
+// Chunk `index` takes slot `to & 7` of the composed links as a round's result (an interval's first chunk, slot 0:
+// its exact decode); the caller counts those with a miss bit (off the exact chain) in changed[round].
+JK_HUFF_FN void TakeSlot(const HuffmanCall& call, int index, uint32_t to) { call.slots[index] = to; }
+
+JK_HUFF_FN const HuffCandidate& TakenSlot(const HuffmanCall& call, int index) {
+  return SlotOf(call, index, static_cast<int>(call.slots[index] & 7u));
 }
 
-// Round r ≥ 1 of chunk `index`: whether the exit the chunk before took differs from the entry of the slot it took
-// (the chain broke here, or upstream of here): it decodes again from that exit, into its decoded slot.
-JK_HUFF_FN bool RoundNeedsDecode(const HuffmanCall& call, int index) {
+// Round r ≥ 1 of chunk `index`: whether the exit of the slot the chunk before took differs from the entry of the
+// slot it took (the chain broke here, or upstream of here): then it decodes again from that exit (`*entry`), into
+// its decoded slot.
+JK_HUFF_FN bool RoundNeedsDecode(const HuffmanCall& call, int index, HuffEntry* entry) {
   const GpuChunk chunk = call.chunks[index];
   if (chunk.image < 0 || chunk.place == 0) return false;
-  return !SameEntry(call.exits[0][index - 1], call.used[index], call.scans[chunk.image].sharedTables != 0);
+  *entry = TakenSlot(call, index - 1).exit;
+  return !SameEntry(*entry, TakenSlot(call, index).entry, call.scans[chunk.image].sharedTables != 0);
+}
+
+// The decoded slot a round's decode of chunk `index` writes: the one it did not take, so that the slot it took
+// stays as it was while the chunk before reads it in the same step.
+JK_HUFF_FN int DecodedSlotOf(const HuffmanCall& call, int index) {
+  return static_cast<int>(call.slots[index] & 7u) == call.candidateCount ? call.candidateCount + 1
+                                                                         : call.candidateCount;
 }
 
 template <bool kSumsInRegisters = false>
-JK_HUFF_FN void DecodeSlotAt(const HuffmanCall& call, const GpuScan& scan, int index) {
+JK_HUFF_FN void DecodeSlotAt(const HuffmanCall& call, const GpuScan& scan, int index, const HuffEntry& entry) {
   const GpuChunk chunk = call.chunks[index];
-  HuffCandidate& out = SlotOf(call, index, call.candidateCount);
-  const HuffEntry entry = call.exits[0][index - 1];
+  HuffCandidate& out = SlotOf(call, index, DecodedSlotOf(call, index));
   uint32_t blocks, dc[kMaxMcuBlocks];
   out.exit =
       SyncChunk<kSumsInRegisters>(scan, scan.tables, entry, ChunkEnd(scan, chunk, call.chunkBits), &blocks, dc);
   out.entry = entry;
   out.counts[0] = blocks;
   for (int i = 0; i < kMaxMcuBlocks; ++i) out.counts[1 + i] = dc[i];
+}
+
+// Once the call settled, each chunk's slot as its result for the starts and the decode pass: entry, exit (into
+// exits[0]) and counts. An interval's first chunk has its own from pass 0 already.
+JK_HUFF_FN void UseTakenSlot(const HuffmanCall& call, int index) {
+  const GpuChunk chunk = call.chunks[index];
+  if (call.candidateCount <= 0 || chunk.image < 0 || chunk.place == 0) return;
+  const HuffCandidate& slot = TakenSlot(call, index);
+  call.used[index] = slot.entry;
+  call.exits[0][index] = slot.exit;
+  uint32_t* counts = call.counts + static_cast<int64_t>(index) * kCountWords;
+  for (int i = 0; i < kCountWords; ++i) counts[i] = slot.counts[i];
 }
 
 // The decode pass of chunk `index` once the call settled (its final exits in call.exits[buffer], SettledExits) and

@@ -31,13 +31,14 @@ __global__ void __launch_bounds__(kChunkThreads) SyncKernel(HuffmanCall call, in
   if (rounds ? !huff::RoundNeeded(call, pass) : !huff::PassNeeded(call, pass)) return;  // the call settled
   const int index = blockIdx.x * kChunkThreads + threadIdx.x;
   // After pass 0 few chunks decode again: a thread block with none of them skips loading the scan.
+  HuffEntry entry;
   const bool decode =
-      rounds ? huff::RoundNeedsDecode(call, index) : pass == 0 || huff::SyncNeedsDecode(call, index, pass);
+      rounds ? huff::RoundNeedsDecode(call, index, &entry) : pass == 0 || huff::SyncNeedsDecode(call, index, pass);
   if (!__syncthreads_or(decode)) return;
   LoadScan(ScanOfTile(call, blockIdx.x), &scan);
   if (!decode) return;
   if (rounds) {
-    huff::DecodeSlotAt(call, scan, index);
+    huff::DecodeSlotAt(call, scan, index, entry);
   } else {
     huff::SyncAt(call, scan, index, pass);
   }
@@ -134,13 +135,14 @@ __device__ void KeepTileAggregate(const HuffmanCall& call,
   if (threadIdx.x == 0) *TileAggregate<T>(call, tile) = aggregate;
 }
 
-// A chunk's link (kept in call.links) as a segment of the composition.
-__device__ Linked LinkedOf(const HuffmanCall& call, int index, bool compute) {
+// A chunk's link (kept in call.links) as a segment of the composition (`nextSlot`, `nextEntry`: huff::LinkOf).
+__device__ Linked LinkedOf(const HuffmanCall& call, int index, bool compute, int nextSlot = -1,
+                          HuffEntry nextEntry = {}) {
   const GpuChunk chunk = call.chunks[index];
   if (chunk.image < 0) return Linked{1, huff::kIdentityLink};
   huff::CandidateLink link;
   if (compute) {
-    link = huff::LinkOf(call, index);
+    link = huff::LinkOf(call, index, nextSlot, nextEntry);
     call.links[index] = link;
   } else {
     link = call.links[index];
@@ -149,8 +151,10 @@ __device__ Linked LinkedOf(const HuffmanCall& call, int index, bool compute) {
 }
 
 // Resolve, step 1: each chunk's link to the next chunk's candidates; the tile's composition.
-__device__ void ResolveTile(const HuffmanCall& call, LinkScan::TempStorage& storage, int tile) {
-  KeepTileAggregate<Linked, LinkedThen>(call, storage, tile, LinkedOf(call, tile * kChunkThreads + threadIdx.x, true));
+__device__ void ResolveTile(const HuffmanCall& call, LinkScan::TempStorage& storage, int tile, int nextSlot = -1,
+                            HuffEntry nextEntry = {}) {
+  KeepTileAggregate<Linked, LinkedThen>(call, storage, tile,
+                                        LinkedOf(call, tile * kChunkThreads + threadIdx.x, true, nextSlot, nextEntry));
 }
 
 // Resolve, step 3: each chunk takes the slot its interval's exact start links to (round `round`'s result).
@@ -159,7 +163,11 @@ __device__ void ResolveApply(const HuffmanCall& call, LinkScan::TempStorage& sto
   const Linked x = LinkedOf(call, index, false);
   Linked before, aggregate;
   LinkScan(storage).ExclusiveScan(x, before, *TilePrefix<Linked>(call, tile), LinkedThen(), aggregate);
-  if (!x.head) huff::TakeSlot(call, index, static_cast<uint32_t>(before.link & 0xffu), round);
+  const uint32_t to = x.head ? 0u : static_cast<uint32_t>(before.link & 0xffu);
+  huff::TakeSlot(call, index, to);
+  // One atomic per thread block: thousands of them on one counter took 5–9 µs per round (one 1080p photo, H200).
+  const int misses = __syncthreads_count((to & huff::kMissBit) != 0);
+  if (threadIdx.x == 0 && misses > 0) atomicAdd(call.changed + round, static_cast<uint32_t>(misses));
 }
 
 // The blocks starting in chunk `index` as a segment of the blocks' sum.
@@ -188,11 +196,12 @@ __device__ Segmented DcOf(const HuffmanCall& call, int index, const GpuChunk& ch
 
 // Starts: exclusive sums within each interval of (1) the blocks starting in each chunk, giving its first block and
 // so the components of its DC sums' positions, then (2) those DC sums per component, giving its DC predictions.
-// Step 1: the tile's block count.
+// Step 1: the tile's block count (first, with candidates, each chunk's slot becomes its result).
 __device__ void StartsTile(const HuffmanCall& call, SumScan::TempStorage& storage, int tile) {
+  const int index = tile * kChunkThreads + threadIdx.x;
+  huff::UseTakenSlot(call, index);
   GpuChunk chunk;
-  KeepTileAggregate<Segmented, SegmentedSum>(call, storage, tile,
-                                             BlocksOf(call, tile * kChunkThreads + threadIdx.x, &chunk));
+  KeepTileAggregate<Segmented, SegmentedSum>(call, storage, tile, BlocksOf(call, index, &chunk));
 }
 
 // Step 3 of the blocks, step 1 of the DC sums: each chunk's first block; the tile's DC sums.
@@ -278,14 +287,25 @@ __global__ void __launch_bounds__(kChunkThreads) SettleKernel(HuffmanCall call) 
   } storage;
   cooperative_groups::grid_group grid = cooperative_groups::this_grid();
   const int tile = blockIdx.x, index = tile * kChunkThreads + threadIdx.x;
-  LoadScan(ScanOfTile(call, tile), &scan);
   if (call.candidateCount > 0) {
+    bool loaded = false;  // the scan, loaded by the first round that decodes in this thread block
     for (int round = 0; round < call.passes && huff::RoundNeeded(call, round); ++round) {
+      // Round r ≥ 1: the decode step, then its links with no barrier between: where the next chunk decodes
+      // again, its decoded slot's entry is the exit this chunk took, known before that decode is written.
+      HuffEntry entry, nextEntry{};
+      int nextSlot = -1;
       if (round > 0) {
-        if (huff::RoundNeedsDecode(call, index)) huff::DecodeSlotAt<true>(call, scan, index);
-        grid.sync();
+        const bool decode = huff::RoundNeedsDecode(call, index, &entry);
+        if (index + 1 < call.chunkCount && huff::RoundNeedsDecode(call, index + 1, &nextEntry)) {
+          nextSlot = huff::DecodedSlotOf(call, index + 1);
+        }
+        if (__syncthreads_or(decode) && !loaded) {
+          LoadScan(ScanOfTile(call, tile), &scan);
+          loaded = true;
+        }
+        if (decode) huff::DecodeSlotAt<true>(call, scan, index, entry);
       }
-      ResolveTile(call, storage.link, tile);
+      ResolveTile(call, storage.link, tile, nextSlot, nextEntry);
       grid.sync();
       if (tile < call.images) ImagePrefixes<Linked, LinkedThen>(call, tile, LinkStart(), storage.link);
       grid.sync();
@@ -293,6 +313,7 @@ __global__ void __launch_bounds__(kChunkThreads) SettleKernel(HuffmanCall call) 
       grid.sync();
     }
   } else {
+    LoadScan(ScanOfTile(call, tile), &scan);
     for (int pass = 0; pass < call.passes && huff::PassNeeded(call, pass); ++pass) {
       if (pass == 0 || huff::SyncNeedsDecode(call, index, pass)) huff::SyncAt<true>(call, scan, index, pass);
       grid.sync();

@@ -91,16 +91,17 @@ constexpr int kTileWordsPerTile = 16;
 // guess that starts in the wrong block of the MCU decodes with the wrong tables and seldom finds its way back, so
 // it stays wrong until the chain of exact exits reaches it, a pass per chunk, each a whole chunk's decode. Pass 0
 // therefore also decodes each chunk from its guess's bit as though each other block of the MCU came next, and
-// keeps every candidate's entry (its state at the chunk's start), exit and counts in a slot of its own; one more
-// slot per chunk, the decoded slot, holds its latest decode from an exit of the chunk before. `entry.bit` is
-// kNoCandidate where a slot holds nothing.
+// keeps every candidate's entry (its state at the chunk's start), exit and counts in a slot of its own; two more
+// slots per chunk, the decoded slots, hold its decodes from exits of the chunk before (a round writes the one the
+// chunk did not take). `entry.bit` is kNoCandidate where a slot holds nothing.
 //
-// Such a call settles in rounds rather than passes. Round r: (r ≥ 1) every chunk whose entry differs from the
-// exit the chunk before took decodes again from that exit, into its decoded slot; then the resolve step links
-// each chunk's slots to the next chunk's (the slot whose entry is the exit) and composes the links from each
-// interval's exact first chunk (a segmented scan), so each chunk takes the slot its chain reaches. Where a link
-// misses, the chain goes on from the next chunk's slot 0 marked off the exact chain; changed[r] counts the chunks
-// so marked, and a round that marks none settled the call. Each round puts at least the first chunk of every
+// Such a call settles in rounds rather than passes. Round r: (r ≥ 1) every chunk whose taken slot's entry differs
+// from the exit of the slot the chunk before took decodes again from that exit, into a decoded slot; then the
+// resolve step links each chunk's slots to the next chunk's (the slot whose entry is the exit) and composes the
+// links from each interval's exact first chunk (a segmented scan), so each chunk takes the slot its chain reaches
+// (`slots`). Where a link misses, the chain goes on from the next chunk's slot 0 marked off the exact chain;
+// changed[r] counts the chunks so marked, and a round that marks none settled the call: then each chunk's slot
+// becomes its result (used, exits[0], counts) for the starts and the decode pass. Each round puts at least the first chunk of every
 // broken chain on the exact one, and the chunks after it mostly hold their exact entry among their slots
 // already: photos settle in two or three rounds where the passes took up to twenty (a pass per chunk of a chain).
 struct alignas(16) HuffCandidate {
@@ -119,6 +120,7 @@ struct HuffmanCall {
   int32_t candidateCount;      // candidates per chunk (0: none; pass 0 is then the sync kernel's)
   HuffCandidate* candidates;   // device: candidateCount + 1 slots per chunk, when candidateCount > 0
   uint64_t* links;             // device: per chunk, its slots' links to the next chunk's (huff::LinkOf)
+  uint32_t* slots;             // device: per chunk, the slot the last round's resolve step took (with its miss bit)
   const int32_t* imageChunks;  // device: first chunk of each image, then chunkCount (images + 1)
   HuffEntry* exits[2];     // double-buffered by pass (rounds use exits[0])
   HuffEntry* used;         // the entry each chunk last decoded from
