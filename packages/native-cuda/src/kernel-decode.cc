@@ -456,7 +456,8 @@ class KernelDecoder {
     const size_t slots = candidates > 0 ? static_cast<size_t>(candidates) + 2 : 0;
     const size_t linksAt = AlignUp(candidatesAt + static_cast<size_t>(chunkCount) * slots * sizeof(HuffCandidate));
     const size_t takenAt = AlignUp(linksAt + static_cast<size_t>(chunkCount) * sizeof(uint64_t));
-    const size_t stateBytes = candidates > 0 ? takenAt + static_cast<size_t>(chunkCount) * sizeof(uint32_t) : linksAt;
+    const size_t midsAt = AlignUp(takenAt + static_cast<size_t>(chunkCount) * sizeof(uint32_t));
+    const size_t stateBytes = candidates > 0 ? midsAt + static_cast<size_t>(chunkCount) * sizeof(HuffMid) : linksAt;
     DevicePool& pool = *engine_->pool();
     std::shared_ptr<DeviceAllocation> input, state, coefficients, planes;
     SlotScratch& scratch = slot_.kernelScratch;
@@ -553,6 +554,7 @@ class KernelDecoder {
     call.candidates = candidates > 0 ? reinterpret_cast<HuffCandidate*>(s + candidatesAt) : nullptr;
     call.links = candidates > 0 ? reinterpret_cast<uint64_t*>(s + linksAt) : nullptr;
     call.slots = candidates > 0 ? reinterpret_cast<uint32_t*>(s + takenAt) : nullptr;
+    call.mids = candidates > 0 ? reinterpret_cast<HuffMid*>(s + midsAt) : nullptr;
     uint32_t* readback = reinterpret_cast<uint32_t*>(host + readbackAt);
     std::vector<bool> unclean(images, false);  // kUnclean seen in an earlier round of passes
 

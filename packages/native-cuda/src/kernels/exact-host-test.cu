@@ -376,10 +376,12 @@ int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, int
   std::vector<HuffCandidate> candidateRecords(static_cast<size_t>(count) * (candidates > 0 ? candidates + 2 : 0));
   std::vector<uint64_t> links(count);
   std::vector<uint32_t> taken(count);
+  std::vector<HuffMid> mids(count);
   call.candidateCount = candidates > 0 ? candidates : 0;
   call.candidates = candidateRecords.data();
   call.links = links.data();
   call.slots = taken.data();
+  call.mids = candidates > 0 ? mids.data() : nullptr;
   call.passes = kMaxSyncPasses;
   int redone = 0;
   if (candidates > 0) {
@@ -447,7 +449,10 @@ int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, int
     }
     blocks += own[0];
   }
-  for (int i = 0; i < count; ++i) huff::DecodeAt(call, scan, i, buffer, huff::kNatural);
+  // Both halves of each chunk where the call keeps mids (the decode kernel's two threads per chunk).
+  for (int i = 0; i < count; ++i) {
+    for (int half = 0; half < (candidates > 0 ? 2 : 1); ++half) huff::DecodeAt(call, scan, i, buffer, huff::kNatural, half);
+  }
   if (status != 0) return Fail("the decoder flagged the data (libjpeg would warn)", 5);
   std::string passChanges;
   int settled = 0;  // the pass (round) that settled

@@ -133,9 +133,12 @@ JK_HUFF_FN int NextAcIndex(int k, uint32_t r, uint32_t s) {
 // cooperative loop, few blocks and latency-bound, runs faster with registers; the one-launch-per-pass kernel of
 // large calls faster with the array (fewer registers, more resident blocks: +12% on batches of 128 1080p photos,
 // H200).
+//
+// With `mid`, also records the state at the first symbol boundary at or past `midBit` (huffman.h's HuffMid).
 template <bool kSumsInRegisters = false>
 JK_HUFF_FN HuffEntry SyncChunk(const GpuScan& scan, const HuffTable* tables, HuffEntry entry, uint32_t chunkEnd,
-                               uint32_t* blocksOut, uint32_t dc[kMaxMcuBlocks]) {
+                               uint32_t* blocksOut, uint32_t dc[kMaxMcuBlocks], uint32_t midBit = 0,
+                               HuffMid* mid = nullptr) {
   BitReader bits;
   BitsStart(bits, scan, entry.bit);
   int b = static_cast<int>(entry.blockAndK >> 8);
@@ -151,7 +154,17 @@ JK_HUFF_FN HuffEntry SyncChunk(const GpuScan& scan, const HuffTable* tables, Huf
   int c = scan.mcuComponent[b];
   const HuffTable* dcTable = tables + scan.dcTable[c];
   const HuffTable* acTable = tables + scan.acTable[c];
+  bool midOpen = mid != nullptr;
   while (bits.bit < chunkEnd) {
+    if (midOpen && bits.bit >= midBit) {
+      midOpen = false;
+      mid->entry = HuffEntry{bits.bit, (static_cast<uint32_t>(b) << 8) | static_cast<uint32_t>(k)};
+      mid->counts[0] = blocks;
+#if defined(__CUDA_ARCH__)
+#pragma unroll
+#endif
+      for (int i = 0; i < kMaxMcuBlocks; ++i) mid->counts[1 + i] = sum[i];
+    }
     const uint32_t window = BitsPeek(bits);
     const bool isDc = k == 0;
     const uint32_t look = DecodeSymbol(isDc ? *dcTable : *acTable, window);
@@ -181,6 +194,7 @@ JK_HUFF_FN HuffEntry SyncChunk(const GpuScan& scan, const HuffTable* tables, Huf
       acTable = tables + scan.acTable[c];
     }
   }
+  if (midOpen) mid->entry = HuffEntry{kNoCandidate, 0};
   for (int i = 0; i < kMaxMcuBlocks; ++i) dc[i] = sum[i];
   *blocksOut = blocks;
   return HuffEntry{bits.bit, (static_cast<uint32_t>(b) << 8) | static_cast<uint32_t>(k)};
@@ -313,6 +327,11 @@ JK_HUFF_FN uint32_t ChunkEnd(const GpuScan& scan, const GpuChunk& chunk, int chu
   return start < end ? start : end;
 }
 
+// Where a chunk's second half starts, at the earliest (huffman.h's HuffMid).
+JK_HUFF_FN uint32_t ChunkMiddle(const GpuScan& scan, const GpuChunk& chunk, int chunkBits) {
+  return IntervalEntry(scan, chunk, chunkBits).bit + static_cast<uint32_t>(chunkBits) / 2;
+}
+
 // Passes are queued without waiting for their counters: pass `pass` has work only while the pass before it
 // changed some exit (pass 1 always runs). A pass that changed no exit settled every entry.
 JK_HUFF_FN bool PassNeeded(const HuffmanCall& call, int pass) { return pass < 2 || call.changed[pass - 1] != 0; }
@@ -386,9 +405,12 @@ JK_HUFF_FN void SyncAt(const HuffmanCall& call, const GpuScan& scan, int index, 
   if (chunk.image < 0) return;
   uint32_t* counts = call.counts + static_cast<int64_t>(index) * kCountWords;
   // An interval in one chunk (pass 0 only): exact from the start, and nothing after it needs its exit.
+  // With candidates (pass 0 only) it also keeps where the chunk's second half starts.
+  HuffMid* mid = call.mids != nullptr ? call.mids + index : nullptr;
   if (chunk.place == 0 && chunk.last) {
     call.used[index] = IntervalEntry(scan, chunk, call.chunkBits);
     for (int i = 0; i < kCountWords; ++i) counts[i] = 0;
+    if (mid != nullptr) mid->entry = HuffEntry{kNoCandidate, 0};
     return;
   }
   const HuffEntry* previous = call.exits[(pass + 1) & 1];
@@ -401,8 +423,8 @@ JK_HUFF_FN void SyncAt(const HuffmanCall& call, const GpuScan& scan, int index, 
     entry = GuessEntry<kSumsInRegisters>(call, scan, chunk, 0);
   }
   uint32_t blocks, dc[kMaxMcuBlocks];
-  const HuffEntry exit =
-      SyncChunk<kSumsInRegisters>(scan, scan.tables, entry, ChunkEnd(scan, chunk, call.chunkBits), &blocks, dc);
+  const HuffEntry exit = SyncChunk<kSumsInRegisters>(scan, scan.tables, entry, ChunkEnd(scan, chunk, call.chunkBits),
+                                                     &blocks, dc, ChunkMiddle(scan, chunk, call.chunkBits), mid);
   call.used[index] = entry;
   call.exits[pass & 1][index] = exit;
   counts[0] = blocks;
@@ -448,6 +470,7 @@ JK_HUFF_FN void CandidateAt(const HuffmanCall& call, const GpuScan& scan, int in
     out.exit = call.exits[0][index];
     const uint32_t* counts = call.counts + static_cast<int64_t>(index) * kCountWords;
     for (int i = 0; i < kCountWords; ++i) out.counts[i] = counts[i];
+    out.mid = call.mids[index];
     return;
   }
   const uint32_t bim = static_cast<uint32_t>(scan.blocksInMcu);
@@ -455,7 +478,8 @@ JK_HUFF_FN void CandidateAt(const HuffmanCall& call, const GpuScan& scan, int in
                                                        static_cast<uint32_t>(j) / bim);
   uint32_t blocks, dc[kMaxMcuBlocks];
   out.entry = entry;
-  out.exit = SyncChunk<kSumsInRegisters>(scan, scan.tables, entry, ChunkEnd(scan, chunk, call.chunkBits), &blocks, dc);
+  out.exit = SyncChunk<kSumsInRegisters>(scan, scan.tables, entry, ChunkEnd(scan, chunk, call.chunkBits), &blocks, dc,
+                                         ChunkMiddle(scan, chunk, call.chunkBits), &out.mid);
   out.counts[0] = blocks;
   for (int i = 0; i < kMaxMcuBlocks; ++i) out.counts[1 + i] = dc[i];
 }
@@ -568,8 +592,8 @@ JK_HUFF_FN void DecodeSlotAt(const HuffmanCall& call, const GpuScan& scan, int i
   const GpuChunk chunk = call.chunks[index];
   HuffCandidate& out = SlotOf(call, index, DecodedSlotOf(call, index));
   uint32_t blocks, dc[kMaxMcuBlocks];
-  out.exit =
-      SyncChunk<kSumsInRegisters>(scan, scan.tables, entry, ChunkEnd(scan, chunk, call.chunkBits), &blocks, dc);
+  out.exit = SyncChunk<kSumsInRegisters>(scan, scan.tables, entry, ChunkEnd(scan, chunk, call.chunkBits), &blocks, dc,
+                                         ChunkMiddle(scan, chunk, call.chunkBits), &out.mid);
   out.entry = entry;
   out.counts[0] = blocks;
   for (int i = 0; i < kMaxMcuBlocks; ++i) out.counts[1 + i] = dc[i];
@@ -585,13 +609,22 @@ JK_HUFF_FN void UseTakenSlot(const HuffmanCall& call, int index) {
   call.exits[0][index] = slot.exit;
   uint32_t* counts = call.counts + static_cast<int64_t>(index) * kCountWords;
   for (int i = 0; i < kCountWords; ++i) counts[i] = slot.counts[i];
+  call.mids[index] = slot.mid;
 }
 
 // The decode pass of chunk `index` once the call settled (its final exits in call.exits[buffer], SettledExits) and
-// the starts are known; flags the image in `status` when libjpeg would warn.
-JK_HUFF_FN void DecodeAt(const HuffmanCall& call, const GpuScan& scan, int index, int buffer, const uint8_t* natural) {
+// the starts are known — where the call keeps `mids`, half `half` of it: the first half decodes the blocks that
+// start before the middle's entry, the second the rest from there (none when the chunk ended before its middle).
+// Flags the image in `status` when libjpeg would warn.
+JK_HUFF_FN void DecodeAt(const HuffmanCall& call, const GpuScan& scan, int index, int buffer, const uint8_t* natural,
+                         int half = 0) {
   const GpuChunk chunk = call.chunks[index];
   if (chunk.image < 0) return;
+  HuffMid mid;
+  mid.entry.bit = kNoCandidate;
+  if (call.mids != nullptr) mid = call.mids[index];
+  const bool split = mid.entry.bit != kNoCandidate;
+  if (half == 1 && !split) return;
   DecodeSpan span;
   span.entry = call.used[index];
   span.last = chunk.last != 0;
@@ -607,6 +640,26 @@ JK_HUFF_FN void DecodeAt(const HuffmanCall& call, const GpuScan& scan, int index
   const uint32_t total = static_cast<uint32_t>(chunk.interval + 1) * scan.intervalBlocks;
   span.totalBlock = total < static_cast<uint32_t>(scan.totalBlocks) ? total : scan.totalBlocks;
   for (int c = 0; c < 4; ++c) span.dc[c] = static_cast<int32_t>(start[1 + c]);
+  if (split) {
+    const uint32_t midBlock = span.firstBlock + mid.counts[0];
+    if (half == 0) {
+      span.last = false;
+      span.nextBit = mid.entry.bit;
+      span.nextBlock = midBlock;
+    } else {
+      // The DC predictions there: the chunk's, plus the first half's sums by the component of each position.
+      const uint32_t bim = static_cast<uint32_t>(scan.blocksInMcu);
+      const uint32_t place = span.firstBlock % bim;
+      for (uint32_t p = 0; p < bim && p < static_cast<uint32_t>(kMaxMcuBlocks); ++p) {
+        uint32_t at = place + p;
+        if (at >= bim) at -= bim;
+        const int c = scan.mcuComponent[at];
+        span.dc[c] = static_cast<int32_t>(static_cast<uint32_t>(span.dc[c]) + mid.counts[1 + p]);
+      }
+      span.entry = mid.entry;
+      span.firstBlock = midBlock;
+    }
+  }
   if (!DecodeChunk(scan, scan.tables, span, natural)) JK_HUFF_OR(call.status + chunk.image, kFlagged);
 }
 

@@ -332,19 +332,24 @@ __global__ void __launch_bounds__(kChunkThreads) SettleKernel(HuffmanCall call) 
   StartsApply(call, storage.sum, tile);
 }
 
-__global__ void __launch_bounds__(kChunkThreads) DecodeKernel(HuffmanCall call) {
+// A thread per chunk, or (a call with `mids`: 2 · kChunkThreads threads per block) per half of one — the pass is
+// bound by each thread's chain of symbols, not by the SMs, so halves take about half the time.
+__global__ void __launch_bounds__(2 * kChunkThreads) DecodeKernel(HuffmanCall call) {
   __shared__ GpuScan scan;
-  const int index = blockIdx.x * kChunkThreads + threadIdx.x;
+  const int half = static_cast<int>(threadIdx.x) / kChunkThreads;
+  const int index = blockIdx.x * kChunkThreads + static_cast<int>(threadIdx.x) % kChunkThreads;
   const int buffer = huff::SettledExits(call);
   if (buffer < 0) {
     const GpuChunk chunk = call.chunks[index];
-    if (chunk.image >= 0 && chunk.place == 0 && chunk.interval == 0) atomicOr(call.status + chunk.image, kUnsettled);
+    if (half == 0 && chunk.image >= 0 && chunk.place == 0 && chunk.interval == 0) {
+      atomicOr(call.status + chunk.image, kUnsettled);
+    }
     return;
   }
   __shared__ uint8_t natural[80];
   if (threadIdx.x < 80) natural[threadIdx.x] = huff::kNaturalDevice[threadIdx.x];
   LoadScan(ScanOfTile(call, blockIdx.x), &scan);
-  huff::DecodeAt(call, scan, index, buffer, natural);
+  huff::DecodeAt(call, scan, index, buffer, natural, half);
 }
 
 unsigned Grid(int chunks) { return static_cast<unsigned>((chunks + kChunkThreads - 1) / kChunkThreads); }
@@ -437,7 +442,7 @@ cudaError_t LaunchHuffmanStarts(const HuffmanCall& call, cudaStream_t stream) {
 
 cudaError_t LaunchHuffmanDecode(const HuffmanCall& call, cudaStream_t stream) {
   if (call.chunkCount <= 0) return cudaSuccess;
-  DecodeKernel<<<Grid(call.chunkCount), kChunkThreads, 0, stream>>>(call);
+  DecodeKernel<<<Grid(call.chunkCount), (call.mids != nullptr ? 2 : 1) * kChunkThreads, 0, stream>>>(call);
   return cudaGetLastError();
 }
 

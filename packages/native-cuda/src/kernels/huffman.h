@@ -104,10 +104,18 @@ constexpr int kTileWordsPerTile = 16;
 // becomes its result (used, exits[0], counts) for the starts and the decode pass. Each round puts at least the first chunk of every
 // broken chain on the exact one, and the chunks after it mostly hold their exact entry among their slots
 // already: photos settle in two or three rounds where the passes took up to twenty (a pass per chunk of a chain).
+// Where a chunk's second half starts, for calls with candidates (the decode pass splits each chunk between two
+// threads): the first symbol boundary at or past the chunk's middle, with the blocks started before it and their
+// DC sums by position (kCountWords, as `counts`). `entry.bit` is kNoCandidate where the chunk ends first.
+struct HuffMid {
+  HuffEntry entry;
+  uint32_t counts[kCountWords];
+};
+
 struct alignas(16) HuffCandidate {
   HuffEntry entry, exit;  // one 16-byte load
   uint32_t counts[kCountWords];
-  uint32_t unused;
+  HuffMid mid;
 };
 constexpr uint32_t kNoCandidate = 0xffffffffu;
 
@@ -121,6 +129,7 @@ struct HuffmanCall {
   HuffCandidate* candidates;   // device: candidateCount + 1 slots per chunk, when candidateCount > 0
   uint64_t* links;             // device: per chunk, its slots' links to the next chunk's (huff::LinkOf)
   uint32_t* slots;             // device: per chunk, the slot the last round's resolve step took (with its miss bit)
+  HuffMid* mids;               // device: per chunk, where its second half starts (calls with candidates; else null)
   const int32_t* imageChunks;  // device: first chunk of each image, then chunkCount (images + 1)
   HuffEntry* exits[2];     // double-buffered by pass (rounds use exits[0])
   HuffEntry* used;         // the entry each chunk last decoded from
@@ -146,8 +155,8 @@ cudaError_t LaunchHuffmanCandidates(const HuffmanCall& call, cudaStream_t stream
 int HuffmanResidentThreads();
 // Each chunk's first block and DC predictions from the settled pass's (round's) counts.
 cudaError_t LaunchHuffmanStarts(const HuffmanCall& call, cudaStream_t stream);
-// Decodes every chunk into the coefficient planes (whole blocks: no zeroing needed) from the settled pass; marks
-// every image kUnsettled when no pass settled.
+// Decodes every chunk into the coefficient planes (whole blocks: no zeroing needed) from the settled pass, two
+// threads per chunk where the call keeps `mids`; marks every image kUnsettled when no pass settled.
 cudaError_t LaunchHuffmanDecode(const HuffmanCall& call, cudaStream_t stream);
 
 }  // namespace jpegkit
