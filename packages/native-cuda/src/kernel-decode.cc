@@ -584,7 +584,7 @@ class KernelDecoder {
     for (;;) {
       if (!looped) {
         const int from = call.passes;
-        call.passes = std::min(kMaxSyncPasses, from + kPassRound);
+        call.passes = std::min(kMaxSyncPasses, from + (candidates > 0 ? kRoundGroup : kPassRound));
         for (int pass = from; pass < call.passes; ++pass) {
           JK_CUDA(LaunchHuffmanSync(call, pass, stream));
           trace.Mark("pass", pass);

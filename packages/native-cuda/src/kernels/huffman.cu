@@ -354,30 +354,30 @@ __global__ void __launch_bounds__(2 * kChunkThreads) DecodeKernel(HuffmanCall ca
 
 unsigned Grid(int chunks) { return static_cast<unsigned>((chunks + kChunkThreads - 1) / kChunkThreads); }
 
-// How many thread blocks of the settle kernel can be resident at once on the current device (asked once per
-// device): -1 when it takes no cooperative launch.
-cudaError_t ResidentBlocks(int* out) {
-  static std::atomic<int> capacity[64] = {};
+// How many thread blocks of `kernel` (kChunkThreads threads each) can be resident at once on the current device,
+// asked once per device (`cache`, per kernel); -1 for a `cooperative` launch on a device that takes none.
+cudaError_t ResidentBlocks(const void* kernel, std::atomic<int>* cache, bool cooperative, int* out) {
   *out = -1;
   int device = 0;
   cudaError_t error = cudaGetDevice(&device);
   if (error != cudaSuccess) return error;
   if (device < 0 || device >= 64) return cudaSuccess;
-  int blocks = capacity[device].load(std::memory_order_relaxed);
+  int blocks = cache[device].load(std::memory_order_relaxed);
   if (blocks == 0) {
-    int cooperative = 0, sms = 0, perSm = 0;
-    if ((error = cudaDeviceGetAttribute(&cooperative, cudaDevAttrCooperativeLaunch, device)) != cudaSuccess ||
+    int takes = 0, sms = 0, perSm = 0;
+    if ((error = cudaDeviceGetAttribute(&takes, cudaDevAttrCooperativeLaunch, device)) != cudaSuccess ||
         (error = cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device)) != cudaSuccess ||
-        (error = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&perSm, SettleKernel, kChunkThreads, 0)) !=
-            cudaSuccess) {
+        (error = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&perSm, kernel, kChunkThreads, 0)) != cudaSuccess) {
       return error;
     }
-    blocks = cooperative != 0 ? sms * perSm : -1;
-    capacity[device].store(blocks, std::memory_order_relaxed);
+    blocks = cooperative && takes == 0 ? -1 : sms * perSm;
+    cache[device].store(blocks, std::memory_order_relaxed);
   }
   *out = blocks;
   return cudaSuccess;
 }
+
+std::atomic<int> settleBlocks[64], candidateBlocks[64];
 
 }  // namespace
 
@@ -397,7 +397,7 @@ cudaError_t LaunchHuffmanSync(const HuffmanCall& call, int pass, cudaStream_t st
 
 int HuffmanResidentThreads() {
   int blocks = -1;
-  if (ResidentBlocks(&blocks) != cudaSuccess) {
+  if (ResidentBlocks(reinterpret_cast<const void*>(CandidatesKernel), candidateBlocks, false, &blocks) != cudaSuccess) {
     cudaGetLastError();
     return 0;
   }
@@ -414,13 +414,14 @@ cudaError_t LaunchHuffmanSettle(const HuffmanCall& call, cudaStream_t stream, bo
   *launched = false;
   if (call.chunkCount <= 0) return cudaSuccess;
   int blocks = -1;
-  cudaError_t error = ResidentBlocks(&blocks);
+  cudaError_t error = ResidentBlocks(reinterpret_cast<const void*>(SettleKernel), settleBlocks, true, &blocks);
   if (error != cudaSuccess) return error;
-  // Only calls of up to a quarter of that: a cooperative launch waits until all its blocks fit, and holds them
-  // through passes where few chunks work — large calls overlap better with other streams' work as single passes
-  // (measured on an H200: calls of 32 1080p photos lost 10% throughput in the loop).
+  // Without candidates, only calls of up to a quarter of that: a cooperative launch waits until all its blocks
+  // fit, and holds them through passes where few chunks work — large calls overlap better with other streams'
+  // work as single passes (measured on an H200: calls of 32 1080p photos lost 10% throughput in the loop). Calls
+  // with candidates are small by choice, and their rounds would cost four launches each.
   const unsigned grid = Grid(call.chunkCount);
-  if (blocks < 0 || grid > static_cast<unsigned>(blocks) / 4) return cudaSuccess;
+  if (blocks < 0 || grid > static_cast<unsigned>(call.candidateCount > 0 ? blocks : blocks / 4)) return cudaSuccess;
   HuffmanCall copy = call;
   void* args[] = {&copy};
   error = cudaLaunchCooperativeKernel(reinterpret_cast<const void*>(SettleKernel), dim3(grid), dim3(kChunkThreads),

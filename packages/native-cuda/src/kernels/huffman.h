@@ -77,8 +77,9 @@ constexpr int kCountWords = 1 + kMaxMcuBlocks;
 // Words per chunk of the `starts` array: first block, DC predictions of components 0–3.
 constexpr int kStartWords = 5;
 constexpr int kMaxSyncPasses = 32;
-// Passes queued at once (a call that has not settled after them queues more).
-constexpr int kPassRound = 12;
+// Passes queued at once (a call that has not settled after them queues more); rounds, with candidates (most
+// calls settle by round 3).
+constexpr int kPassRound = 12, kRoundGroup = 4;
 // Status bits per image: data libjpeg would warn about; chunks that did not settle within the queued passes; data
 // unstuffed on the GPU (unstuff.h) with a 0xFF that is not stuffing (the host unstuffs it instead).
 constexpr uint32_t kFlagged = 1, kUnsettled = 2, kUnclean = 4;
@@ -150,7 +151,7 @@ cudaError_t LaunchHuffmanSettle(const HuffmanCall& call, cudaStream_t stream, bo
 // Pass 0 with candidates (call.candidateCount of them per chunk, the first being the sync kernel's own guess);
 // the rounds follow.
 cudaError_t LaunchHuffmanCandidates(const HuffmanCall& call, cudaStream_t stream);
-// Threads of the sync kernels this device keeps resident at once (0 when it cannot tell): a call whose chunks
+// Threads of the candidates kernel this device keeps resident at once (0 when it cannot tell): a call whose chunks
 // times candidates fit in them costs pass 0 no more time with candidates than without.
 int HuffmanResidentThreads();
 // Each chunk's first block and DC predictions from the settled pass's (round's) counts.
