@@ -130,7 +130,7 @@ class Trace {
   std::string notes_;
 };
 
-// Candidates per chunk at most (JPEGKIT_CUDA_CANDIDATES, for measurements: 0 or 1 turns them off, up to 7). By
+// Candidates per chunk at most (JPEGKIT_CUDA_CANDIDATES, for measurements: 0 or 1 turns them off, up to 6). By
 // default 6: one per block of a 4:2:0 MCU; 12 (each block, from a block's start and from inside one) made
 // pass 0 slower than they saved on an H200.
 constexpr int kDefaultCandidates = 6;
@@ -558,10 +558,10 @@ class KernelDecoder {
     uint32_t* readback = reinterpret_cast<uint32_t*>(host + readbackAt);
     std::vector<bool> unclean(images, false);  // kUnclean seen in an earlier round of passes
 
-    // Passes (rounds, with candidates) go in groups of kPassRound queued back to back, with no readback between
-    // them: one after the settled one returns at once, and the starts and decode kernels find the settled one
-    // themselves. A call still unsettled at the end of a group (high-quality data resynchronises slowly) queues
-    // another.
+    // Passes go in groups of kPassRound (rounds, with candidates: kRoundGroup) queued back to back, with no
+    // readback between them: one after the settled one returns at once, and the starts and decode kernels find the
+    // settled one themselves. A call still unsettled at the end of a group (high-quality data resynchronises
+    // slowly) queues another.
     trace.Mark("upload");
     if (candidates > 0) {
       JK_CUDA(LaunchHuffmanCandidates(call, stream));
