@@ -451,7 +451,9 @@ int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, int
   }
   // Both halves of each chunk where the call keeps mids (the decode kernel's two threads per chunk).
   for (int i = 0; i < count; ++i) {
-    for (int half = 0; half < (candidates > 0 ? 2 : 1); ++half) huff::DecodeAt(call, scan, i, buffer, huff::kNatural, half);
+    for (int half = 0; half < (candidates > 0 ? 2 : 1); ++half) {
+      huff::DecodeAt(call, scan, i, buffer, huff::kNatural, half);
+    }
   }
   if (status != 0) return Fail("the decoder flagged the data (libjpeg would warn)", 5);
   std::string passChanges;
@@ -466,8 +468,8 @@ int FromJpeg(const std::vector<uint8_t>& bytes, int chunkBits, int leadBits, int
   std::fprintf(stderr,
                "exact-host-test: %d chunks of %d bits (lead %d, %d candidates), settled after %s %d (changed %s), "
                "%d chunks redone, unstuffed %s\n",
-               count, chunkBits, leadBits, candidates, candidates > 0 ? "round" : "pass", settled, passChanges.c_str(), redone,
-               onGpu ? "the GPU's way" : "on the host");
+               count, chunkBits, leadBits, candidates, candidates > 0 ? "round" : "pass", settled, passChanges.c_str(),
+               redone, onGpu ? "the GPU's way" : "on the host");
   return 0;
 }
 

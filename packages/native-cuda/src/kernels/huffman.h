@@ -13,7 +13,8 @@
 // tables differ, hence pass 0's candidates for small calls (below) — and a pass in which no exit changes
 // proves every entry exact. A pass re-decodes only the chunks whose entry changed. `starts`: per image,
 // segmented prefix sums of the blocks starting in each chunk and of their DC differences give each chunk's
-// first block and DC predictions. `decode`: each chunk decodes its blocks into the coefficient planes.
+// first block and DC predictions. `decode`: each chunk (each half of one, in calls with candidates) decodes its
+// blocks into the coefficient planes.
 #pragma once
 
 #include <cuda_runtime_api.h>
@@ -102,9 +103,11 @@ constexpr int kTileWordsPerTile = 16;
 // links from each interval's exact first chunk (a segmented scan), so each chunk takes the slot its chain reaches
 // (`slots`). Where a link misses, the chain goes on from the next chunk's slot 0 marked off the exact chain;
 // changed[r] counts the chunks so marked, and a round that marks none settled the call: then each chunk's slot
-// becomes its result (used, exits[0], counts) for the starts and the decode pass. Each round puts at least the first chunk of every
-// broken chain on the exact one, and the chunks after it mostly hold their exact entry among their slots
-// already: photos settle in two or three rounds where the passes took up to twenty (a pass per chunk of a chain).
+// becomes its result (used, exits[0], counts) for the starts and the decode pass. Each round puts at least the
+// first chunk of every broken chain on the exact one, and the chunks after it mostly hold their exact entry among
+// their slots already: the GPU benchmark's photos settle in 0–4 rounds where the passes took up to 22 (a pass per
+// chunk along a broken chain).
+
 // Where a chunk's second half starts, for calls with candidates (the decode pass splits each chunk between two
 // threads): the first symbol boundary at or past the chunk's middle, with the blocks started before it and their
 // DC sums by position (kCountWords, as `counts`). `entry.bit` is kNoCandidate where the chunk ends first.
