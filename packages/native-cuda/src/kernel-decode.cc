@@ -58,9 +58,9 @@ struct Progressive {
 };
 
 // JPEGKIT_CUDA_TRACE=1: each call prints where its time went: per phase (parse, staging, unstuff, acquire,
-// raw-upload, prep, upload, gpu-unstuff, candidates, settle (or resolve, pass …, starts), decode, idct, pixels),
-// GPU time between the phases' events and (after the slash) the host thread's time to reach the phase's mark
-// (preparing, enqueueing, waiting), then the whole call's wall time.
+// raw-upload, prep, upload, gpu-unstuff, candidates, settle (or pass … — rounds, with candidates — and starts),
+// decode, idct, pixels), GPU time between the phases' events and (after the slash) the host thread's time to reach
+// the phase's mark (preparing, enqueueing, waiting), then the whole call's wall time.
 class Trace {
  public:
   using Clock = std::chrono::steady_clock;

@@ -434,6 +434,19 @@ JK_HUFF_FN void SyncAt(const HuffmanCall& call, const GpuScan& scan, int index, 
   }
 }
 
+// `out` as chunk `chunk`'s decode from `entry`: its exit, counts and where its second half starts (a candidate's
+// slot, or a decoded slot).
+template <bool kSumsInRegisters = false>
+JK_HUFF_FN void DecodeIntoSlot(const HuffmanCall& call, const GpuScan& scan, const GpuChunk& chunk, HuffEntry entry,
+                               HuffCandidate& out) {
+  uint32_t blocks, dc[kMaxMcuBlocks];
+  out.entry = entry;
+  out.exit = SyncChunk<kSumsInRegisters>(scan, scan.tables, entry, ChunkEnd(scan, chunk, call.chunkBits), &blocks, dc,
+                                         ChunkMiddle(scan, chunk, call.chunkBits), &out.mid);
+  out.counts[0] = blocks;
+  for (int i = 0; i < kMaxMcuBlocks; ++i) out.counts[1 + i] = dc[i];
+}
+
 // How many candidates an image's chunks have (at most `most`): when the components' tables differ, every block of
 // the MCU from a block's start, then each again from inside a block (k = 1); else the guess alone (the block of
 // the MCU never matters then).
@@ -474,14 +487,10 @@ JK_HUFF_FN void CandidateAt(const HuffmanCall& call, const GpuScan& scan, int in
     return;
   }
   const uint32_t bim = static_cast<uint32_t>(scan.blocksInMcu);
-  const HuffEntry entry = GuessEntry<kSumsInRegisters>(call, scan, chunk, static_cast<uint32_t>(j) % bim,
-                                                       static_cast<uint32_t>(j) / bim);
-  uint32_t blocks, dc[kMaxMcuBlocks];
-  out.entry = entry;
-  out.exit = SyncChunk<kSumsInRegisters>(scan, scan.tables, entry, ChunkEnd(scan, chunk, call.chunkBits), &blocks, dc,
-                                         ChunkMiddle(scan, chunk, call.chunkBits), &out.mid);
-  out.counts[0] = blocks;
-  for (int i = 0; i < kMaxMcuBlocks; ++i) out.counts[1 + i] = dc[i];
+  DecodeIntoSlot<kSumsInRegisters>(
+      call, scan, chunk,
+      GuessEntry<kSumsInRegisters>(call, scan, chunk, static_cast<uint32_t>(j) % bim, static_cast<uint32_t>(j) / bim),
+      out);
 }
 
 // --- rounds (huffman.h): each chunk's exact slot, by composing the links; decoding where they break ------------
@@ -589,14 +598,8 @@ JK_HUFF_FN int DecodedSlotOf(const HuffmanCall& call, int index) {
 
 template <bool kSumsInRegisters = false>
 JK_HUFF_FN void DecodeSlotAt(const HuffmanCall& call, const GpuScan& scan, int index, const HuffEntry& entry) {
-  const GpuChunk chunk = call.chunks[index];
-  HuffCandidate& out = SlotOf(call, index, DecodedSlotOf(call, index));
-  uint32_t blocks, dc[kMaxMcuBlocks];
-  out.exit = SyncChunk<kSumsInRegisters>(scan, scan.tables, entry, ChunkEnd(scan, chunk, call.chunkBits), &blocks, dc,
-                                         ChunkMiddle(scan, chunk, call.chunkBits), &out.mid);
-  out.entry = entry;
-  out.counts[0] = blocks;
-  for (int i = 0; i < kMaxMcuBlocks; ++i) out.counts[1 + i] = dc[i];
+  DecodeIntoSlot<kSumsInRegisters>(call, scan, call.chunks[index], entry,
+                                   SlotOf(call, index, DecodedSlotOf(call, index)));
 }
 
 // Once the call settled, each chunk's slot as its result for the starts and the decode pass: entry, exit (into
