@@ -23,7 +23,7 @@ case "${1:-}" in
       src/kernels/unstuff.h) ;;
   ops)
     define=JPEGKIT_OPS_HOST_TEST
-    sources=(src/kernels/ops-host-test.cu src/kernels/ops-math.cuh src/kernels/ops-params.h src/ops-program.h
+    sources=(src/kernels/ops-host-test.cu src/kernels/ops-math.cuh src/kernels/ops-tiles.cuh src/kernels/ops-params.h src/ops-program.h
       src/kernels/host-test-io.h) ;;
   encode)
     define=JPEGKIT_ENCODE_HOST_TEST

@@ -333,11 +333,13 @@ class KernelDecoder {
       for (Accepted& a : accepted_) chunks += a.dataBound * 8 / bits + 1 + kChunkThreads;
       return chunks;
     };
-    if (candidates < 2 || static_cast<int64_t>(chunksOf(kCandidateChunkBits)) * candidates > residentThreads) {
+    // A chunk length set for a measurement counts here too: shorter chunks are more threads.
+    const int candidateBits = TunedBits("JPEGKIT_CUDA_CHUNK_BITS", kCandidateChunkBits);
+    if (candidates < 2 || static_cast<int64_t>(chunksOf(candidateBits)) * candidates > residentThreads) {
       candidates = 0;
     }
-    const int chunkBits = TunedBits("JPEGKIT_CUDA_CHUNK_BITS",
-                                    candidates > 0 ? kCandidateChunkBits : ChooseChunkBits(boundBits));
+    const int chunkBits =
+        candidates > 0 ? candidateBits : TunedBits("JPEGKIT_CUDA_CHUNK_BITS", ChooseChunkBits(boundBits));
     const size_t n = accepted_.size();
     size_t chunkBound = 0, intervalBound = 0;
     for (Accepted& a : accepted_) {

@@ -18,6 +18,7 @@
 // message, never an out-of-bounds read on the device.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -25,6 +26,7 @@
 #include <vector>
 
 #include "kernels/ops-params.h"
+#include "kernels/ops-tiles.cuh"
 
 namespace jpegkit {
 
@@ -247,8 +249,18 @@ std::string RunOpsProgram(Exec& ex, const double* program, size_t length,
         // The background in the format's channel order; channels past the format's count are unused.
         for (int c = 0; c < 4; ++c) p.background[c] = static_cast<uint8_t>(bg[c]);
         if (!copy) {
-          if ((error = ex.Scratch(static_cast<size_t>(current.height) * resizeW * src.channels, &p.mid)).size() ||
-              (error = ex.Upload(h.start, &p.hStart)).size() || (error = ex.Upload(h.count, &p.hCount)).size() ||
+          // One kernel when the tiles' source windows fit (no intermediate in global memory), else two passes.
+          std::vector<int32_t> spans;
+          int cols = 0, rows = 0;
+          if (opsmath::PlanResizeTiles(p, h.start, h.count, v.start, v.count, &spans, &cols, &rows)) {
+            if ((error = ex.Upload(spans, &p.tileSpans)).size()) return where + error;
+            p.tileCols = cols;
+            p.tileRows = rows;
+          } else if ((error = ex.Scratch(static_cast<size_t>(current.height) * resizeW * src.channels, &p.mid))
+                         .size()) {
+            return where + error;
+          }
+          if ((error = ex.Upload(h.start, &p.hStart)).size() || (error = ex.Upload(h.count, &p.hCount)).size() ||
               (error = ex.Upload(h.weights, &p.hWeights)).size() || (error = ex.Upload(v.start, &p.vStart)).size() ||
               (error = ex.Upload(v.count, &p.vCount)).size() || (error = ex.Upload(v.weights, &p.vWeights)).size()) {
             return where + error;
@@ -273,7 +285,10 @@ std::string RunOpsProgram(Exec& ex, const double* program, size_t length,
         p.src = src;
         p.dst = OpsViewOf(ex.Data(next.memory), current.width, current.height, fmt, next.pitch);
         p.radius = radius;
-        if ((error = ex.Scratch(static_cast<size_t>(current.width) * current.height * src.channels, &p.mid)).size() ||
+        // The one-kernel path (ops-tiles.cuh) keeps its intermediate in shared memory.
+        if ((radius > opsmath::kSharpenTileRadius &&
+             (error = ex.Scratch(static_cast<size_t>(current.width) * current.height * src.channels, &p.mid))
+                 .size()) ||
             (error = ex.Upload(weights, &p.weights)).size()) {
           return where + error;
         }

@@ -278,7 +278,9 @@ __global__ void __launch_bounds__(kChunkThreads) StartsApplyKernel(HuffmanCall c
 // Every round (with candidates) or every sync pass (without), then the starts, in one cooperative launch, for a
 // call whose thread blocks fit on the GPU at once (a block per tile; there are at least as many tiles as images):
 // grid-wide barriers instead of a launch per step, and the loop stops once the call settled — nothing queued in
-// vain after it, no second round from the host.
+// vain after it, no second round from the host. One instance per kind of call: the rounds' code took the kernel
+// from 64 to 117 registers, which halved how many blocks of a call of passes fit at once (see LaunchHuffmanSettle).
+template <bool kRounds>
 __global__ void __launch_bounds__(kChunkThreads) SettleKernel(HuffmanCall call) {
   __shared__ GpuScan scan;
   __shared__ union {
@@ -287,7 +289,7 @@ __global__ void __launch_bounds__(kChunkThreads) SettleKernel(HuffmanCall call) 
   } storage;
   cooperative_groups::grid_group grid = cooperative_groups::this_grid();
   const int tile = blockIdx.x, index = tile * kChunkThreads + threadIdx.x;
-  if (call.candidateCount > 0) {
+  if constexpr (kRounds) {
     bool loaded = false;  // the scan, loaded by the first round that decodes in this thread block
     for (int round = 0; round < call.passes && huff::RoundNeeded(call, round); ++round) {
       // Round r ≥ 1: the decode step, then its links with no barrier between: where the next chunk decodes
@@ -377,7 +379,7 @@ cudaError_t ResidentBlocks(const void* kernel, std::atomic<int>* cache, bool coo
   return cudaSuccess;
 }
 
-std::atomic<int> settleBlocks[64], candidateBlocks[64];
+std::atomic<int> settlePassBlocks[64], settleRoundBlocks[64], candidateBlocks[64];
 
 }  // namespace
 
@@ -413,19 +415,21 @@ cudaError_t LaunchHuffmanCandidates(const HuffmanCall& call, cudaStream_t stream
 cudaError_t LaunchHuffmanSettle(const HuffmanCall& call, cudaStream_t stream, bool* launched) {
   *launched = false;
   if (call.chunkCount <= 0) return cudaSuccess;
+  const bool rounds = call.candidateCount > 0;
+  const void* kernel = rounds ? reinterpret_cast<const void*>(SettleKernel<true>)
+                              : reinterpret_cast<const void*>(SettleKernel<false>);
   int blocks = -1;
-  cudaError_t error = ResidentBlocks(reinterpret_cast<const void*>(SettleKernel), settleBlocks, true, &blocks);
+  cudaError_t error = ResidentBlocks(kernel, rounds ? settleRoundBlocks : settlePassBlocks, true, &blocks);
   if (error != cudaSuccess) return error;
   // Without candidates, only calls of up to a quarter of that: a cooperative launch waits until all its blocks
   // fit, and holds them through passes where few chunks work — large calls overlap better with other streams'
   // work as single passes (measured on an H200: calls of 32 1080p photos lost 10% throughput in the loop). Calls
   // with candidates are small by choice, and their rounds would cost four launches each.
   const unsigned grid = Grid(call.chunkCount);
-  if (blocks < 0 || grid > static_cast<unsigned>(call.candidateCount > 0 ? blocks : blocks / 4)) return cudaSuccess;
+  if (blocks < 0 || grid > static_cast<unsigned>(rounds ? blocks : blocks / 4)) return cudaSuccess;
   HuffmanCall copy = call;
   void* args[] = {&copy};
-  error = cudaLaunchCooperativeKernel(reinterpret_cast<const void*>(SettleKernel), dim3(grid), dim3(kChunkThreads),
-                                      args, 0, stream);
+  error = cudaLaunchCooperativeKernel(kernel, dim3(grid), dim3(kChunkThreads), args, 0, stream);
   *launched = error == cudaSuccess;
   return error;
 }

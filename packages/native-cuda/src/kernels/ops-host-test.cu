@@ -26,6 +26,7 @@
 #include "../ops-program.h"
 #include "host-test-io.h"
 #include "ops-math.cuh"
+#include "ops-tiles.cuh"
 
 namespace jpegkit {
 namespace {
@@ -61,8 +62,17 @@ class HostExec {
     return "";
   }
 
-  // The kernels' grids, as loops: every (x, y) a thread would get.
+  // The kernels' grids, as loops: every (x, y) a thread would get; the tiled kernels' blocks phase by phase, each
+  // phase over every thread of the block (the barriers between them).
   std::string Run(const ResizeParams& p) {
+    if (p.tileRows > 0) {
+      return Tiles(p, opsmath::ResizeSharedBytes(p.hTaps, p.tileRows, p.tileCols), [&p](int tx, int ty, void* shared) {
+        const opsmath::ResizeShared s = opsmath::ResizeSharedAt(p, shared);
+        ForThreads([&](int t) { opsmath::ResizeTileStage(p, tx, ty, t, s); });
+        ForThreads([&](int t) { opsmath::ResizeTileHorizontal(p, tx, ty, t, s); });
+        ForThreads([&](int t) { opsmath::ResizeTileVertical(p, tx, ty, t, s); });
+      });
+    }
     if (!p.copy) {
       for (int y = 0; y < p.src.height; ++y)
         for (int x = 0; x < p.resizeWidth; ++x) opsmath::ResizeHorizontal(p, x, y);
@@ -72,6 +82,14 @@ class HostExec {
     return "";
   }
   std::string Run(const SharpenParams& p) {
+    if (p.radius <= opsmath::kSharpenTileRadius) {
+      return Tiles(p, opsmath::SharpenSharedBytes(p.radius), [&p](int tx, int ty, void* shared) {
+        const opsmath::SharpenShared s = opsmath::SharpenSharedAt(p, shared);
+        ForThreads([&](int t) { opsmath::SharpenTileStage(p, tx, ty, t, s); });
+        ForThreads([&](int t) { opsmath::SharpenTileHorizontal(p, tx, t, s); });
+        ForThreads([&](int t) { opsmath::SharpenTileVertical(p, tx, ty, t, s); });
+      });
+    }
     for (int y = 0; y < p.src.height; ++y)
       for (int x = 0; x < p.src.width; ++x) opsmath::SharpenHorizontal(p, x, y);
     for (int y = 0; y < p.dst.height; ++y)
@@ -83,6 +101,23 @@ class HostExec {
   std::string Run(const ConvertParams& p) { return Each(p, opsmath::ConvertPixel); }
 
  private:
+  template <class F>
+  static void ForThreads(F f) {
+    for (int t = 0; t < opsmath::kTileThreads; ++t) f(t);
+  }
+  // Every tile of p.dst, with its shared memory poisoned (NaN floats, 0xFF words) so that a phase reading what
+  // another did not write shows up.
+  template <class P, class F>
+  std::string Tiles(const P& p, size_t sharedBytes, F tile) {
+    std::vector<double> shared((sharedBytes + sizeof(double) - 1) / sizeof(double));
+    for (int ty = 0; ty * opsmath::kTileH < p.dst.height; ++ty) {
+      for (int tx = 0; tx * opsmath::kTileW < p.dst.width; ++tx) {
+        std::memset(shared.data(), 0xFF, shared.size() * sizeof(double));
+        tile(tx, ty, shared.data());
+      }
+    }
+    return "";
+  }
   template <class P, class F>
   std::string Each(const P& p, F pixel) {
     for (int y = 0; y < p.dst.height; ++y)

@@ -114,43 +114,75 @@ JK_HD void ResizeHorizontal(const ResizeParams& p, int dx, int y) {
   }
 }
 
-// Steps 4–6 plus fit's window: output pixel (x, y) of dst — the background outside the resampled image, else the
-// vertical sum down mid, un-premultiplied, re-encoded when linear, rounded. With `copy`, the source pixel itself.
-JK_HD void ResizeVertical(const ResizeParams& p, int x, int y) {
+// Every channel's sum, in registers.
+struct Sums {
+  double v[kMaxChannels];
+};
+
+// Fit's window for output pixel (x, y): the background outside the resampled image, or with `copy` the source
+// pixel itself. True when that wrote the pixel.
+JK_HD bool ResizeOutside(const ResizeParams& p, int x, int y) {
   const int channels = p.dst.channels;
   const int rx = x + p.offsetX, ry = y + p.offsetY;
   if (rx < 0 || ry < 0 || rx >= p.resizeWidth || ry >= p.resizeHeight) {
     for (int c = 0; c < channels; ++c) *At(p.dst, c, x, y) = p.background[c];
-    return;
+    return true;
   }
   if (p.copy) {
     for (int c = 0; c < channels; ++c) *At(p.dst, c, x, y) = *At(p.src, c, rx, ry);
-    return;
+    return true;
   }
-  const int start = p.vStart[ry], count = p.vCount[ry];
+  return false;
+}
+
+// Step 4: the vertical sum for resampled row ry down a column of the intermediate whose rows are `stride` floats
+// apart, `column` at row vStart[ry] (channel c at column[c]).
+JK_HD Sums ResizeColumnSum(const ResizeParams& p, int ry, const float* column, int64_t stride) {
+  const int channels = p.dst.channels;
+  const int count = p.vCount[ry];
   const double* w = p.vWeights + ry;
   const int64_t wStride = p.resizeHeight;
-  const int64_t stride = static_cast<int64_t>(p.resizeWidth) * channels;
-  const float* column = p.mid + static_cast<int64_t>(start) * stride + static_cast<int64_t>(rx) * channels;
-  double px[kMaxChannels] = {0, 0, 0, 0};
+  Sums px = {{0, 0, 0, 0}};
   for (int k = 0; k < count; ++k) {
     const double wk = w[k * wStride];
     const float* m = column + k * stride;
     for (int c = 0; c < kMaxChannels; ++c) {
-      if (c < channels) px[c] += wk * static_cast<double>(m[c]);
+      if (c < channels) px.v[c] += wk * static_cast<double>(m[c]);
     }
   }
+  return px;
+}
+
+// Steps 5–6: un-premultiplied, re-encoded when linear, rounded into output pixel (x, y).
+JK_HD void ResizeFinish(const ResizeParams& p, int x, int y, Sums px) {
+  const int channels = p.dst.channels;
   const int alpha = p.dst.alpha;
+  // Loops over kMaxChannels with the count as a guard keep px in registers (an index known only at run time
+  // would put it in local memory).
   if (alpha >= 0) {
-    const double a = fmin(fmax(px[alpha], 0.0), 255.0);
-    for (int c = 0; c < channels; ++c) {
-      if (c != alpha) px[c] = a < 0.5 ? 0.0 : (px[c] * 255) / a;
+    double a = 0;
+    for (int c = 0; c < kMaxChannels; ++c) {
+      if (c == alpha) a = fmin(fmax(px.v[c], 0.0), 255.0);
+    }
+    for (int c = 0; c < kMaxChannels; ++c) {
+      if (c < channels && c != alpha) px.v[c] = a < 0.5 ? 0.0 : (px.v[c] * 255) / a;
     }
   }
-  for (int c = 0; c < channels; ++c) {
-    const double v = p.linear && c != alpha ? LinearToSrgb(px[c]) : px[c];
+  for (int c = 0; c < kMaxChannels; ++c) {
+    if (c >= channels) break;
+    const double v = p.linear && c != alpha ? LinearToSrgb(px.v[c]) : px.v[c];
     *At(p.dst, c, x, y) = RoundToByte(v);
   }
+}
+
+// Steps 4–6 plus fit's window: output pixel (x, y) of dst.
+JK_HD void ResizeVertical(const ResizeParams& p, int x, int y) {
+  if (ResizeOutside(p, x, y)) return;
+  const int channels = p.dst.channels;
+  const int rx = x + p.offsetX, ry = y + p.offsetY;
+  const int64_t stride = static_cast<int64_t>(p.resizeWidth) * channels;
+  const float* column = p.mid + static_cast<int64_t>(p.vStart[ry]) * stride + static_cast<int64_t>(rx) * channels;
+  ResizeFinish(p, x, y, ResizeColumnSum(p, ry, column, stride));
 }
 
 // --- sharpen ---------------------------------------------------------------------------------------------------
@@ -174,6 +206,22 @@ JK_HD void SharpenHorizontal(const SharpenParams& p, int x, int y) {
   }
 }
 
+// The unsharp step for pixel (x, y) from its blur: v + amount · (v − blur) where |v − blur| > threshold; alpha
+// copied.
+JK_HD void SharpenFinish(const SharpenParams& p, int x, int y, const double blur[kMaxChannels]) {
+  for (int c = 0; c < kMaxChannels; ++c) {
+    if (c >= p.src.channels) break;
+    const uint8_t sample = *At(p.src, c, x, y);
+    if (c == p.src.alpha) {
+      *At(p.dst, c, x, y) = sample;
+      continue;
+    }
+    const double v = sample;
+    const double diff = v - blur[c];
+    *At(p.dst, c, x, y) = RoundToByte(fabs(diff) > p.threshold ? v + p.amount * diff : v);
+  }
+}
+
 // Vertical Gaussian down mid, then v + amount · (v − blur) where |v − blur| > threshold; alpha copied.
 JK_HD void SharpenVertical(const SharpenParams& p, int x, int y) {
   const int width = p.src.width, height = p.src.height, r = p.radius, channels = p.src.channels;
@@ -186,17 +234,7 @@ JK_HD void SharpenVertical(const SharpenParams& p, int x, int y) {
       if (c < channels && c != p.src.alpha) blur[c] += wk * static_cast<double>(m[c * plane]);
     }
   }
-  for (int c = 0; c < kMaxChannels; ++c) {
-    if (c >= channels) break;
-    const uint8_t sample = *At(p.src, c, x, y);
-    if (c == p.src.alpha) {
-      *At(p.dst, c, x, y) = sample;
-      continue;
-    }
-    const double v = sample;
-    const double diff = v - blur[c];
-    *At(p.dst, c, x, y) = RoundToByte(fabs(diff) > p.threshold ? v + p.amount * diff : v);
-  }
+  SharpenFinish(p, x, y, blur);
 }
 
 // --- crop, rotate, flip, flop, orient --------------------------------------------------------------------------

@@ -36,6 +36,10 @@ struct ResizeParams {
   int32_t offsetX, offsetY;
   int32_t linear;  // filter in linear light (srgbToLinear in, the sRGB curve out)
   int32_t copy;    // the resampled size is the source size: no resampling at all (core copies the pixels)
+  // The one-kernel path (ops-tiles.cuh), when tileRows > 0: each output column tile's source columns and each row
+  // tile's source rows as (first, count) pairs — column tiles first — and the largest counts.
+  const int32_t* tileSpans;
+  int32_t tileCols, tileRows;
   uint8_t background[4];  // in the format's channel order (core's backgroundSamples)
   float srgbToLinear[256];  // core's SRGB_TO_LINEAR_TABLE as float32 (what its Float32Array row holds)
 };

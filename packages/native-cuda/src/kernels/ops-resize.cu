@@ -1,9 +1,11 @@
 // Resize with every filter, fit's crop/pad window, premultiplied alpha and linear light (core's resize.ts and
 // fit.ts): a horizontal pass over every source row into a float intermediate, then a vertical pass writing the
-// output window. The weight tables are core's computeContributions, computed in TS and uploaded.
+// output window — or both in one kernel over tiles of the output (ops-tiles.cuh). The weight tables are core's
+// computeContributions, computed in TS and uploaded.
 #include "ops-kernels.h"
 #include "ops-launch.cuh"
 #include "ops-math.cuh"
+#include "ops-tiles.cuh"
 
 namespace jpegkit {
 namespace {
@@ -22,10 +24,31 @@ __global__ void ResizeVerticalKernel(const ResizeParams p) {
   opsmath::ResizeVertical(p, x, y);
 }
 
+__global__ void __launch_bounds__(opsmath::kTileThreads) ResizeTileKernel(const ResizeParams p) {
+  extern __shared__ double resizeShared[];
+  const opsmath::ResizeShared s = opsmath::ResizeSharedAt(p, resizeShared);
+  const int t = static_cast<int>(threadIdx.x);
+  opsmath::ResizeTileStage(p, blockIdx.x, blockIdx.y, t, s);
+  __syncthreads();
+  opsmath::ResizeTileHorizontal(p, blockIdx.x, blockIdx.y, t, s);
+  __syncthreads();
+  opsmath::ResizeTileVertical(p, blockIdx.x, blockIdx.y, t, s);
+}
+
 }  // namespace
 
 cudaError_t LaunchOpsResize(const ResizeParams& params, cudaStream_t stream) {
   if (params.dst.width <= 0 || params.dst.height <= 0) return cudaSuccess;
+  if (params.tileRows > 0) {
+    static const cudaError_t opted = cudaFuncSetAttribute(ResizeTileKernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                                          opsmath::kResizeTileShared);
+    if (opted != cudaSuccess) return opted;
+    const dim3 grid((params.dst.width + opsmath::kTileW - 1) / opsmath::kTileW,
+                    (params.dst.height + opsmath::kTileH - 1) / opsmath::kTileH);
+    ResizeTileKernel<<<grid, opsmath::kTileThreads,
+                       opsmath::ResizeSharedBytes(params.hTaps, params.tileRows, params.tileCols), stream>>>(params);
+    return cudaGetLastError();
+  }
   if (!params.copy) {
     ResizeHorizontalKernel<<<OpsGrid(params.resizeWidth, params.src.height), OpsBlock(), 0, stream>>>(params);
     const cudaError_t error = cudaGetLastError();

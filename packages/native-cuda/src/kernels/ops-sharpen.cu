@@ -1,8 +1,10 @@
 // Unsharp mask (core's sharpen.ts): separable Gaussian (core's gaussianWeights, uploaded), horizontal pass into a
-// float plane per channel, then the vertical pass with the unsharp step; alpha copied.
+// float plane per channel, then the vertical pass with the unsharp step; alpha copied. Radii up to
+// kSharpenTileRadius run both in one kernel over tiles of the image (ops-tiles.cuh).
 #include "ops-kernels.h"
 #include "ops-launch.cuh"
 #include "ops-math.cuh"
+#include "ops-tiles.cuh"
 
 namespace jpegkit {
 namespace {
@@ -21,10 +23,27 @@ __global__ void SharpenVerticalKernel(const SharpenParams p) {
   opsmath::SharpenVertical(p, x, y);
 }
 
+__global__ void __launch_bounds__(opsmath::kTileThreads) SharpenTileKernel(const SharpenParams p) {
+  extern __shared__ float sharpenShared[];
+  const opsmath::SharpenShared s = opsmath::SharpenSharedAt(p, sharpenShared);
+  const int t = static_cast<int>(threadIdx.x);
+  opsmath::SharpenTileStage(p, blockIdx.x, blockIdx.y, t, s);
+  __syncthreads();
+  opsmath::SharpenTileHorizontal(p, blockIdx.x, t, s);
+  __syncthreads();
+  opsmath::SharpenTileVertical(p, blockIdx.x, blockIdx.y, t, s);
+}
+
 }  // namespace
 
 cudaError_t LaunchOpsSharpen(const SharpenParams& params, cudaStream_t stream) {
   if (params.dst.width <= 0 || params.dst.height <= 0) return cudaSuccess;
+  if (params.radius <= opsmath::kSharpenTileRadius) {
+    const dim3 tiles((params.dst.width + opsmath::kTileW - 1) / opsmath::kTileW,
+                     (params.dst.height + opsmath::kTileH - 1) / opsmath::kTileH);
+    SharpenTileKernel<<<tiles, opsmath::kTileThreads, opsmath::SharpenSharedBytes(params.radius), stream>>>(params);
+    return cudaGetLastError();
+  }
   const dim3 grid = OpsGrid(params.src.width, params.src.height);
   SharpenHorizontalKernel<<<grid, OpsBlock(), 0, stream>>>(params);
   const cudaError_t error = cudaGetLastError();
