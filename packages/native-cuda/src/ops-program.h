@@ -286,7 +286,7 @@ std::string RunOpsProgram(Exec& ex, const double* program, size_t length,
         p.dst = OpsViewOf(ex.Data(next.memory), current.width, current.height, fmt, next.pitch);
         p.radius = radius;
         // The one-kernel path (ops-tiles.cuh) keeps its intermediate in shared memory.
-        if ((radius > opsmath::kSharpenTileRadius &&
+        if ((!opsmath::SharpenTiled(p) &&
              (error = ex.Scratch(static_cast<size_t>(current.width) * current.height * src.channels, &p.mid))
                  .size()) ||
             (error = ex.Upload(weights, &p.weights)).size()) {

@@ -66,12 +66,17 @@ class HostExec {
   // phase over every thread of the block (the barriers between them).
   std::string Run(const ResizeParams& p) {
     if (p.tileRows > 0) {
-      return Tiles(p, opsmath::ResizeSharedBytes(p.hTaps, p.tileRows, p.tileCols), [&p](int tx, int ty, void* shared) {
-        const opsmath::ResizeShared s = opsmath::ResizeSharedAt(p, shared);
-        ForThreads([&](int t) { opsmath::ResizeTileStage(p, tx, ty, t, s); });
-        ForThreads([&](int t) { opsmath::ResizeTileHorizontal(p, tx, ty, t, s); });
-        ForThreads([&](int t) { opsmath::ResizeTileVertical(p, tx, ty, t, s); });
+      const size_t bytes = opsmath::ResizeSharedBytes(p.hTaps, p.src.channels, p.tileRows, p.tileCols);
+      opsmath::WithChannels(p.src.channels, [&](auto channels) {
+        constexpr int kC = decltype(channels)::value;
+        Tiles(p, opsmath::kResizeTileH, bytes, [&p](int tx, int ty, void* shared) {
+          const opsmath::ResizeShared s = opsmath::ResizeSharedAt(p, shared);
+          ForThreads(opsmath::kResizeThreads, [&](int t) { opsmath::ResizeTileStage<kC>(p, tx, ty, t, s); });
+          ForThreads(opsmath::kResizeThreads, [&](int t) { opsmath::ResizeTileHorizontal<kC>(p, tx, ty, t, s); });
+          ForThreads(opsmath::kResizeThreads, [&](int t) { opsmath::ResizeTileVertical<kC>(p, tx, ty, t, s); });
+        });
       });
+      return "";
     }
     if (!p.copy) {
       for (int y = 0; y < p.src.height; ++y)
@@ -82,13 +87,17 @@ class HostExec {
     return "";
   }
   std::string Run(const SharpenParams& p) {
-    if (p.radius <= opsmath::kSharpenTileRadius) {
-      return Tiles(p, opsmath::SharpenSharedBytes(p.radius), [&p](int tx, int ty, void* shared) {
-        const opsmath::SharpenShared s = opsmath::SharpenSharedAt(p, shared);
-        ForThreads([&](int t) { opsmath::SharpenTileStage(p, tx, ty, t, s); });
-        ForThreads([&](int t) { opsmath::SharpenTileHorizontal(p, tx, t, s); });
-        ForThreads([&](int t) { opsmath::SharpenTileVertical(p, tx, ty, t, s); });
+    if (opsmath::SharpenTiled(p)) {
+      opsmath::WithChannels(p.src.channels, [&](auto channels) {
+        constexpr int kC = decltype(channels)::value;
+        Tiles(p, opsmath::kSharpenTileH, opsmath::SharpenSharedBytes(p.radius, p.src.channels), [&p](int tx, int ty, void* shared) {
+          const opsmath::SharpenShared s = opsmath::SharpenSharedAt(p, shared);
+          ForThreads(opsmath::kSharpenThreads, [&](int t) { opsmath::SharpenTileStage<kC>(p, tx, ty, t, s); });
+          ForThreads(opsmath::kSharpenThreads, [&](int t) { opsmath::SharpenTileHorizontal<kC>(p, tx, t, s); });
+          ForThreads(opsmath::kSharpenThreads, [&](int t) { opsmath::SharpenTileVertical<kC>(p, tx, ty, t, s); });
+        });
       });
+      return "";
     }
     for (int y = 0; y < p.src.height; ++y)
       for (int x = 0; x < p.src.width; ++x) opsmath::SharpenHorizontal(p, x, y);
@@ -102,21 +111,20 @@ class HostExec {
 
  private:
   template <class F>
-  static void ForThreads(F f) {
-    for (int t = 0; t < opsmath::kTileThreads; ++t) f(t);
+  static void ForThreads(int threads, F f) {
+    for (int t = 0; t < threads; ++t) f(t);
   }
   // Every tile of p.dst, with its shared memory poisoned (NaN floats, 0xFF words) so that a phase reading what
   // another did not write shows up.
   template <class P, class F>
-  std::string Tiles(const P& p, size_t sharedBytes, F tile) {
+  static void Tiles(const P& p, int tileH, size_t sharedBytes, F tile) {
     std::vector<double> shared((sharedBytes + sizeof(double) - 1) / sizeof(double));
-    for (int ty = 0; ty * opsmath::kTileH < p.dst.height; ++ty) {
+    for (int ty = 0; ty * tileH < p.dst.height; ++ty) {
       for (int tx = 0; tx * opsmath::kTileW < p.dst.width; ++tx) {
         std::memset(shared.data(), 0xFF, shared.size() * sizeof(double));
         tile(tx, ty, shared.data());
       }
     }
-    return "";
   }
   template <class P, class F>
   std::string Each(const P& p, F pixel) {

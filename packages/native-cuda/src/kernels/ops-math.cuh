@@ -58,6 +58,22 @@ JK_HD double ByteToDouble(uint32_t v) {
 // At most four channels: per-channel sums live in registers (unrolled to four, guarded by the real count).
 constexpr int kMaxChannels = 4;
 
+// A pixel's channels packed in one word (channel c in byte c): one address computation, the channels' offsets in
+// registers (the loop unrolls to constant indices).
+//
+// kC > 0 (here and below): the image's channel count, known when compiled (the tiled kernels are instantiated per
+// count: their loops then unroll exactly, which made them a third faster on an H200); 0: read at run time.
+template <int kC = 0>
+JK_HD uint32_t PackedPixel(const OpsImage& image, int x, int y) {
+  const uint8_t* px = image.base + static_cast<int64_t>(y) * image.rowPitch + static_cast<int64_t>(x) * image.step;
+  const int channels = kC > 0 ? kC : image.channels;
+  uint32_t v = 0;
+  for (int c = 0; c < kMaxChannels; ++c) {
+    if (c < channels) v |= static_cast<uint32_t>(px[image.offset[c]]) << (8 * c);
+  }
+  return v;
+}
+
 // --- resize ----------------------------------------------------------------------------------------------------
 //
 // A thread per pixel, every channel's sum in a register, each tap's weight and pixel address computed once for
@@ -121,15 +137,20 @@ struct Sums {
 
 // Fit's window for output pixel (x, y): the background outside the resampled image, or with `copy` the source
 // pixel itself. True when that wrote the pixel.
+template <int kC = 0>
 JK_HD bool ResizeOutside(const ResizeParams& p, int x, int y) {
-  const int channels = p.dst.channels;
+  const int channels = kC > 0 ? kC : p.dst.channels;
   const int rx = x + p.offsetX, ry = y + p.offsetY;
   if (rx < 0 || ry < 0 || rx >= p.resizeWidth || ry >= p.resizeHeight) {
-    for (int c = 0; c < channels; ++c) *At(p.dst, c, x, y) = p.background[c];
+    for (int c = 0; c < kMaxChannels; ++c) {
+      if (c < channels) *At(p.dst, c, x, y) = p.background[c];
+    }
     return true;
   }
   if (p.copy) {
-    for (int c = 0; c < channels; ++c) *At(p.dst, c, x, y) = *At(p.src, c, rx, ry);
+    for (int c = 0; c < kMaxChannels; ++c) {
+      if (c < channels) *At(p.dst, c, x, y) = *At(p.src, c, rx, ry);
+    }
     return true;
   }
   return false;
@@ -137,8 +158,9 @@ JK_HD bool ResizeOutside(const ResizeParams& p, int x, int y) {
 
 // Step 4: the vertical sum for resampled row ry down a column of the intermediate whose rows are `stride` floats
 // apart, `column` at row vStart[ry] (channel c at column[c]).
+template <int kC = 0>
 JK_HD Sums ResizeColumnSum(const ResizeParams& p, int ry, const float* column, int64_t stride) {
-  const int channels = p.dst.channels;
+  const int channels = kC > 0 ? kC : p.dst.channels;
   const int count = p.vCount[ry];
   const double* w = p.vWeights + ry;
   const int64_t wStride = p.resizeHeight;
@@ -154,8 +176,9 @@ JK_HD Sums ResizeColumnSum(const ResizeParams& p, int ry, const float* column, i
 }
 
 // Steps 5–6: un-premultiplied, re-encoded when linear, rounded into output pixel (x, y).
+template <int kC = 0>
 JK_HD void ResizeFinish(const ResizeParams& p, int x, int y, Sums px) {
-  const int channels = p.dst.channels;
+  const int channels = kC > 0 ? kC : p.dst.channels;
   const int alpha = p.dst.alpha;
   // Loops over kMaxChannels with the count as a guard keep px in registers (an index known only at run time
   // would put it in local memory).
@@ -207,11 +230,13 @@ JK_HD void SharpenHorizontal(const SharpenParams& p, int x, int y) {
 }
 
 // The unsharp step for pixel (x, y) from its blur: v + amount · (v − blur) where |v − blur| > threshold; alpha
-// copied.
-JK_HD void SharpenFinish(const SharpenParams& p, int x, int y, const double blur[kMaxChannels]) {
+// copied. `pixel`: the source pixel's channels packed in one word (channel c in byte c).
+template <int kC = 0>
+JK_HD void SharpenFinish(const SharpenParams& p, int x, int y, uint32_t pixel, const double blur[kMaxChannels]) {
+  const int channels = kC > 0 ? kC : p.src.channels;
   for (int c = 0; c < kMaxChannels; ++c) {
-    if (c >= p.src.channels) break;
-    const uint8_t sample = *At(p.src, c, x, y);
+    if (c >= channels) break;
+    const uint8_t sample = static_cast<uint8_t>(pixel >> (8 * c));
     if (c == p.src.alpha) {
       *At(p.dst, c, x, y) = sample;
       continue;
@@ -234,7 +259,7 @@ JK_HD void SharpenVertical(const SharpenParams& p, int x, int y) {
       if (c < channels && c != p.src.alpha) blur[c] += wk * static_cast<double>(m[c * plane]);
     }
   }
-  SharpenFinish(p, x, y, blur);
+  SharpenFinish(p, x, y, PackedPixel(p.src, x, y), blur);
 }
 
 // --- crop, rotate, flip, flop, orient --------------------------------------------------------------------------

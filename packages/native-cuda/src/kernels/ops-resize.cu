@@ -24,15 +24,30 @@ __global__ void ResizeVerticalKernel(const ResizeParams p) {
   opsmath::ResizeVertical(p, x, y);
 }
 
-__global__ void __launch_bounds__(opsmath::kTileThreads) ResizeTileKernel(const ResizeParams p) {
+// Three blocks of 512 per multiprocessor: at most 42 registers a thread.
+template <int kC>
+__global__ void __launch_bounds__(opsmath::kResizeThreads, 3) ResizeTileKernel(const ResizeParams p) {
   extern __shared__ double resizeShared[];
   const opsmath::ResizeShared s = opsmath::ResizeSharedAt(p, resizeShared);
   const int t = static_cast<int>(threadIdx.x);
-  opsmath::ResizeTileStage(p, blockIdx.x, blockIdx.y, t, s);
+  opsmath::ResizeTileStage<kC>(p, blockIdx.x, blockIdx.y, t, s);
   __syncthreads();
-  opsmath::ResizeTileHorizontal(p, blockIdx.x, blockIdx.y, t, s);
+  opsmath::ResizeTileHorizontal<kC>(p, blockIdx.x, blockIdx.y, t, s);
   __syncthreads();
-  opsmath::ResizeTileVertical(p, blockIdx.x, blockIdx.y, t, s);
+  opsmath::ResizeTileVertical<kC>(p, blockIdx.x, blockIdx.y, t, s);
+}
+
+template <int kC>
+cudaError_t LaunchResizeTiles(const ResizeParams& params, cudaStream_t stream) {
+  static const cudaError_t opted = cudaFuncSetAttribute(
+      ResizeTileKernel<kC>, cudaFuncAttributeMaxDynamicSharedMemorySize, opsmath::kResizeTileShared);
+  if (opted != cudaSuccess) return opted;
+  const dim3 grid((params.dst.width + opsmath::kTileW - 1) / opsmath::kTileW,
+                  (params.dst.height + opsmath::kResizeTileH - 1) / opsmath::kResizeTileH);
+  ResizeTileKernel<kC><<<grid, opsmath::kResizeThreads,
+                         opsmath::ResizeSharedBytes(params.hTaps, kC, params.tileRows, params.tileCols), stream>>>(
+      params);
+  return cudaGetLastError();
 }
 
 }  // namespace
@@ -40,14 +55,10 @@ __global__ void __launch_bounds__(opsmath::kTileThreads) ResizeTileKernel(const 
 cudaError_t LaunchOpsResize(const ResizeParams& params, cudaStream_t stream) {
   if (params.dst.width <= 0 || params.dst.height <= 0) return cudaSuccess;
   if (params.tileRows > 0) {
-    static const cudaError_t opted = cudaFuncSetAttribute(ResizeTileKernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                                          opsmath::kResizeTileShared);
-    if (opted != cudaSuccess) return opted;
-    const dim3 grid((params.dst.width + opsmath::kTileW - 1) / opsmath::kTileW,
-                    (params.dst.height + opsmath::kTileH - 1) / opsmath::kTileH);
-    ResizeTileKernel<<<grid, opsmath::kTileThreads,
-                       opsmath::ResizeSharedBytes(params.hTaps, params.tileRows, params.tileCols), stream>>>(params);
-    return cudaGetLastError();
+    cudaError_t error = cudaSuccess;
+    opsmath::WithChannels(params.src.channels,
+                          [&](auto channels) { error = LaunchResizeTiles<decltype(channels)::value>(params, stream); });
+    return error;
   }
   if (!params.copy) {
     ResizeHorizontalKernel<<<OpsGrid(params.resizeWidth, params.src.height), OpsBlock(), 0, stream>>>(params);

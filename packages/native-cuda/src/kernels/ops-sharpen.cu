@@ -23,25 +23,29 @@ __global__ void SharpenVerticalKernel(const SharpenParams p) {
   opsmath::SharpenVertical(p, x, y);
 }
 
-__global__ void __launch_bounds__(opsmath::kTileThreads) SharpenTileKernel(const SharpenParams p) {
-  extern __shared__ float sharpenShared[];
+template <int kC>
+__global__ void __launch_bounds__(opsmath::kSharpenThreads) SharpenTileKernel(const SharpenParams p) {
+  extern __shared__ double sharpenShared[];
   const opsmath::SharpenShared s = opsmath::SharpenSharedAt(p, sharpenShared);
   const int t = static_cast<int>(threadIdx.x);
-  opsmath::SharpenTileStage(p, blockIdx.x, blockIdx.y, t, s);
+  opsmath::SharpenTileStage<kC>(p, blockIdx.x, blockIdx.y, t, s);
   __syncthreads();
-  opsmath::SharpenTileHorizontal(p, blockIdx.x, t, s);
+  opsmath::SharpenTileHorizontal<kC>(p, blockIdx.x, t, s);
   __syncthreads();
-  opsmath::SharpenTileVertical(p, blockIdx.x, blockIdx.y, t, s);
+  opsmath::SharpenTileVertical<kC>(p, blockIdx.x, blockIdx.y, t, s);
 }
 
 }  // namespace
 
 cudaError_t LaunchOpsSharpen(const SharpenParams& params, cudaStream_t stream) {
   if (params.dst.width <= 0 || params.dst.height <= 0) return cudaSuccess;
-  if (params.radius <= opsmath::kSharpenTileRadius) {
+  if (opsmath::SharpenTiled(params)) {
     const dim3 tiles((params.dst.width + opsmath::kTileW - 1) / opsmath::kTileW,
-                     (params.dst.height + opsmath::kTileH - 1) / opsmath::kTileH);
-    SharpenTileKernel<<<tiles, opsmath::kTileThreads, opsmath::SharpenSharedBytes(params.radius), stream>>>(params);
+                     (params.dst.height + opsmath::kSharpenTileH - 1) / opsmath::kSharpenTileH);
+    const size_t bytes = opsmath::SharpenSharedBytes(params.radius, params.src.channels);
+    opsmath::WithChannels(params.src.channels, [&](auto channels) {
+      SharpenTileKernel<decltype(channels)::value><<<tiles, opsmath::kSharpenThreads, bytes, stream>>>(params);
+    });
     return cudaGetLastError();
   }
   const dim3 grid = OpsGrid(params.src.width, params.src.height);
