@@ -2,6 +2,9 @@
 // fit.ts): a horizontal pass over every source row into a float intermediate, then a vertical pass writing the
 // output window — or both in one kernel over tiles of the output (ops-tiles.cuh). The weight tables are core's
 // computeContributions, computed in TS and uploaded.
+#include <atomic>
+#include <cstdint>
+
 #include "ops-kernels.h"
 #include "ops-launch.cuh"
 #include "ops-math.cuh"
@@ -37,10 +40,25 @@ __global__ void __launch_bounds__(opsmath::kResizeThreads, 3) ResizeTileKernel(c
   opsmath::ResizeTileVertical<kC>(p, blockIdx.x, blockIdx.y, t, s);
 }
 
+// The tiles may take more than the default 48 KiB of shared memory. The opt-in holds for the current device only
+// (a multi-GPU pool launches on several): once per device and instance.
+template <int kC>
+cudaError_t OptInSharedMemory() {
+  static std::atomic<uint64_t> opted{0};
+  int device = 0;
+  cudaError_t error = cudaGetDevice(&device);
+  if (error != cudaSuccess) return error;
+  const uint64_t bit = device >= 0 && device < 64 ? uint64_t{1} << device : 0;
+  if (bit != 0 && (opted.load(std::memory_order_relaxed) & bit) != 0) return cudaSuccess;
+  error = cudaFuncSetAttribute(ResizeTileKernel<kC>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                               opsmath::kResizeTileShared);
+  if (error == cudaSuccess) opted.fetch_or(bit, std::memory_order_relaxed);
+  return error;
+}
+
 template <int kC>
 cudaError_t LaunchResizeTiles(const ResizeParams& params, cudaStream_t stream) {
-  static const cudaError_t opted = cudaFuncSetAttribute(
-      ResizeTileKernel<kC>, cudaFuncAttributeMaxDynamicSharedMemorySize, opsmath::kResizeTileShared);
+  const cudaError_t opted = OptInSharedMemory<kC>();
   if (opted != cudaSuccess) return opted;
   const dim3 grid((params.dst.width + opsmath::kTileW - 1) / opsmath::kTileW,
                   (params.dst.height + opsmath::kResizeTileH - 1) / opsmath::kResizeTileH);
