@@ -42,9 +42,8 @@ Failure DevicePool::Acquire(size_t bytes, std::shared_ptr<DeviceAllocation>* out
     auto it = free_.lower_bound(want);
     if (it != free_.end() && (it->first == want || (want > kPoolExactLimit && it->first <= 2 * want))) {
       const size_t capacity = it->first;
-      void* ptr = it->second;
-      free_.erase(it);
-      stats_.cachedBytes -= capacity;
+      void* ptr = it->second.ptr;
+      UncacheLocked(it);
       stats_.inUseBytes += capacity;
       stats_.peakBytes = std::max(stats_.peakBytes, stats_.inUseBytes + stats_.cachedBytes);
       busyPeak_ = std::max(busyPeak_, stats_.inUseBytes);
@@ -89,9 +88,11 @@ size_t DevicePool::KeepLimitLocked() const {
 void DevicePool::Release(void* ptr, size_t capacity) {
   std::lock_guard<std::mutex> lock(mutex_);
   stats_.inUseBytes -= capacity;
-  if (stats_.cachedBytes + capacity <= KeepLimitLocked()) {
-    free_.emplace(capacity, ptr);
-    stats_.cachedBytes += capacity;
+  const size_t limit = KeepLimitLocked();
+  if (capacity <= limit) {
+    // The block just released is the likeliest to be wanted again: older cached blocks make room for it.
+    while (stats_.cachedBytes + capacity > limit && !byAge_.empty()) EvictOldestLocked();
+    CacheLocked(ptr, capacity);
   } else {
     FreeLocked(ptr, capacity);
   }
@@ -99,14 +100,29 @@ void DevicePool::Release(void* ptr, size_t capacity) {
   if (stats_.inUseBytes <= stats_.keptBytes) {
     lastBusyPeak_ = busyPeak_;
     busyPeak_ = 0;
-    const size_t limit = KeepLimitLocked();
-    while (stats_.cachedBytes > limit && !free_.empty()) {
-      auto largest = std::prev(free_.end());
-      stats_.cachedBytes -= largest->first;
-      FreeLocked(largest->second, largest->first);
-      free_.erase(largest);
-    }
+    const size_t idleLimit = KeepLimitLocked();
+    while (stats_.cachedBytes > idleLimit && !byAge_.empty()) EvictOldestLocked();
   }
+}
+
+void DevicePool::CacheLocked(void* ptr, size_t capacity) {
+  const uint64_t age = releases_++;
+  byAge_.emplace(age, free_.emplace(capacity, CachedBlock{ptr, age}));
+  stats_.cachedBytes += capacity;
+}
+
+void DevicePool::UncacheLocked(FreeBlocks::iterator it) {
+  stats_.cachedBytes -= it->first;
+  byAge_.erase(it->second.age);
+  free_.erase(it);
+}
+
+void DevicePool::EvictOldestLocked() {
+  const FreeBlocks::iterator oldest = byAge_.begin()->second;
+  void* ptr = oldest->second.ptr;
+  const size_t capacity = oldest->first;
+  UncacheLocked(oldest);
+  FreeLocked(ptr, capacity);
 }
 
 void DevicePool::FreeLocked(void* ptr, size_t capacity) {
@@ -118,8 +134,9 @@ void DevicePool::FreeLocked(void* ptr, size_t capacity) {
 
 void DevicePool::Trim() {
   std::lock_guard<std::mutex> lock(mutex_);
-  for (auto& [capacity, ptr] : free_) FreeLocked(ptr, capacity);
+  for (auto& [capacity, block] : free_) FreeLocked(block.ptr, capacity);
   free_.clear();
+  byAge_.clear();
   stats_.cachedBytes = 0;
 }
 

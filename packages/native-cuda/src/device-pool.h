@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -44,7 +45,9 @@ class DevicePool : public std::enable_shared_from_this<DevicePool> {
   // Keeps free blocks cached up to the larger of `keepBytes` and the most the pool had in use during its last busy
   // period (since it was last idle) or the current one, so a workload whose working set is bigger than keepBytes
   // (batches of 128 4K images) does not cudaFree and cudaMalloc it every batch — both synchronise the device.
-  // When the pool goes idle, the cache is trimmed back to that bound. keepBytes 0 turns caching off.
+  // When the pool goes idle, the cache is trimmed back to that bound. keepBytes 0 turns caching off. What goes to
+  // stay under the bound is the blocks released longest ago: a workload that moves to larger images (1080p, then
+  // 4K) keeps its new blocks instead of freeing and allocating them every call beside a cache of old small ones.
   DevicePool(int device, size_t keepBytes) : device_(device), keep_(keepBytes) {}
   ~DevicePool();
   DevicePool(const DevicePool&) = delete;
@@ -63,8 +66,18 @@ class DevicePool : public std::enable_shared_from_this<DevicePool> {
 
  private:
   friend class DeviceAllocation;
+  struct CachedBlock {
+    void* ptr;
+    uint64_t age;  // when it was released (a count)
+  };
+  using FreeBlocks = std::multimap<size_t, CachedBlock>;  // capacity → block
+
   void Release(void* ptr, size_t capacity);
   void FreeLocked(void* ptr, size_t capacity);
+  // The cache's two indexes (by capacity, by age) kept together.
+  void CacheLocked(void* ptr, size_t capacity);
+  void UncacheLocked(FreeBlocks::iterator it);
+  void EvictOldestLocked();
 
   const int device_;
   size_t KeepLimitLocked() const;
@@ -73,7 +86,9 @@ class DevicePool : public std::enable_shared_from_this<DevicePool> {
   size_t busyPeak_ = 0;      // most in use since the pool was last idle
   size_t lastBusyPeak_ = 0;  // the same, for the busy period before
   std::mutex mutex_;
-  std::multimap<size_t, void*> free_;  // capacity → block
+  FreeBlocks free_;
+  std::map<uint64_t, FreeBlocks::iterator> byAge_;  // the cached blocks, oldest release first
+  uint64_t releases_ = 0;
   PoolStats stats_;
 };
 
