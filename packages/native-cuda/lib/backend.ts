@@ -75,11 +75,6 @@ export interface CudaBackendOptions extends BackendInitOptions {
    */
   pipelineBatch?: number;
   /**
-   * Most fused pipeline calls out at once per GPU; more pipelines wait in JS and go out in batches as calls come
-   * back (more calls at once on a GPU made it slower: see pipeline-batcher.ts). Default 4.
-   */
-  pipelineCalls?: number;
-  /**
    * Which decoder takes the baseline JPEGs both can decode:
    * - 'kernels' (default): jpegkit's own GPU Huffman decoder and exact kernels on the SMs — djpeg -dct int's
    *   pixels, whatever the load;
@@ -366,35 +361,19 @@ export class CudaBackend implements Backend {
     const runPipelineBatch = addon.runPipelineBatch;
     if (typeof runPipelineBatch === 'function' && !this.#wasm) {
       const maxBatch = Math.max(1, Math.floor(options.pipelineBatch ?? 8));
-      const perGpu = Math.max(1, Math.floor(options.pipelineCalls ?? 4));
-      const load = engines.map(() => 0);
       this.#pipelines = new PipelineBatcher<FusedJob, Uint8Array>(
-        async (jobs) => {
-          // The GPU with the fewest pipeline calls out (in turn among equals).
-          const start = this.#turn++;
-          let at = start % engines.length;
-          for (let k = 1; k < engines.length; k++) {
-            const i = (start + k) % engines.length;
-            if (load[i]! < load[at]!) at = i;
-          }
-          load[at]!++;
-          try {
-            return await this.#native(jobs.length, (route) =>
-              runPipelineBatch(
-                engines[at]!,
-                jobs.map((j) => j.bytes),
-                jobs.map((j) => j.spec),
-                jobs.map((j) => j.program),
-                jobs[0]!.encode,
-                route,
-              ),
-            );
-          } finally {
-            load[at]!--;
-          }
-        },
+        (jobs) =>
+          this.#native(jobs.length, (route) =>
+            runPipelineBatch(
+              this.#pick(),
+              jobs.map((j) => j.bytes),
+              jobs.map((j) => j.spec),
+              jobs.map((j) => j.program),
+              jobs[0]!.encode,
+              route,
+            ),
+          ),
         maxBatch,
-        perGpu * engines.length,
       );
     }
     const decoder = engine.hardwareDecoder

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PipelineBatcher } from './pipeline-batcher.js';
 
 describe('PipelineBatcher', () => {
-  it('sends calls made together as batches per key (oldest first), in chunks, with results and failures in place', async () => {
+  it('sends calls made together as one batch per key, in chunks, with results and failures in place', async () => {
     const calls: number[][] = [];
     const batcher = new PipelineBatcher<number, number>(async (inputs) => {
       calls.push(inputs);
@@ -15,7 +15,7 @@ describe('PipelineBatcher', () => {
       batcher.add('a', 13),
       batcher.add('a', 5),
     ]);
-    expect(calls).toEqual([[1, 3, 13], [2], [5]]);
+    expect(calls).toEqual([[1, 3, 13], [5], [2]]);
     expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).toEqual([
       10,
       20,
@@ -34,41 +34,6 @@ describe('PipelineBatcher', () => {
     expect(await batcher.add('k', 7)).toBe(7);
     expect(await batcher.add('k', 8)).toBe(8);
     expect(calls).toEqual([[7], [8]]);
-  });
-
-  it('keeps at most maxCalls native calls out, sending what waited in batches as calls come back', async () => {
-    const calls: number[][] = [];
-    const pending: (() => void)[] = [];
-    let most = 0;
-    const batcher = new PipelineBatcher<number, number>(
-      (inputs) => {
-        calls.push(inputs);
-        most = Math.max(most, batcher.calls);
-        return new Promise((resolve) => pending.push(() => resolve(inputs.map((n) => n * 10))));
-      },
-      3,
-      2,
-    );
-    const first = Array.from({ length: 10 }, (_, i) => batcher.add('k', i));
-    await new Promise((resolve) => setImmediate(resolve));
-    // Two calls out, four jobs waiting.
-    expect(calls).toEqual([
-      [0, 1, 2],
-      [3, 4, 5],
-    ]);
-    // Jobs added while both calls are out wait with the rest.
-    const late = batcher.add('k', 10);
-    pending.shift()!();
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(calls[2]).toEqual([6, 7, 8]);
-    while (pending.length > 0) {
-      pending.shift()!();
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    expect(await Promise.all([...first, late])).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
-    expect(calls.slice(3)).toEqual([[9, 10]]);
-    expect(most).toBe(2);
-    expect(batcher.calls).toBe(0);
   });
 
   it('rejects every job of a batch whose native call throws, and keeps working', async () => {

@@ -3,10 +3,6 @@
  * is sent at the next `setImmediate`, grouped by encode settings (one native call encodes with one set), in chunks
  * of `maxBatch` that run on separate streams. A lone call goes out alone, so batching costs a single image no
  * latency; many calls in flight share decode batches on the hardware engines and one worker hop per chunk.
- *
- * At most `maxCalls` native calls are out at once; jobs past that wait here and go out, in batches again, as calls
- * come back. (On 2× H200 with 8 streams a GPU, 128 pipelines in flight ran 16 calls at once, 8 a GPU, and made
- * 6,142 images/s; with 4 calls a GPU, 12,764.)
  */
 export interface BatchJob<Input, Output> {
   /** Jobs with the same key may share a native call. */
@@ -21,61 +17,46 @@ export type BatchRunner<Input, Output> = (inputs: Input[]) => Promise<(Output | 
 export class PipelineBatcher<Input, Output> {
   #queue: BatchJob<Input, Output>[] = [];
   #scheduled = false;
-  #calls = 0;
 
   constructor(
     readonly runBatch: BatchRunner<Input, Output>,
     readonly maxBatch: number,
-    readonly maxCalls = Infinity,
   ) {}
-
-  /** Native calls out now. */
-  get calls(): number {
-    return this.#calls;
-  }
 
   /** Queues one job; settles with its own result (or its own error) when its batch is back. */
   add(key: string, input: Input): Promise<Output> {
     return new Promise<Output>((resolve, reject) => {
       this.#queue.push({ key, input, resolve, reject });
-      this.#schedule();
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(() => this.#flush());
+      }
     });
   }
 
-  #schedule(): void {
-    if (this.#scheduled || this.#queue.length === 0) return;
-    this.#scheduled = true;
-    setImmediate(() => this.#flush());
-  }
-
-  /** Sends batches while calls are free: the oldest job's key first, up to maxBatch of its jobs in order. */
   #flush(): void {
+    const queue = this.#queue;
+    this.#queue = [];
     this.#scheduled = false;
-    while (this.#queue.length > 0 && this.#calls < this.maxCalls) {
-      const key = this.#queue[0]!.key;
-      const batch: BatchJob<Input, Output>[] = [];
-      const rest: BatchJob<Input, Output>[] = [];
-      for (const job of this.#queue) {
-        if (job.key === key && batch.length < this.maxBatch) batch.push(job);
-        else rest.push(job);
-      }
-      this.#queue = rest;
-      void this.#send(batch);
+    const groups = new Map<string, BatchJob<Input, Output>[]>();
+    for (const job of queue) {
+      const group = groups.get(job.key);
+      if (group) group.push(job);
+      else groups.set(job.key, [job]);
+    }
+    for (const group of groups.values()) {
+      for (let i = 0; i < group.length; i += this.maxBatch)
+        void this.#send(group.slice(i, i + this.maxBatch));
     }
   }
 
   async #send(jobs: BatchJob<Input, Output>[]): Promise<void> {
     let results: (Output | Error)[];
-    this.#calls++;
     try {
       results = await this.runBatch(jobs.map((job) => job.input));
     } catch (error) {
       for (const job of jobs) job.reject(error);
       return;
-    } finally {
-      // A call came back: what waited goes out at the next turn, with the jobs its results start.
-      this.#calls--;
-      this.#schedule();
     }
     jobs.forEach((job, i) => {
       const result = results[i];
