@@ -90,7 +90,8 @@ class HostExec {
     if (opsmath::SharpenTiled(p)) {
       opsmath::WithChannels(p.src.channels, [&](auto channels) {
         constexpr int kC = decltype(channels)::value;
-        Tiles(p, opsmath::kSharpenTileH, opsmath::SharpenSharedBytes(p.radius, p.src.channels), [&p](int tx, int ty, void* shared) {
+        const size_t bytes = opsmath::SharpenSharedBytes(p.radius, p.src.channels);
+        Tiles(p, opsmath::kSharpenTileH, bytes, [&p](int tx, int ty, void* shared) {
           const opsmath::SharpenShared s = opsmath::SharpenSharedAt(p, shared);
           ForThreads(opsmath::kSharpenThreads, [&](int t) { opsmath::SharpenTileStage<kC>(p, tx, ty, t, s); });
           ForThreads(opsmath::kSharpenThreads, [&](int t) { opsmath::SharpenTileHorizontal<kC>(p, tx, t, s); });

@@ -67,7 +67,8 @@ struct ResizeShared {
 
 JK_HD size_t ResizeSharedBytes(int hTaps, int channels, int tileRows, int tileCols) {
   return static_cast<size_t>(hTaps) * kTileW * sizeof(double) +
-         static_cast<size_t>(tileRows) * kTileW * channels * sizeof(float) + static_cast<size_t>(tileRows) * tileCols * 4;
+         static_cast<size_t>(tileRows) * kTileW * channels * sizeof(float) +
+         static_cast<size_t>(tileRows) * tileCols * 4;
 }
 
 JK_HD ResizeShared ResizeSharedAt(const ResizeParams& p, void* base) {
@@ -78,7 +79,7 @@ JK_HD ResizeShared ResizeSharedAt(const ResizeParams& p, void* base) {
   return s;
 }
 
-// The resampled column (row) of the tile's column `lane` (row `j`), or -1 outside the resampled image.
+// The resampled column that the tile's column `lane` shows, or -1 outside the resampled image.
 JK_HD int ResampledColumn(const ResizeParams& p, int tileX, int lane) {
   const int x = tileX * kTileW + lane, rx = x + p.offsetX;
   return x < p.dst.width && rx >= 0 && rx < p.resizeWidth ? rx : -1;
@@ -207,7 +208,8 @@ JK_HD void SharpenTileStage(const SharpenParams& p, int tileX, int tileY, int t,
   const int x0 = tileX * kTileW - p.radius, y0 = tileY * kSharpenTileH - p.radius;
   for (int i = t; i < rows * cols; i += kSharpenThreads) {
     const int j = i / cols;
-    s.pixels[i] = PackedPixel<kC>(p.src, Clamp(x0 + i - j * cols, 0, p.src.width - 1), Clamp(y0 + j, 0, p.src.height - 1));
+    s.pixels[i] =
+        PackedPixel<kC>(p.src, Clamp(x0 + i - j * cols, 0, p.src.width - 1), Clamp(y0 + j, 0, p.src.height - 1));
   }
   if (t <= 2 * p.radius) s.weights[t] = p.weights[t];
 }
