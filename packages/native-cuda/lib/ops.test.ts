@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FIT_MODES, RESIZE_FILTERS, bytesPerPixel, ops, readPnm } from '@jpegkit/core';
 import type { HostImage, OpStep } from '@jpegkit/core';
@@ -208,6 +209,54 @@ describe('CUDA pixel-op kernels on the CPU (ops-host-test) vs core applyOp', () 
       expect(failures).toEqual([]);
     });
   }
+
+  // Random windows of the inputs, resized to random sizes with every fit, filter and format, then sometimes
+  // sharpened: sizes off the 32-pixel tiles, windows smaller than a tile, enlargements, and reductions large
+  // enough that the resize falls back to its two passes (as sharpen does past radius 8).
+  const seed = process.env.FC_SEED === undefined ? 0x5eed7117 : Number(process.env.FC_SEED);
+  it(`resizes and sharpens random windows as core does (tiled and two-pass kernels; seed ${seed})`, () => {
+    if (buildError) throw new Error(buildError);
+    let runs = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...Object.keys(images)),
+        fc.record({
+          x: fc.nat(150),
+          y: fc.nat(110),
+          width: fc.integer({ min: 1, max: 160 }),
+          height: fc.integer({ min: 1, max: 120 }),
+        }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.integer({ min: 1, max: 200 }),
+        fc.constantFrom(...FIT_MODES),
+        fc.constantFrom(...RESIZE_FILTERS),
+        fc.boolean(),
+        fc.option(fc.double({ min: 0.5, max: 4, noNaN: true }), { nil: undefined }),
+        (label, window, width, height, fit, filter, linear, sigma) => {
+          const img = images[label]!;
+          const x = Math.min(window.x, img.width - 1);
+          const y = Math.min(window.y, img.height - 1);
+          const steps: OpStep[] = [
+            {
+              op: 'crop',
+              x,
+              y,
+              width: Math.min(window.width, img.width - x),
+              height: Math.min(window.height, img.height - y),
+            },
+            resize(width, height, fit, filter, linear),
+          ];
+          if (sigma !== undefined) steps.push({ op: 'sharpen', sigma, amount: 1.5, threshold: 1 });
+          runs++;
+          const max = maxDelta(runHarness(img, steps), reference(img, steps));
+          worst.set('random resize/sharpen', Math.max(worst.get('random resize/sharpen') ?? 0, max));
+          return max <= 1;
+        },
+      ),
+      { numRuns: 80, seed },
+    );
+    expect(runs).toBeGreaterThanOrEqual(80);
+  });
 
   it('refuses a program made for another image and bad steps', () => {
     if (buildError) throw new Error(buildError);
