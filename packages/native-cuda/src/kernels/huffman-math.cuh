@@ -615,6 +615,20 @@ JK_HUFF_FN void UseTakenSlot(const HuffmanCall& call, int index) {
   call.mids[index] = slot.mid;
 }
 
+// Adds DC sums kept by position in the MCU — sums[p] for the blocks at position (firstBlock + p) mod blocksInMcu —
+// to per-component totals, modulo 2^32 (the starts' DC scan; a split chunk's DC predictions, int32_t).
+template <typename T>
+JK_HUFF_FN void AddDcSumsByComponent(const GpuScan& scan, uint32_t firstBlock, const uint32_t* sums, T byComponent[4]) {
+  const uint32_t bim = static_cast<uint32_t>(scan.blocksInMcu);
+  const uint32_t place = firstBlock % bim;
+  for (uint32_t p = 0; p < bim && p < static_cast<uint32_t>(kMaxMcuBlocks); ++p) {
+    uint32_t at = place + p;
+    if (at >= bim) at -= bim;
+    T& total = byComponent[scan.mcuComponent[at]];
+    total = static_cast<T>(static_cast<uint32_t>(total) + sums[p]);
+  }
+}
+
 // The decode pass of chunk `index` once the call settled (its final exits in call.exits[buffer], SettledExits) and
 // the starts are known — where the call keeps `mids`, half `half` of it: the first half decodes the blocks that
 // start before the middle's entry, the second the rest from there (none when the chunk ended before its middle).
@@ -651,14 +665,7 @@ JK_HUFF_FN void DecodeAt(const HuffmanCall& call, const GpuScan& scan, int index
       span.nextBlock = midBlock;
     } else {
       // The DC predictions there: the chunk's, plus the first half's sums by the component of each position.
-      const uint32_t bim = static_cast<uint32_t>(scan.blocksInMcu);
-      const uint32_t place = span.firstBlock % bim;
-      for (uint32_t p = 0; p < bim && p < static_cast<uint32_t>(kMaxMcuBlocks); ++p) {
-        uint32_t at = place + p;
-        if (at >= bim) at -= bim;
-        const int c = scan.mcuComponent[at];
-        span.dc[c] = static_cast<int32_t>(static_cast<uint32_t>(span.dc[c]) + mid.counts[1 + p]);
-      }
+      AddDcSumsByComponent(scan, span.firstBlock, mid.counts + 1, span.dc);
       span.entry = mid.entry;
       span.firstBlock = midBlock;
     }

@@ -183,14 +183,7 @@ __device__ Segmented DcOf(const HuffmanCall& call, int index, const GpuChunk& ch
   if (chunk.image < 0) return y;
   const GpuScan& scan = call.scans[chunk.image];
   y.head = chunk.place == 0 ? 1u : 0u;
-  const uint32_t bim = static_cast<uint32_t>(scan.blocksInMcu);
-  const uint32_t* counts = call.counts + static_cast<int64_t>(index) * kCountWords;
-  const uint32_t place = firstBlock % bim;
-  for (uint32_t p = 0; p < bim && p < static_cast<uint32_t>(kMaxMcuBlocks); ++p) {
-    uint32_t at = place + p;
-    if (at >= bim) at -= bim;
-    y.v[scan.mcuComponent[at]] += counts[1 + p];
-  }
+  huff::AddDcSumsByComponent(scan, firstBlock, call.counts + static_cast<int64_t>(index) * kCountWords + 1, y.v);
   return y;
 }
 

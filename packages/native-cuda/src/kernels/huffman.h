@@ -130,7 +130,7 @@ struct HuffmanCall {
   int32_t leadBits;  // pass 0 starts a chunk's guess this many bits early, so it is usually exact at the chunk
   int32_t passes;    // passes (rounds) queued so far (at most kMaxSyncPasses); those after a settled one return at once
   int32_t candidateCount;      // candidates per chunk (0: none; pass 0 is then the sync kernel's)
-  HuffCandidate* candidates;   // device: candidateCount + 1 slots per chunk, when candidateCount > 0
+  HuffCandidate* candidates;   // device: candidateCount + 2 slots per chunk (huff::SlotsOf), when candidateCount > 0
   uint64_t* links;             // device: per chunk, its slots' links to the next chunk's (huff::LinkOf)
   uint32_t* slots;             // device: per chunk, the slot the last round's resolve step took (with its miss bit)
   HuffMid* mids;               // device: per chunk, where its second half starts (calls with candidates; else null)

@@ -33,6 +33,25 @@ constexpr int kResizeTileShared = 96 * 1024;
 
 JK_HD double PackedChannel(uint32_t packed, int c) { return ByteToDouble((packed >> (8 * c)) & 0xffu); }
 
+// A horizontal pass's sums for one output from shared memory: `taps` packed pixels from `row`, weight k at
+// weights[k * weightStride], every channel but `alpha`, each sum rounded to float32 into out[c] (the kernels'
+// intermediate, `kC` floats a pixel).
+template <int kC>
+JK_HD void PackedTapSums(const uint32_t* row, const double* weights, int weightStride, int taps, int alpha,
+                         float* out) {
+  double sum[kMaxChannels] = {0, 0, 0, 0};
+  for (int k = 0; k < taps; ++k) {
+    const double wk = weights[k * weightStride];
+    const uint32_t px = row[k];
+    for (int c = 0; c < kMaxChannels; ++c) {
+      if (c < kC && c != alpha) sum[c] += wk * PackedChannel(px, c);
+    }
+  }
+  for (int c = 0; c < kMaxChannels; ++c) {
+    if (c < kC) out[c] = static_cast<float>(sum[c]);
+  }
+}
+
 // The channel counts the tiled kernels are instantiated for (every format's: 1, 3 or 4), and (host side: the
 // launchers, the CPU harness) a call of f with the count as a compile-time constant (std::integral_constant).
 JK_HD bool TiledChannels(int channels) { return channels == 1 || channels == 3 || channels == 4; }
@@ -105,21 +124,11 @@ JK_HD void ResizeTileHorizontal(const ResizeParams& p, int tileX, int tileY, int
   const int lane = t % kTileW, rx = ResampledColumn(p, tileX, lane);
   if (rx < 0) return;
   const ResizeWindow w = ResizeWindowOf(p, tileX, tileY);
-  const int start = p.hStart[rx] - w.col0, count = p.hCount[rx], channels = kC;
+  const int start = p.hStart[rx] - w.col0, count = p.hCount[rx];
   for (int j = t / kTileW; j < w.rows; j += kResizeThreads / kTileW) {
-    const uint32_t* row = s.pixels + j * w.cols + start;
-    double sum[kMaxChannels] = {0, 0, 0, 0};
-    for (int k = 0; k < count; ++k) {
-      const double wk = s.weights[k * kTileW + lane];
-      const uint32_t px = row[k];
-      for (int c = 0; c < kMaxChannels; ++c) {
-        if (c < channels) sum[c] += wk * PackedChannel(px, c);
-      }
-    }
-    float* out = s.mid + (j * kTileW + lane) * channels;
-    for (int c = 0; c < kMaxChannels; ++c) {
-      if (c < channels) out[c] = static_cast<float>(sum[c]);
-    }
+    // No alpha here (PlanResizeTiles): every channel is summed.
+    PackedTapSums<kC>(s.pixels + j * w.cols + start, s.weights + lane, kTileW, count, -1,
+                      s.mid + (j * kTileW + lane) * kC);
   }
 }
 
@@ -220,19 +229,7 @@ JK_HD void SharpenTileHorizontal(const SharpenParams& p, int tileX, int t, const
   const int lane = t % kTileW, taps = 2 * p.radius + 1, rows = SharpenTileRows(p), cols = SharpenTileCols(p);
   if (tileX * kTileW + lane >= p.src.width) return;
   for (int j = t / kTileW; j < rows; j += kSharpenThreads / kTileW) {
-    const uint32_t* row = s.pixels + j * cols + lane;
-    double sum[kMaxChannels] = {0, 0, 0, 0};
-    for (int k = 0; k < taps; ++k) {
-      const double wk = s.weights[k];
-      const uint32_t px = row[k];
-      for (int c = 0; c < kMaxChannels; ++c) {
-        if (c < kC && c != p.src.alpha) sum[c] += wk * PackedChannel(px, c);
-      }
-    }
-    float* out = s.mid + (j * kTileW + lane) * kC;
-    for (int c = 0; c < kMaxChannels; ++c) {
-      if (c < kC) out[c] = static_cast<float>(sum[c]);
-    }
+    PackedTapSums<kC>(s.pixels + j * cols + lane, s.weights, 1, taps, p.src.alpha, s.mid + (j * kTileW + lane) * kC);
   }
 }
 
